@@ -1,0 +1,15 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * The custom search attributes this project sets on process workflows. They must be registered on the
+ * namespace before a workflow sets them: the test harness and `bureaucrat dev` do it when they start a dev
+ * server; on a real cluster run `temporal operator search-attribute create` once (see README).
+ *
+ * Pure module (no Node APIs): the interpreter workflow imports it.
+ */
+
+/** The definition's `<process name="…">`, set once when a process starts, so the Web UI can filter by it. */
+export const PROCESS_NAME = defineSearchAttributeKey('BureaucratProcessName', SearchAttributeType.KEYWORD);
+
+/** Every search attribute this project needs registered, in one list. */
+export const BUREAUCRAT_SEARCH_ATTRIBUTES = [PROCESS_NAME] as const;

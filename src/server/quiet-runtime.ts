@@ -1,0 +1,18 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+
+let installed = false;
+
+/**
+ * Installs the Temporal Runtime with a logger that keeps worker and Rust-core logs to `level` (warnings by
+ * default), so command output and test output stay readable. Must run before the first Worker or
+ * NativeConnection in the process; later calls are no-ops.
+ */
+export function installQuietRuntime(level: LogLevel = 'WARN'): void {
+  if (installed) return;
+  installed = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // A Runtime was already installed in this process (e.g. by the host application): keep it.
+  }
+}

@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { EphemeralServerExecutable } from '@temporalio/testing';
+import { packageRoot } from './package-root';
+import { findOnPath } from './temporal-cli';
+
+const run = promisify(execFile);
+
+/** The launcher script that runs the Java time-skipping test server: `launch.sh PORT`. */
+export function timeSkippingLauncherPath(): string {
+  return path.join(packageRoot(), 'tools', 'time-skipping-server', 'launch.sh');
+}
+
+/**
+ * Prepares Temporal's Java time-skipping test server (Maven resolves its jars on first use) and returns it
+ * as an executable for `TestWorkflowEnvironment.createTimeSkipping({ server: { executable } })`.
+ * Returns `undefined`, with the reason, when Java or Maven is missing or the resolution fails: callers
+ * then fall back to short real delays.
+ */
+export async function resolveTimeSkippingServer(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ executable: EphemeralServerExecutable } | { executable: undefined; reason: string }> {
+  if (!findOnPath('java', env)) return { executable: undefined, reason: '`java` not found on PATH' };
+  if (!findOnPath('mvn', env)) return { executable: undefined, reason: '`mvn` not found on PATH' };
+  try {
+    await run(timeSkippingLauncherPath(), ['--prepare'], { env, timeout: 10 * 60_000 });
+  } catch (err) {
+    return { executable: undefined, reason: `preparing the test server failed: ${(err as Error).message}` };
+  }
+  return { executable: { type: 'existing-path', path: timeSkippingLauncherPath() } };
+}

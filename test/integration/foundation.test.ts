@@ -1,0 +1,36 @@
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import * as activities from '../../activities';
+import { helloProcess } from '../../workflows';
+import { connectToTestServer, testWorkflowBundle, withWorker } from '../support/temporal';
+
+describe('foundation: a real worker against the harness dev server', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    env = await connectToTestServer();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('runs a workflow calling an activity, then replays its history deterministically', async () => {
+    const workflowId = `hello-${Date.now()}`;
+    const result = await withWorker(env, { activities }, (taskQueue) =>
+      env.client.workflow.execute(helloProcess, { taskQueue, workflowId, args: ['Bureaucrat'] }),
+    );
+    expect(result).toBe('Hello, Bureaucrat!');
+
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const types = history.events?.map((e) => e.eventType) ?? [];
+    expect(types.length).toBeGreaterThan(5);
+
+    const replays: string[] = [];
+    for await (const replay of Worker.runReplayHistories({ workflowBundle: testWorkflowBundle() }, [
+      { workflowId, history },
+    ])) {
+      expect(replay.error).toBeUndefined();
+      replays.push(replay.workflowId);
+    }
+    expect(replays).toEqual([workflowId]);
+  });
+});

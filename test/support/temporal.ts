@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { installQuietRuntime } from '../../src/server/quiet-runtime';
+import { TEST_ENV } from './env-keys';
+
+/** Connects to the dev server that jest's global setup started for this run. */
+export async function connectToTestServer(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
+  const address = process.env[TEST_ENV.address];
+  if (!address) throw new Error(`${TEST_ENV.address} is not set: run the tests through jest (npm test)`);
+  return TestWorkflowEnvironment.createFromExistingServer({
+    address,
+    namespace: process.env[TEST_ENV.namespace] ?? 'default',
+  });
+}
+
+/** A task queue no other test uses, so concurrent test files never steal each other's tasks. */
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/** The workflow bundle the global setup built once for the run (pass as `workflowBundle`). */
+export function testWorkflowBundle(): { codePath: string } {
+  const codePath = process.env[TEST_ENV.workflowBundle];
+  if (!codePath)
+    throw new Error(`${TEST_ENV.workflowBundle} is not set: run the tests through jest (npm test)`);
+  return { codePath };
+}
+
+/** Options for {@link withWorker}: anything a Worker takes, except what the harness provides. */
+export type TestWorkerOptions = Omit<WorkerOptions, 'connection' | 'taskQueue' | 'namespace'> & {
+  taskQueue?: string;
+};
+
+/**
+ * Runs a real Worker on a unique task queue (with the workflow bundle built once by the global setup,
+ * unless `workflowsPath`/`workflowBundle` is given) for the duration of `fn`, then shuts it down.
+ */
+export async function withWorker<T>(
+  env: TestWorkflowEnvironment,
+  options: TestWorkerOptions,
+  fn: (taskQueue: string) => Promise<T>,
+): Promise<T> {
+  const taskQueue = options.taskQueue ?? uniqueTaskQueue();
+  const worker = await Worker.create({
+    ...(options.workflowsPath || options.workflowBundle ? {} : { workflowBundle: testWorkflowBundle() }),
+    ...options,
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+  });
+  return worker.runUntil(() => fn(taskQueue));
+}
+
+/**
+ * Starts a private time-skipping test server for one test file: long `delay`s then take milliseconds.
+ * Throws with the reason when the global setup could not prepare it.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
+  const path = process.env[TEST_ENV.timeSkippingServer];
+  if (!path) {
+    throw new Error(`time-skipping server unavailable: ${process.env[TEST_ENV.timeSkippingUnavailable]}`);
+  }
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
+}
