@@ -1,0 +1,66 @@
+// Benchmarks of the definition language (issue 3): parse + validate a 10,000-activity definition, and
+// evaluate a typical condition from a parsed expression. Run: npm run bench:definition
+// Reports medians over repetitions; nothing is asserted (machines are shared and noisy).
+const { parseDefinition } = require('../lib/src/definition');
+const { parseExpression, evaluateCondition } = require('../lib/src/expression');
+
+/** A definition with `n` activities of every common kind, nested a few levels deep. */
+function bigDefinition(n) {
+  const parts = [
+    '<?xml version="1.0"?>',
+    '<process name="big">',
+    '<context><property name="a" type="int">5</property>',
+  ];
+  parts.push(
+    '<property name="b" type="str">x</property><property name="items" type="json">[1,2,3]</property></context>',
+  );
+  let count = 0;
+  while (count < n) {
+    parts.push('<sequence>');
+    parts.push('<action participant="p1"/><assign property="a">context["a"] + 1</assign>');
+    parts.push('<switch><case><condition>context["a"] &gt; 3 and context["b"] in ["x", "y"]</condition>');
+    parts.push('<action participant="p2"/></case></switch>');
+    parts.push('<while><condition>context["a"] &lt; 3</condition><delay duration="1"/></while>');
+    parts.push(
+      '<all><action participant="p3"/><await event="go"><condition>event["ok"]</condition></await></all>',
+    );
+    parts.push('</sequence>');
+    count += 11; // sequence, action, assign, switch, case, action, while, delay, all, action, await
+  }
+  parts.push('</process>');
+  return parts.join('\n');
+}
+
+function median(values) {
+  const s = [...values].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeIt(fn, reps) {
+  const times = [];
+  for (let i = 0; i < reps; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return times;
+}
+
+const xml = bigDefinition(10_000);
+let model;
+timeIt(() => (model = parseDefinition(xml)), 3); // warm-up
+const parseTimes = timeIt(() => (model = parseDefinition(xml)), 15);
+console.log(
+  `parse + validate ${model.activityCount} activities (${(xml.length / 1024).toFixed(0)} KiB): ` +
+    `median ${median(parseTimes).toFixed(1)} ms, min ${Math.min(...parseTimes).toFixed(1)} ms, max ${Math.max(...parseTimes).toFixed(1)} ms`,
+);
+
+const expression = parseExpression('context["a"] > 3 and context["b"] in ["x", "y"]');
+const scope = { context: { a: 5, b: 'y', c: [1, 2, 3] } };
+const N = 1_000_000;
+const evalTimes = timeIt(() => {
+  for (let i = 0; i < N; i++) evaluateCondition(expression, scope);
+}, 7).map((ms) => (ms * 1000) / N);
+console.log(
+  `evaluate condition: median ${median(evalTimes).toFixed(3)} µs, min ${Math.min(...evalTimes).toFixed(3)} µs, max ${Math.max(...evalTimes).toFixed(3)} µs`,
+);

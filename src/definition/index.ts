@@ -1,0 +1,14 @@
+/**
+ * The definition language: Bureaucrat XML → a validated process model. Pure module (no Node APIs): the
+ * interpreter workflow validates `call`ed sub-processes with it.
+ */
+export * from './model';
+export {
+  parseDefinition,
+  checkDefinition,
+  convertProperty,
+  ACTIVITY_KINDS,
+  type ParseDefinitionOptions,
+} from './parse';
+export { DefinitionError, formatProblem, DEFINITION_ERROR_CODE, type DefinitionProblem } from './problems';
+export { MAX_DEFINITION_BYTES, MAX_DEPTH, MAX_ELEMENTS } from './xml';

@@ -1,0 +1,152 @@
+/**
+ * The process model: what a validated Bureaucrat definition means, as plain JSON data. The interpreter
+ * workflow executes it; it travels as workflow input, so it holds no classes or functions.
+ *
+ * Ids follow the original engine's scheme, relative to the process: the root is `""`, the n-th activity
+ * child (0-based, counting activity elements only) of an activity with id `p` is `p_n`, and the n-th
+ * handler of the `<faults>` section of activity `p` is `p_faults_n`. The running process prefixes them
+ * with its process id, so `<process-id>_1_0` names the same activity as in the original's snapshots.
+ */
+import type { Expression } from '../expression';
+
+/** Where an element starts in the definition text (1-based), and its element path. */
+export interface SourceLocation {
+  readonly line: number;
+  readonly column: number;
+  /** e.g. `process/sequence[1]/action[2]` (1-based among siblings of the same name). */
+  readonly path: string;
+}
+
+/** The property types of `<property type="…">`. */
+export const PROPERTY_TYPES = ['int', 'float', 'str', 'bool', 'json'] as const;
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
+
+/** A `<property>` of a `<context>`: its value already converted to its type. */
+export interface PropertyDefinition {
+  readonly name: string;
+  readonly type: PropertyType;
+  readonly value: unknown;
+  readonly loc: SourceLocation;
+}
+
+/** A `<condition>`: a parsed expression. */
+export interface Condition {
+  readonly expression: Expression;
+  readonly loc: SourceLocation;
+}
+
+/** A handler of a `<faults>` section: `<case code="A, B">` or `<default>` (codes `null`). */
+export interface FaultHandler {
+  readonly kind: 'handler';
+  readonly id: string;
+  /** The fault codes it handles; `null` for `<default>`, which handles any. */
+  readonly codes: readonly string[] | null;
+  readonly context: readonly PropertyDefinition[];
+  readonly faults: readonly FaultHandler[];
+  readonly activities: readonly Activity[];
+  readonly loc: SourceLocation;
+}
+
+interface ActivityBase<K extends string> {
+  readonly kind: K;
+  readonly id: string;
+  readonly loc: SourceLocation;
+}
+
+/** Complex activities own a context scope and may declare properties and fault handlers. */
+interface ComplexActivity<K extends string> extends ActivityBase<K> {
+  readonly context: readonly PropertyDefinition[];
+  readonly faults: readonly FaultHandler[];
+  readonly activities: readonly Activity[];
+}
+
+export type SequenceActivity = ComplexActivity<'sequence'>;
+export type AllActivity = ComplexActivity<'all'>;
+
+/** `<case>` of a `<switch>`: runs when any of its conditions holds. */
+export interface CaseActivity extends ComplexActivity<'case'> {
+  readonly conditions: readonly Condition[];
+}
+
+/** `<while>`: a precondition loop; each iteration starts with a fresh local scope. */
+export interface WhileActivity extends ComplexActivity<'while'> {
+  readonly conditions: readonly Condition[];
+}
+
+/** `<foreach select="a.b">`: one iteration per element of a list found in the context. */
+export interface ForeachActivity extends ComplexActivity<'foreach'> {
+  /** The path: the first segment is a context property, the rest keys into its JSON value. */
+  readonly select: readonly string[];
+  /** Optional filter: an element's iteration runs only when one of them holds (none: every element). */
+  readonly conditions: readonly Condition[];
+}
+
+/** `<action participant="…">`: a task for a participant (a Temporal activity of that name). */
+export interface ActionActivity extends ActivityBase<'action'> {
+  readonly participant: string;
+}
+
+/** `<switch>`: runs the first case whose conditions hold; none → it just completes. */
+export interface SwitchActivity extends ActivityBase<'switch'> {
+  readonly cases: readonly CaseActivity[];
+}
+
+/** `<call process="$name">`: runs the definition held in context property `name` as a sub-process. */
+export interface CallActivity extends ActivityBase<'call'> {
+  /** The context property holding the sub-process definition (the name after `$`). */
+  readonly property: string;
+}
+
+/** `<delay duration="N">`: a durable timer of N seconds. */
+export interface DelayActivity extends ActivityBase<'delay'> {
+  readonly seconds: number;
+}
+
+/** `<await event="name">`: waits for a global event of that name whose conditions hold. */
+export interface AwaitActivity extends ActivityBase<'await'> {
+  readonly event: string;
+  /** OR-ed; empty means any event of that name. They may read `event` as well as `context`. */
+  readonly conditions: readonly Condition[];
+}
+
+/** `<fault code="…" message="…">`: raises a fault. */
+export interface FaultActivity extends ActivityBase<'fault'> {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** `<assign property="p">expression</assign>`: sets a property. */
+export interface AssignActivity extends ActivityBase<'assign'> {
+  readonly property: string;
+  readonly expression: Expression;
+}
+
+export type Activity =
+  | SequenceActivity
+  | ActionActivity
+  | SwitchActivity
+  | CaseActivity
+  | WhileActivity
+  | AllActivity
+  | CallActivity
+  | DelayActivity
+  | AwaitActivity
+  | FaultActivity
+  | AssignActivity
+  | ForeachActivity;
+
+export type ActivityKind = Activity['kind'];
+
+/** A whole validated definition: the root `<process>`, which behaves like a sequence. */
+export interface ProcessDefinition {
+  readonly kind: 'process';
+  readonly id: '';
+  /** `<process name="…">`, if given. */
+  readonly name?: string;
+  readonly context: readonly PropertyDefinition[];
+  readonly faults: readonly FaultHandler[];
+  readonly activities: readonly Activity[];
+  readonly loc: SourceLocation;
+  /** How many activities (all kinds, handlers included) the definition holds. */
+  readonly activityCount: number;
+}

@@ -1,0 +1,9 @@
+/**
+ * The expression language of definitions: a safe, tree-walking implementation of the Python expression
+ * subset that Bureaucrat's `eval` accepted. Pure module (no Node APIs): the workflow sandbox imports it.
+ */
+export type { Expression, Node as ExpressionNode, NameRef } from './ast';
+export { parseExpression, MAX_EXPRESSION_LENGTH, type ParseOptions } from './parser';
+export { evaluate, evaluateCondition, evaluateValue, type EvaluationScope } from './evaluator';
+export { ExpressionError, ExpressionSyntaxError, EXPRESSION_ERROR_CODE } from './errors';
+export { pyRepr, pyStr, type PyValue } from './values';

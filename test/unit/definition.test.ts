@@ -1,0 +1,371 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  checkDefinition,
+  DefinitionError,
+  formatProblem,
+  MAX_DEPTH,
+  MAX_ELEMENTS,
+  parseDefinition,
+  type Activity,
+  type ProcessDefinition,
+} from '../../src/definition';
+
+const fixture = (name: string) => readFileSync(path.join(__dirname, '../fixtures/definitions', name), 'utf8');
+
+/** The formatted problems of an invalid definition. */
+function problemsOf(xml: string): string[] {
+  const { definition, problems } = checkDefinition(xml);
+  expect(definition).toBeUndefined();
+  return problems.map(formatProblem);
+}
+
+function find(model: ProcessDefinition, id: string): Activity | undefined {
+  const walk = (activities: readonly Activity[]): Activity | undefined => {
+    for (const a of activities) {
+      if (a.id === id) return a;
+      const children = [
+        ...('activities' in a ? a.activities : []),
+        ...('cases' in a ? a.cases : []),
+        ...('faults' in a ? a.faults.flatMap((h) => h.activities) : []),
+      ];
+      const found = walk(children);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk([...model.activities, ...model.faults.flatMap((h) => h.activities)]);
+}
+
+describe('parseDefinition: every element and attribute', () => {
+  const model = parseDefinition(fixture('every-element.xml'));
+
+  it('reads the process, its name and its context (declared after the activities)', () => {
+    expect(model.kind).toBe('process');
+    expect(model.id).toBe('');
+    expect(model.name).toBe('every-element');
+    expect(Object.fromEntries(model.context.map((p) => [p.name, p.value]))).toEqual({
+      count: 1000,
+      flag: false,
+      ratio: -1500,
+      owner: 'alice & bob ☺',
+      empty: '',
+      items: [1, 2, 3],
+      order: { lines: [{ sku: 'a', qty: 1 }] },
+      subprocess: '<process><action participant="child"/></process>',
+    });
+    expect(model.context.map((p) => p.type)).toEqual([
+      'int',
+      'bool',
+      'float',
+      'str',
+      'str',
+      'json',
+      'json',
+      'str',
+    ]);
+  });
+
+  it('numbers activities the way the original engine did', () => {
+    expect(model.activities.map((a) => [a.id, a.kind])).toEqual([
+      ['_0', 'sequence'],
+      ['_1', 'while'],
+      ['_2', 'all'],
+      ['_3', 'foreach'],
+      ['_4', 'call'],
+      ['_5', 'delay'],
+      ['_6', 'fault'],
+    ]);
+    expect(find(model, '_0_0')).toMatchObject({
+      kind: 'action',
+      participant: 'webhook_launcher.tasks.handle_webhook',
+    });
+    expect(find(model, '_0_1')).toMatchObject({ kind: 'assign', property: 'total' });
+    expect(find(model, '_0_2')).toMatchObject({ kind: 'switch' });
+    expect(find(model, '_0_2_0_0')).toMatchObject({ kind: 'action', participant: 'big' });
+    expect(find(model, '_0_2_1_0')).toMatchObject({ kind: 'action', participant: 'small' });
+    expect(model.activityCount).toBe(25); // fault handlers count as activities
+  });
+
+  it('reads cases with OR-ed conditions and their own context', () => {
+    const sw = find(model, '_0_2');
+    if (sw?.kind !== 'switch') throw new Error('switch expected');
+    expect(sw.cases.map((c) => c.id)).toEqual(['_0_2_0', '_0_2_1']);
+    expect(sw.cases[0].conditions.map((c) => c.expression.source)).toEqual([
+      'context["count"] > 10',
+      'context["flag"]',
+    ]);
+    expect(sw.cases[1].context).toMatchObject([{ name: 'local', value: 'case scope' }]);
+  });
+
+  it('reads while, all, await, delay, call and fault', () => {
+    expect(find(model, '_1')).toMatchObject({
+      kind: 'while',
+      context: [{ name: 'iteration_local', value: 0 }],
+      conditions: [{ expression: { source: 'context["count"] < 3' } }],
+    });
+    expect(find(model, '_2_1')).toMatchObject({ kind: 'delay', seconds: 3600 });
+    expect(find(model, '_2_2')).toMatchObject({
+      kind: 'await',
+      event: 'approved',
+      conditions: [{ expression: { source: 'event["by"] == context["owner"]' } }],
+    });
+    expect(find(model, '_4')).toMatchObject({ kind: 'call', property: 'subprocess' });
+    expect(find(model, '_5')).toMatchObject({ kind: 'delay', seconds: 0.5 });
+    expect(find(model, '_6')).toMatchObject({ kind: 'fault', code: 'terminate', message: '' });
+  });
+
+  it('reads foreach with its selection path, filter and fault handlers', () => {
+    const foreach = find(model, '_3');
+    if (foreach?.kind !== 'foreach') throw new Error('foreach expected');
+    expect(foreach.select).toEqual(['order', 'lines']);
+    expect(foreach.conditions).toHaveLength(1);
+    expect(foreach.faults.map((h) => [h.id, h.codes])).toEqual([
+      ['_3_faults_0', ['OutOfStock']],
+      ['_3_faults_1', null],
+    ]);
+    expect(foreach.faults[1].activities).toMatchObject([
+      { id: '_3_faults_1_0', kind: 'fault', code: 'LineFailed', message: 'line could not be processed' },
+    ]);
+  });
+
+  it('reads the process fault handlers with comma-separated codes', () => {
+    expect(model.faults).toMatchObject([
+      { id: '_faults_0', codes: ['A', 'B', 'C'], activities: [{ id: '_faults_0_0' }] },
+    ]);
+  });
+
+  it('records where each element is', () => {
+    expect(find(model, '_0_0')?.loc).toEqual({ line: 5, column: 9, path: 'process/sequence[1]/action[1]' });
+    expect(find(model, '_2_2')?.loc.path).toBe('process/all[1]/await[1]');
+  });
+
+  it('is plain JSON data', () => {
+    expect(JSON.parse(JSON.stringify(model))).toEqual(model);
+  });
+});
+
+describe('parseDefinition: the original documents', () => {
+  it.each(['example1.xml', 'seed-fault.xml', 'seed-assign.xml', 'seed-faults.xml', 'seed-await.xml'])(
+    '%s parses',
+    (name) => {
+      const model = parseDefinition(fixture(name), { source: name });
+      expect(model.activities.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('example1 keeps its structure and typed context', () => {
+    const model = parseDefinition(fixture('example1.xml'));
+    expect(model.name).toBe('example1');
+    expect(model.activities.map((a) => a.kind)).toEqual(['sequence', 'while', 'all', 'delay', 'call']);
+    expect(model.context.find((p) => p.name === 'testprop5')?.value).toEqual({ hello: 'world' });
+    expect(model.context.find((p) => p.name === 'some_process')?.value).toBe(''); // not "None"
+  });
+
+  it('reports the published README example, with its tag typo, as malformed at the typo', () => {
+    expect(problemsOf(fixture('seed-fault-typo.xml'))).toEqual([
+      "6:47 malformed XML: Expected closing tag 'condition' (opened in line 6, col 13) instead of closing tag 'context'.",
+    ]);
+  });
+});
+
+describe('parseDefinition: validation problems', () => {
+  const wrap = (body: string) => `<process>\n  ${body}\n</process>`;
+
+  it.each([
+    [
+      '<sequence>\n    <action/>\n  </sequence>',
+      '3:5 process/sequence[1]/action[1]: missing attribute "participant"',
+    ],
+    [
+      '<action participant="p" color="red"/>',
+      '2:27 process/action[1]: unknown attribute "color" on <action> (allowed: participant)',
+    ],
+    ['<bogus/>', '2:3 process/bogus[1]: unknown element <bogus>'],
+    [
+      '<call process="sub"/>',
+      '2:9 process/call[1]: process must name a context property holding the definition, like "$subprocess", got "sub"',
+    ],
+    [
+      '<delay duration="-1"/>',
+      '2:10 process/delay[1]: duration must be a non-negative number of seconds, got "-1"',
+    ],
+    ['<delay duration="5m"/>', 'duration must be a non-negative number of seconds, got "5m"'],
+    ['<delay/>', 'process/delay[1]: missing attribute "duration"'],
+    ['<await/>', 'process/await[1]: missing attribute "event"'],
+    ['<assign property="x"/>', 'process/assign[1]: <assign> needs an expression'],
+    ['<assign property="inst:fault">1</assign>', 'property "inst:fault" is reserved'],
+    [
+      '<case><condition>True</condition></case>',
+      'process/case[1]: <case> is only allowed in <switch> or <faults>, not in <process>',
+    ],
+    ['<sequence><case/></sequence>', '<case> is only allowed in <switch> or <faults>, not in <sequence>'],
+    [
+      '<condition>True</condition>',
+      '<condition> is not allowed in <process> (only in case, while, await and foreach)',
+    ],
+    ['<all><condition>True</condition></all>', '<condition> is not allowed in <all>'],
+    [
+      '<action participant="p"><condition>True</condition></action>',
+      '<condition> is not allowed inside <action> (it takes no content)',
+    ],
+    [
+      '<switch><action participant="p"/></switch>',
+      '<action> is not allowed in <switch> (only <case> elements are)',
+    ],
+    ['<switch><case><action participant="p"/></case></switch>', '<case> needs at least one <condition>'],
+    ['<while><action participant="p"/></while>', '<while> needs at least one <condition>'],
+    [
+      '<await event="e"><action participant="p"/></await>',
+      '<action> is not allowed in <await> (only <condition>)',
+    ],
+    ['<foreach select="a..b"/>', 'select must be a dotted path'],
+    [
+      '<property name="x" type="int">1</property>',
+      '<property> is only allowed in <context>, not in <process>',
+    ],
+    ['<default/>', '<default> is only allowed in <faults>'],
+    ['<context><property type="int">1</property></context>', 'missing attribute "name"'],
+    ['<context><property name="x">1</property></context>', 'missing attribute "type"'],
+    ['<context><property name="x" type="date">1</property></context>', 'unknown property type "date"'],
+    [
+      '<context><property name="x" type="int">1.5</property></context>',
+      'value of int property "x" is not an integer: "1.5"',
+    ],
+    [
+      '<context><property name="x" type="int">99999999999999999999</property></context>',
+      'outside the JSON-safe integer range',
+    ],
+    [
+      '<context><property name="x" type="float">abc</property></context>',
+      'value of float property "x" is not a number: "abc"',
+    ],
+    [
+      '<context><property name="x" type="bool">yes</property></context>',
+      'must be 0 or 1 (or true/false), got "yes"',
+    ],
+    [
+      '<context><property name="x" type="json">{nope}</property></context>',
+      'value of json property "x" is not valid JSON',
+    ],
+    [
+      '<context><property name="x" type="int"></property></context>',
+      'value of int property "x" is not an integer: ""',
+    ],
+    [
+      '<context><property name="x" type="int">1</property><property name="x" type="int">2</property></context>',
+      'property "x" is declared twice',
+    ],
+    [
+      '<context><faults><case><action participant="p"/></case></faults></context>',
+      'context[1]/faults[1]/case[1]: missing attribute "code"',
+    ],
+    [
+      '<context><faults><case code=","/></faults></context>',
+      'fault codes must be a comma-separated list of names, got ","',
+    ],
+    ['<context><faults><default/><default/></faults></context>', 'more than one <default> in <faults>'],
+    ['<context><faults><action participant="p"/></faults></context>', '<action> is not allowed in <faults>'],
+    [
+      '<context><action participant="p"/></context>',
+      '<action> is not allowed in <context> (only <property> and <faults>)',
+    ],
+    ['<context/><context/>', '<process> has more than one <context>'],
+    ['<action participant="p">hello</action>', 'unexpected text "hello" inside <action>'],
+    ['hello <action participant="p"/>', 'unexpected text "hello" inside <process>'],
+    ['<fault message="a &nbsp; b"/>', '2:21 process/fault[1]: undefined entity &nbsp;'],
+    [
+      '<switch><case><condition>context["a"] &gt; </condition></case></switch>',
+      'invalid expression "context[\\"a\\"] >": unexpected end of expression',
+    ],
+    [
+      '<switch><case><condition>context.__class__</condition></case></switch>',
+      '2:35 process/switch[1]/case[1]/condition[1]: invalid expression "context.__class__": attribute access is not allowed',
+    ],
+    [
+      '<assign property="x">\n    __import__("os").system("rm -rf /")</assign>',
+      '3:5 process/assign[1]: invalid expression',
+    ],
+    ['<switch><case><condition>event["x"]</condition></case></switch>', 'unknown name "event"'],
+  ])('%s', (body, expected) => {
+    const problems = problemsOf(wrap(body));
+    expect(problems.some((p) => p.includes(expected))).toBe(true);
+  });
+
+  it('rejects a root other than <process>', () => {
+    expect(problemsOf('<sequence/>')).toEqual([
+      '1:1 sequence: the root element must be <process>, not <sequence>',
+    ]);
+  });
+
+  it('reports every problem at once, in document order', () => {
+    const problems = problemsOf(
+      wrap(
+        '<action/>\n  <delay duration="x"/>\n  <bogus/>\n  <switch><case><condition>1 +</condition></case></switch>',
+      ),
+    );
+    expect(problems).toHaveLength(4);
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['2:3', '3:10', '4:3', '5:31']);
+  });
+
+  it('throws a DefinitionError carrying the problems and the file name', () => {
+    try {
+      parseDefinition('<process><action/></process>', { source: 'bad.xml' });
+      throw new Error('expected a DefinitionError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(DefinitionError);
+      const error = err as DefinitionError;
+      expect(error.problems).toHaveLength(1);
+      expect(error.message).toContain('bad.xml: invalid process definition (1 problem)');
+      expect(error.message).toContain('1:10 process/action[1]: missing attribute "participant"');
+    }
+  });
+
+  it('rejects input that is not text', () => {
+    expect(() => parseDefinition(42 as unknown as string)).toThrow(DefinitionError);
+  });
+});
+
+describe('parseDefinition: unsafe and oversized XML', () => {
+  it('rejects DOCTYPE declarations (billion laughs)', () => {
+    const lol = `<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+]>
+<process><fault message="&lol2;"/></process>`;
+    expect(problemsOf(lol)).toEqual([
+      '2:1 DOCTYPE declarations are not allowed (entity expansion and external entities are unsafe)',
+    ]);
+  });
+
+  it('rejects external entities', () => {
+    const xxe =
+      '<!DOCTYPE p [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><process><fault message="&xxe;"/></process>';
+    expect(problemsOf(xxe)[0]).toContain('DOCTYPE declarations are not allowed');
+  });
+
+  it('decodes only the predefined entities and character references', () => {
+    const model = parseDefinition(
+      '<process><fault code="E" message="&lt;&gt;&amp;&quot;&apos;&#65;&#x42;"/></process>',
+    );
+    expect(model.activities[0]).toMatchObject({ message: `<>&"'AB` });
+  });
+
+  it('limits the size', () => {
+    const big = `<process>${'<!-- padding -->'.repeat(400_000)}</process>`;
+    expect(problemsOf(big)).toEqual(['1:1 definition larger than 5 MB']);
+  });
+
+  it('limits the nesting depth', () => {
+    const deep = `<process>${'<sequence>'.repeat(MAX_DEPTH)}${'</sequence>'.repeat(MAX_DEPTH)}</process>`;
+    expect(problemsOf(deep)[0]).toContain(`elements nested deeper than ${MAX_DEPTH} levels`);
+    const ok = `<process>${'<sequence>'.repeat(MAX_DEPTH - 1)}${'</sequence>'.repeat(MAX_DEPTH - 1)}</process>`;
+    expect(parseDefinition(ok).activityCount).toBe(MAX_DEPTH - 1);
+  });
+
+  it('limits the element count', () => {
+    const many = `<process>${'<fault/>'.repeat(MAX_ELEMENTS)}</process>`;
+    expect(problemsOf(many)).toEqual([`1:1 definition has more than ${MAX_ELEMENTS} elements`]);
+  });
+});
