@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   checkDefinition,
@@ -153,6 +153,15 @@ describe('parseDefinition: the original documents', () => {
       expect(model.activities.length).toBeGreaterThan(0);
     },
   );
+
+  it('the example processes shipped with the project parse', () => {
+    const dir = path.join(__dirname, '../../examples/processes');
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.xml'))) {
+      expect(parseDefinition(readFileSync(path.join(dir, name), 'utf8'), { source: name }).kind).toBe(
+        'process',
+      );
+    }
+  });
 
   it('example1 keeps its structure and typed context', () => {
     const model = parseDefinition(fixture('example1.xml'));
