@@ -165,19 +165,19 @@ class Parser {
   }
 
   private orTest(): Node {
-    let left = this.andTest();
-    while (this.isWord('or')) {
-      const at = this.next().at;
-      left = { kind: 'or', at, left, right: this.andTest() };
-    }
-    return left;
+    return this.booleanChain('or', () => this.andTest());
   }
 
   private andTest(): Node {
-    let left = this.notTest();
-    while (this.isWord('and')) {
+    return this.booleanChain('and', () => this.notTest());
+  }
+
+  /** `operand (word operand)*`, left-associative: `a or b or c` is `(a or b) or c`. */
+  private booleanChain(word: 'and' | 'or', operand: () => Node): Node {
+    let left = operand();
+    while (this.isWord(word)) {
       const at = this.next().at;
-      left = { kind: 'and', at, left, right: this.notTest() };
+      left = { kind: word, at, left, right: operand() };
     }
     return left;
   }
