@@ -53,10 +53,7 @@ export class Scope {
 
   /** The nearest scope (this one or an enclosing one) that defines `key`. */
   private owner(key: string): Scope | undefined {
-    for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
-      if (own(scope.locals, key)) return scope;
-    }
-    return undefined;
+    return own(this.locals, key) ? this : this.parent?.owner(key);
   }
 
   /** Whether this or an enclosing scope defines `key`. */
@@ -90,13 +87,8 @@ export class Scope {
 
   /** The merged view: the process scope overlaid by each inner scope, inner wins. */
   merged(): ContextValues {
-    const chain: Scope[] = [];
-    for (let scope: Scope | undefined = this; scope; scope = scope.parent) chain.push(scope);
-    const out: ContextValues = Object.create(null);
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const locals = chain[i].locals;
-      for (const key of Object.keys(locals)) out[key] = locals[key];
-    }
+    const out: ContextValues = this.parent ? this.parent.merged() : Object.create(null);
+    for (const key of Object.keys(this.locals)) out[key] = this.locals[key];
     return out;
   }
 }
