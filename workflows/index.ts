@@ -17,3 +17,5 @@ export async function delayedHello(seconds: number, name: string): Promise<strin
   await sleep(seconds * 1000);
   return await greet(name);
 }
+
+export { bureaucratProcess } from './interpreter';
