@@ -4,6 +4,8 @@
  * none. Pure module: the interpreter workflow validates `call`ed sub-processes with it.
  */
 import { ExpressionSyntaxError, parseExpression, type Expression, type NameRef } from '../expression';
+import { FLOAT_TEXT, INT_TEXT } from '../expression/builtins';
+import { isReserved } from '../scope';
 import {
   PROPERTY_TYPES,
   type Activity,
@@ -53,11 +55,6 @@ const ATTRIBUTES: Record<string, Record<string, boolean>> = {
   foreach: { select: true },
 };
 
-/** Reserved context keys: only the engine writes them. */
-const RESERVED_PREFIX = 'inst:';
-const INT_TEXT = /^\s*[+-]?\d(?:_?\d)*\s*$/;
-const FLOAT_TEXT =
-  /^\s*[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?\s*$/;
 const PROPERTY_REFERENCE = /^\$([^\s$]+)$/;
 
 /**
@@ -353,7 +350,7 @@ class ModelBuilder {
       this.problem(place, 'property name must not be empty', this.attributeOffset(place, 'name'));
       return undefined;
     }
-    if (name.startsWith(RESERVED_PREFIX)) {
+    if (isReserved(name)) {
       this.problem(
         place,
         `property name "${name}" is reserved (names starting with "inst:" belong to the engine)`,
@@ -561,7 +558,7 @@ class ModelBuilder {
         return { kind, id, loc, code: attrs.code?.trim() || 'terminate', message: attrs.message ?? '' };
       case 'assign': {
         const property = (attrs.property ?? '').trim();
-        if (attrs.property !== undefined && (!property || property.startsWith(RESERVED_PREFIX))) {
+        if (attrs.property !== undefined && (!property || isReserved(property))) {
           this.problem(
             place,
             property

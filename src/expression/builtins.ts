@@ -40,8 +40,10 @@ function arity(name: string, args: readonly PyValue[], min: number, max: number)
   }
 }
 
-const INT_TEXT = /^\s*[+-]?\d(?:_?\d)*\s*$/;
-const FLOAT_TEXT =
+/** The text Python's `int()` accepts (base 10): optional sign, digits with single underscores, spaces around. */
+export const INT_TEXT = /^\s*[+-]?\d(?:_?\d)*\s*$/;
+/** The text Python's `float()` accepts: decimal and exponent forms, `inf`, `infinity`, `nan`, any case. */
+export const FLOAT_TEXT =
   /^\s*[+-]?(?:(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?|inf(?:inity)?|nan)\s*$/i;
 
 function toInt(v: PyValue): PyValue {

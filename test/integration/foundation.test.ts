@@ -1,19 +1,13 @@
 import { Worker } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as activities from '../../activities';
 import { helloProcess } from '../../workflows';
-import { connectToTestServer, testWorkflowBundle, withWorker } from '../support/temporal';
+import { testWorkflowBundle, useTestServer, withWorker } from '../support/temporal';
 
 describe('foundation: a real worker against the harness dev server', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await connectToTestServer();
-  });
-  afterAll(async () => {
-    await env?.teardown();
-  });
+  const testServer = useTestServer();
 
   it('runs a workflow calling an activity, then replays its history deterministically', async () => {
+    const env = testServer();
     const workflowId = `hello-${Date.now()}`;
     const result = await withWorker(env, { activities }, (taskQueue) =>
       env.client.workflow.execute(helloProcess, { taskQueue, workflowId, args: ['Bureaucrat'] }),

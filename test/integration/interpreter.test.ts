@@ -1,10 +1,9 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Workitem } from '../../workflows/interpreter';
-import { connectToTestServer, withWorker } from '../support/temporal';
+import { useTestServer, withWorker } from '../support/temporal';
 
 /** Participants recording what they saw. */
 function participantsLog() {
@@ -17,15 +16,10 @@ function participantsLog() {
 }
 
 describe('interpreter (work in progress): control flow, context and faults', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await connectToTestServer();
-  });
-  afterAll(async () => {
-    await env?.teardown();
-  });
+  const testServer = useTestServer();
 
   const run = (definition: string, activities: Record<string, (w: Workitem) => unknown>, fields = {}) => {
+    const env = testServer();
     const workflowId = `proc-${Math.random().toString(36).slice(2)}`;
     return {
       workflowId,
@@ -140,7 +134,7 @@ describe('interpreter (work in progress): control flow, context and faults', () 
     </process>`;
     const { workflowId, result } = run(xml, { noop: () => ({}) });
     expect(await result).toEqual({ cancelled: true });
-    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const history = await testServer().client.workflow.getHandle(workflowId).fetchHistory();
     expect(history.events?.some((e) => e.timerCanceledEventAttributes)).toBe(true);
   });
 

@@ -15,6 +15,24 @@ export async function connectToTestServer(): Promise<TestWorkflowEnvironment> {
   });
 }
 
+/**
+ * Connects to the run's dev server before the test file's tests and disconnects after them; returns a
+ * getter for the environment (valid inside tests).
+ */
+export function useTestServer(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await connectToTestServer();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return () => {
+    if (!env) throw new Error('the test server connection is not open (use it inside tests)');
+    return env;
+  };
+}
+
 /** A task queue no other test uses, so concurrent test files never steal each other's tasks. */
 export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${randomUUID()}`;
