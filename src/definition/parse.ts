@@ -185,8 +185,13 @@ class ModelBuilder {
         `<${child.element.name}> is not allowed inside <${place.element.name}> (it takes no content)`,
       );
     }
-    if (place.element.strayText)
+    this.rejectStrayText(place);
+  }
+
+  private rejectStrayText(place: Place): void {
+    if (place.element.strayText) {
       this.problem(place, `unexpected text "${place.element.strayText}" inside <${place.element.name}>`);
+    }
   }
 
   private text(place: Place): DecodedText {
@@ -258,9 +263,7 @@ class ModelBuilder {
     const activities: Activity[] = [];
     const cases: CaseActivity[] = [];
     let contextSeen = false;
-    if (place.element.strayText) {
-      this.problem(place, `unexpected text "${place.element.strayText}" inside <${place.element.name}>`);
-    }
+    this.rejectStrayText(place);
     for (const child of this.childPlaces(place)) {
       const name = child.element.name;
       if (name === 'context') {
@@ -313,8 +316,7 @@ class ModelBuilder {
     ownerId: string,
   ): { properties: PropertyDefinition[]; faults: FaultHandler[] } {
     this.attributes(place);
-    if (place.element.strayText)
-      this.problem(place, `unexpected text "${place.element.strayText}" inside <context>`);
+    this.rejectStrayText(place);
     const properties: PropertyDefinition[] = [];
     let faults: FaultHandler[] = [];
     let faultsSeen = false;
@@ -379,8 +381,7 @@ class ModelBuilder {
 
   private faultsSection(place: Place, faultsId: string): FaultHandler[] {
     this.attributes(place);
-    if (place.element.strayText)
-      this.problem(place, `unexpected text "${place.element.strayText}" inside <faults>`);
+    this.rejectStrayText(place);
     const handlers: FaultHandler[] = [];
     let defaultSeen = false;
     for (const child of this.childPlaces(place)) {
