@@ -18,4 +18,4 @@ export async function delayedHello(seconds: number, name: string): Promise<strin
   return await greet(name);
 }
 
-export { bureaucratProcess } from './interpreter';
+export { bureaucratProcess, eventSignal, stateQuery, contextQuery } from './process';

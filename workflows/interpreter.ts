@@ -1,60 +1,63 @@
 /**
- * The interpreter workflow: executes a validated process model deterministically. One executor per
- * activity kind; a {@link Scope} chain carries Bureaucrat's context rules.
+ * The interpreter: walks a validated process model deterministically, one executor per activity kind,
+ * with a {@link Scope} chain for Bureaucrat's context rules and a {@link Frame} per running complex
+ * activity so that a process can continue as new and resume exactly where it was.
  *
- * Work in progress (issue 4): sequence, action, assign, switch, while, all, foreach, delay, fault and fault
- * handlers are executed; `await`, `call`, the state query, history economy checks and continue-as-new are
- * not yet: reaching an `await` or a `call` raises a `DefinitionError` fault saying so.
+ * Each executor states its rule in its doc comment, and where it deliberately differs from the original.
+ * Everything here runs in Temporal's workflow sandbox: no Node APIs, no clocks, no randomness.
  */
 import {
-  ApplicationFailure,
+  ActivityFailure,
   CancellationScope,
+  ChildWorkflowFailure,
+  condition,
+  executeChild,
   isCancellation,
   proxyActivities,
   sleep,
   workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import {
   DEFINITION_ERROR_CODE,
+  DefinitionError,
   parseDefinition,
   type Activity,
+  type AllActivity,
+  type AwaitActivity,
+  type CallActivity,
+  type CaseActivity,
+  type Condition,
   type FaultHandler,
+  type ForeachActivity,
   type ProcessDefinition,
   type PropertyDefinition,
+  type SequenceActivity,
+  type WhileActivity,
 } from '../src/definition';
 import { evaluate, evaluateCondition, ExpressionError, EXPRESSION_ERROR_CODE } from '../src/expression';
-import { Scope, type ContextValues } from '../src/scope';
+import { processStartMetadata } from '../src/process-metadata';
+import {
+  ACTION_ERROR_CODE,
+  HISTORY_LIMIT_CODE,
+  type ActionOptions,
+  PROCESS_WORKFLOW_TYPE,
+  summaryOf,
+  type Continuation,
+  type ProcessInput,
+  type SavedFrame,
+  type Workitem,
+} from '../src/protocol';
+import { contextValues, MissingPropertyError, Scope, type ContextValues } from '../src/scope';
+import { Mailbox } from './mailbox';
+import { NodeStates } from './node-states';
+import { actionFault, childFault, ProcessFault } from './process-fault';
 
-/** What a participant receives: the merged context and where the task comes from. */
-export interface Workitem {
-  readonly fields: ContextValues;
-  readonly participant: string;
-  readonly processId: string;
-  readonly activityId: string;
-}
-
-/** Input of {@link bureaucratProcess}. */
-export interface ProcessInput {
-  /** The definition: XML text (validated in the workflow) or an already validated model. */
-  readonly definition: string | ProcessDefinition;
-  /** Launch fields; they override the definition's process `<context>`. */
-  readonly fields?: ContextValues;
-}
-
-/** A Bureaucrat fault travelling up the activity tree. */
-class ProcessFault extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The fault code of participants that reply `critical` or exhaust their retries. */
-export const ACTION_ERROR_CODE = 'ActionError';
-
-const participants = proxyActivities<Record<string, (workitem: Workitem) => Promise<unknown>>>({
+/**
+ * How `<action>` activities run unless the worker says otherwise: 5 minutes per attempt; retried after
+ * 1 s, 2 s, 4 s … up to 1 minute apart, 10 attempts in all; then the action faults with `ActionError`.
+ */
+export const DEFAULT_ACTION_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   retry: {
     initialInterval: '1 second',
@@ -62,56 +65,188 @@ const participants = proxyActivities<Record<string, (workitem: Workitem) => Prom
     maximumInterval: '1 minute',
     maximumAttempts: 10,
   },
-});
+};
 
-/** Runs a Bureaucrat process and returns its final context. */
-export async function bureaucratProcess(input: ProcessInput): Promise<ContextValues> {
-  const model = typeof input.definition === 'string' ? parseOrFail(input.definition) : input.definition;
-  const root = new Scope(undefined, properties(model.context));
-  root.update(input.fields ?? {});
-  const interpreter = new Interpreter(workflowInfo().workflowId);
-  try {
-    await interpreter.complex(model, root, () => interpreter.sequence(model.activities, root));
-  } catch (err) {
-    if (err instanceof ProcessFault) {
-      throw ApplicationFailure.nonRetryable(err.message, err.code, { code: err.code, message: err.message });
+/** Continue as new after this many history events unless the input says otherwise (Temporal caps at 51,200). */
+export const DEFAULT_CONTINUE_AS_NEW_AFTER = 10_000;
+
+/**
+ * Past this history length (or 4× the continue-as-new threshold, if lower), a process that cannot continue
+ * as new because it is inside an `<all>` faults with `HistoryLimitError` rather than hit Temporal's cap.
+ */
+export const HISTORY_HARD_LIMIT = 40_000;
+
+const participants =
+  proxyActivities<Record<string, (workitem: Workitem) => Promise<unknown>>>(DEFAULT_ACTION_OPTIONS);
+
+/** A complex activity: it owns a scope and may own fault handlers. */
+type ComplexNode =
+  | ProcessDefinition
+  | SequenceActivity
+  | CaseActivity
+  | WhileActivity
+  | ForeachActivity
+  | AllActivity
+  | FaultHandler;
+
+/** A running complex activity: its scope, the next child to run and, for loops, the iteration. */
+class Frame {
+  /** Index of the next child to run. */
+  index = 0;
+  /** Whether this frame or an enclosing one is an `<all>`: branches in flight forbid continue-as-new. */
+  readonly parallel: boolean;
+
+  constructor(
+    readonly node: ComplexNode,
+    readonly parent: Frame | undefined,
+    readonly scope: Scope,
+    readonly iteration?: number,
+    readonly selection?: readonly unknown[],
+    /** Restored from a continuation and not yet re-entered. */
+    public resumed = false,
+  ) {
+    this.parallel = node.kind === 'all' || (parent?.parallel ?? false);
+  }
+
+  save(): SavedFrame {
+    return {
+      id: this.node.id,
+      locals: contextValues(this.scope.locals),
+      index: this.index,
+      ...(this.iteration !== undefined ? { iteration: this.iteration } : {}),
+      ...(this.selection !== undefined ? { selection: this.selection } : {}),
+    };
+  }
+}
+
+/** Options of an {@link Interpreter}. */
+export interface InterpreterOptions {
+  readonly model: ProcessDefinition;
+  readonly processId: string;
+  readonly continueAsNewAfterEvents: number;
+  /** `<action>` options over {@link DEFAULT_ACTION_OPTIONS}. */
+  readonly actionOptions?: ActionOptions;
+  readonly resume?: Continuation;
+  /** Ends this run and starts the next one with `continuation` (throws Temporal's ContinueAsNew). */
+  readonly continueAsNew: (continuation: Continuation) => Promise<never>;
+}
+
+/** Runs one process model. The workflow function owns it; queries and signals read and feed it. */
+export class Interpreter {
+  readonly nodes: NodeStates;
+  readonly mailbox = new Mailbox();
+  private readonly calls = new Map<string, number>();
+  /** Frames still to be re-entered after continue-as-new, by node id. */
+  private readonly pending = new Map<string, SavedFrame>();
+  private root?: Frame;
+
+  constructor(private readonly options: InterpreterOptions) {
+    const resume = options.resume;
+    this.nodes = new NodeStates(resume?.nodes);
+    for (const [id, count] of Object.entries(resume?.calls ?? {})) this.calls.set(id, count);
+    for (const frame of resume?.frames ?? []) this.pending.set(frame.id, frame);
+  }
+
+  /** The merged process context (the process scope). */
+  context(): ContextValues {
+    return { ...(this.root?.scope.locals ?? {}) };
+  }
+
+  /** Runs the process to its end; returns the final process context. */
+  async run(fields: ContextValues): Promise<ContextValues> {
+    const { model } = this.options;
+    const root =
+      this.restore(model, undefined) ??
+      new Frame(model, undefined, new Scope(undefined, properties(model.context)));
+    if (!root.resumed) root.scope.update(fields);
+    this.root = root;
+    this.nodes.set(model.id, 'active');
+    this.nodes.attach(model.id, root.scope);
+    try {
+      await this.guarded(
+        model,
+        () => root,
+        () => this.steps(model.activities, root),
+      );
+      this.nodes.set(model.id, 'completed');
+    } catch (err) {
+      this.settle(model.id, err);
+      throw err;
     }
-    throw err;
+    return this.context();
   }
-  return { ...root.merged() };
-}
 
-function parseOrFail(xml: string): ProcessDefinition {
-  try {
-    return parseDefinition(xml);
-  } catch (err) {
-    throw ApplicationFailure.nonRetryable((err as Error).message, DEFINITION_ERROR_CODE);
+  // ── the activity tree ────────────────────────────────────────────────────────────────────────────────
+
+  /** Runs one activity in its parent's frame, recording its state. */
+  private async activity(activity: Activity, parent: Frame): Promise<void> {
+    this.nodes.set(activity.id, 'active');
+    try {
+      await this.execute(activity, parent);
+      this.nodes.set(activity.id, 'completed');
+    } catch (err) {
+      this.settle(activity.id, err);
+      throw err;
+    }
   }
-}
 
-function properties(list: readonly PropertyDefinition[]): ContextValues {
-  const out: ContextValues = {};
-  for (const p of list) out[p.name] = p.value;
-  return out;
-}
+  private settle(id: string, err: unknown): void {
+    if (isCancellation(err)) this.nodes.set(id, 'canceled');
+    else if (err instanceof ProcessFault) this.nodes.set(id, 'aborted');
+  }
 
-class Interpreter {
-  constructor(private readonly processId: string) {}
+  private execute(activity: Activity, parent: Frame): Promise<void> {
+    switch (activity.kind) {
+      case 'sequence':
+      case 'case':
+        return this.block(activity, parent);
+      case 'all':
+        return this.all(activity, parent);
+      case 'while':
+        return this.while(activity, parent);
+      case 'foreach':
+        return this.foreach(activity, parent);
+      case 'switch':
+        return this.switch(activity.cases, parent);
+      case 'action':
+        return this.action(activity.participant, activity.id, parent.scope);
+      case 'assign': {
+        const context = parent.scope.merged();
+        parent.scope.set(
+          activity.property,
+          this.expression(() => evaluate(activity.expression, { context })),
+        );
+        return Promise.resolve();
+      }
+      case 'delay':
+        return sleep(activity.seconds * 1000, {
+          summary: summaryOf.delay(activity.seconds, this.fullId(activity.id)),
+        });
+      case 'await':
+        return this.await(activity, parent.scope);
+      case 'call':
+        return this.call(activity, parent.scope);
+      case 'fault':
+        return Promise.reject(new ProcessFault(activity.code, activity.message));
+    }
+  }
 
-  /** Runs activities in order in `scope`. */
-  async sequence(activities: readonly Activity[], scope: Scope): Promise<void> {
-    for (const activity of activities) await this.run(activity, scope);
+  /** Runs `activities` in order from `frame.index`, checking before each whether to continue as new. */
+  private async steps(activities: readonly Activity[], frame: Frame): Promise<void> {
+    for (; frame.index < activities.length; frame.index++) {
+      await this.checkpoint(frame);
+      await this.activity(activities[frame.index], frame);
+    }
   }
 
   /**
-   * Runs a complex activity's body; a fault raised inside it is handled by its own `<faults>` when a
-   * handler matches (the activity then counts as completed), else it moves outwards.
+   * Runs a complex activity's body. A fault raised inside it is handled by its own `<faults>`: the first
+   * `<case>` listing the code, else `<default>`. The handler runs like a sequence in a scope that defines
+   * `inst:fault`; when it completes, the activity counts as completed. No handler → the fault moves on.
    */
-  async complex(
-    owner: { readonly faults: readonly FaultHandler[] },
-    scope: Scope,
-    body: () => Promise<void>,
-  ): Promise<void> {
+  private async guarded(owner: ComplexNode, frame: () => Frame, body: () => Promise<void>): Promise<void> {
+    const resumed = owner.faults.find((h) => this.pending.has(h.id));
+    if (resumed) return this.handle(owner, frame(), resumed, undefined);
     try {
       await body();
     } catch (err) {
@@ -119,16 +254,221 @@ class Interpreter {
       const handler =
         owner.faults.find((h) => h.codes?.includes(err.code)) ?? owner.faults.find((h) => h.codes === null);
       if (!handler) throw err;
-      const handlerScope = new Scope(scope, properties(handler.context));
-      handlerScope.define('inst:fault', { code: err.code, message: err.message });
-      await this.complex(handler, handlerScope, () => this.sequence(handler.activities, handlerScope));
+      await this.handle(owner, frame(), handler, err);
     }
   }
 
-  private conditionHolds(
-    conditions: readonly { expression: Parameters<typeof evaluate>[0] }[],
-    scope: Scope,
-  ): boolean {
+  private async handle(
+    owner: ComplexNode,
+    ownerFrame: Frame,
+    handler: FaultHandler,
+    fault?: ProcessFault,
+  ): Promise<void> {
+    this.nodes.set(owner.id, 'aborting');
+    const frame = this.restore(handler, ownerFrame) ?? this.fresh(handler, ownerFrame);
+    if (fault) frame.scope.define('inst:fault', { code: fault.code, message: fault.message });
+    this.nodes.set(handler.id, 'active');
+    try {
+      await this.guarded(
+        handler,
+        () => frame,
+        () => this.steps(handler.activities, frame),
+      );
+      this.nodes.set(handler.id, 'completed');
+    } catch (err) {
+      this.settle(handler.id, err);
+      throw err;
+    }
+  }
+
+  /** `sequence` and a chosen `case`: children in order, in a scope of their own. */
+  private async block(activity: SequenceActivity | CaseActivity, parent: Frame): Promise<void> {
+    const frame = this.restore(activity, parent) ?? this.fresh(activity, parent);
+    await this.guarded(
+      activity,
+      () => frame,
+      () => this.steps(activity.activities, frame),
+    );
+  }
+
+  /**
+   * `switch`: runs the first case one of whose conditions holds. No case holds → the switch simply
+   * completes (the original never reported completion and the process hung: defect 1).
+   */
+  private async switch(cases: readonly CaseActivity[], parent: Frame): Promise<void> {
+    const chosen =
+      cases.find((c) => this.pending.has(c.id)) ?? cases.find((c) => this.holds(c.conditions, parent.scope));
+    if (chosen) await this.activity(chosen, parent);
+  }
+
+  /**
+   * `while`: a precondition loop. Each iteration starts with a fresh local scope (its `<context>` read
+   * again), and the conditions are evaluated in that fresh scope before every iteration.
+   */
+  private async while(activity: WhileActivity, parent: Frame): Promise<void> {
+    let current = this.restore(activity, parent);
+    await this.guarded(
+      activity,
+      () => current ?? this.fresh(activity, parent),
+      async () => {
+        for (;;) {
+          if (current?.resumed) {
+            current.resumed = false;
+          } else {
+            const next = this.iteration(activity, parent, (current?.iteration ?? 0) + 1);
+            if (!this.holds(activity.conditions, next.scope)) return;
+            current = this.begin(next);
+          }
+          await this.steps(activity.activities, current);
+        }
+      },
+    );
+  }
+
+  /**
+   * `foreach select="a.b"`: one iteration per element of the list at that path, each in a fresh scope with
+   * `inst:current`, `inst:iteration` (1-based) and `inst:selection`. Conditions, if any, filter elements
+   * (the original parsed and ignored them).
+   */
+  private async foreach(activity: ForeachActivity, parent: Frame): Promise<void> {
+    let current = this.restore(activity, parent);
+    await this.guarded(
+      activity,
+      () => current ?? this.fresh(activity, parent),
+      async () => {
+        const selection = current?.selection ?? this.select(activity.select, parent.scope);
+        for (let i = current?.resumed ? (current.iteration ?? 1) - 1 : 0; i < selection.length; i++) {
+          if (current?.resumed) {
+            current.resumed = false;
+          } else {
+            current = this.begin(this.iteration(activity, parent, i + 1, selection));
+            current.scope.define('inst:current', selection[i]);
+            current.scope.define('inst:iteration', i + 1);
+            current.scope.define('inst:selection', selection);
+            if (activity.conditions.length && !this.holds(activity.conditions, current.scope)) continue;
+          }
+          await this.steps(activity.activities, current);
+        }
+      },
+    );
+  }
+
+  /** `all`: every branch in parallel in one scope; the first fault cancels the branches still running. */
+  private async all(activity: AllActivity, parent: Frame): Promise<void> {
+    const frame = this.fresh(activity, parent);
+    await this.guarded(
+      activity,
+      () => frame,
+      async () => {
+        const branches = new CancellationScope();
+        let fault: unknown;
+        await branches.run(() =>
+          Promise.all(
+            activity.activities.map((branch) =>
+              this.activity(branch, frame).catch((err: unknown) => {
+                if (fault !== undefined && isCancellation(err)) return;
+                if (fault !== undefined) return; // a second fault while cancelling: the first one wins
+                fault = err;
+                for (const other of activity.activities) this.nodes.markCanceling(other);
+                branches.cancel();
+              }),
+            ),
+          ),
+        );
+        if (fault !== undefined) throw fault;
+      },
+    );
+  }
+
+  // ── simple activities ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * `action`: a Temporal activity whose type is the participant name, given the workitem. The reply's
+   * fields are applied with `set`; `critical` → fault `ActionError`; a non-retryable failure of type T →
+   * fault T; retries exhausted or timed out → `ActionError`.
+   */
+  private async action(participant: string, id: string, scope: Scope): Promise<void> {
+    const activityId = this.fullId(id);
+    const workitem: Workitem = {
+      fields: { ...scope.merged() },
+      participant,
+      processId: this.options.processId,
+      activityId,
+    };
+    let reply: unknown;
+    try {
+      reply = await participants[participant].executeWithOptions(
+        {
+          ...DEFAULT_ACTION_OPTIONS,
+          ...this.options.actionOptions,
+          summary: summaryOf.action(participant, activityId),
+        },
+        [workitem],
+      );
+    } catch (err) {
+      if (err instanceof ActivityFailure) throw actionFault(participant, err);
+      throw err;
+    }
+    scope.update(replyFields(participant, reply));
+  }
+
+  /**
+   * `await event="name"`: waits for an event of that name whose conditions hold (see {@link Mailbox});
+   * conditions read `context` and `event` (the event message). Cancellable like any other wait.
+   */
+  private async await(activity: AwaitActivity, scope: Scope): Promise<void> {
+    const waiter = this.mailbox.enter(activity.event, activity.conditions, scope);
+    try {
+      await condition(() => waiter.settled);
+    } finally {
+      this.mailbox.leave(waiter);
+    }
+    if (waiter.fault) throw waiter.fault;
+  }
+
+  /**
+   * `call process="$name"`: runs the definition held in context property `name` as a child process with
+   * its own context, and waits for it. An invalid definition faults with `DefinitionError`; a child's
+   * fault becomes the same fault here (the original left the caller waiting forever: defect 3); cancelling
+   * the caller cancels the child. Child ids are `<processId><activityId>-<n>`, n counting runs of this call.
+   */
+  private async call(activity: CallActivity, scope: Scope): Promise<void> {
+    const definition = this.expression(() => scope.get(activity.property));
+    if (typeof definition !== 'string') {
+      throw new ProcessFault(
+        DEFINITION_ERROR_CODE,
+        `call process="$${activity.property}": the property holds ${typeof definition}, not a definition text`,
+      );
+    }
+    let model: ProcessDefinition;
+    try {
+      model = parseDefinition(definition);
+    } catch (err) {
+      if (!(err instanceof DefinitionError)) throw err;
+      throw new ProcessFault(DEFINITION_ERROR_CODE, `call process="$${activity.property}": ${err.message}`);
+    }
+    const count = (this.calls.get(activity.id) ?? 0) + 1;
+    this.calls.set(activity.id, count);
+    const activityId = this.fullId(activity.id);
+    try {
+      await executeChild(PROCESS_WORKFLOW_TYPE, {
+        workflowId: `${activityId}-${count}`,
+        args: [{ definition } satisfies ProcessInput],
+        ...processStartMetadata(model, summaryOf.call(activity.property, activityId)),
+      });
+    } catch (err) {
+      if (err instanceof ChildWorkflowFailure && !isCancellation(err)) throw childFault(err);
+      throw err;
+    }
+  }
+
+  // ── helpers ──────────────────────────────────────────────────────────────────────────────────────────
+
+  private fullId(id: string): string {
+    return `${this.options.processId}${id}`;
+  }
+
+  private holds(conditions: readonly Condition[], scope: Scope): boolean {
     const context = scope.merged();
     return conditions.some((c) => this.expression(() => evaluateCondition(c.expression, { context })));
   }
@@ -138,154 +478,113 @@ class Interpreter {
       return run();
     } catch (err) {
       if (err instanceof ExpressionError) throw new ProcessFault(EXPRESSION_ERROR_CODE, err.message);
+      if (err instanceof MissingPropertyError) throw new ProcessFault(EXPRESSION_ERROR_CODE, err.message);
       throw err;
     }
   }
 
-  async run(activity: Activity, scope: Scope): Promise<void> {
-    switch (activity.kind) {
-      case 'sequence':
-      case 'case': {
-        const local = new Scope(scope, properties(activity.context));
-        return this.complex(activity, local, () => this.sequence(activity.activities, local));
-      }
-      case 'all': {
-        const local = new Scope(scope, properties(activity.context));
-        return this.complex(activity, local, () => this.all(activity.activities, local));
-      }
-      case 'while':
-        while (this.conditionHolds(activity.conditions, scope)) {
-          const local = new Scope(scope, properties(activity.context)); // fresh scope every iteration
-          await this.complex(activity, local, () => this.sequence(activity.activities, local));
-        }
-        return;
-      case 'foreach': {
-        const selection = this.select(activity.select, scope);
-        for (let i = 0; i < selection.length; i++) {
-          const local = new Scope(scope, properties(activity.context));
-          local.define('inst:current', selection[i]);
-          local.define('inst:iteration', i + 1);
-          local.define('inst:selection', selection);
-          if (activity.conditions.length && !this.conditionHolds(activity.conditions, local)) continue;
-          await this.complex(activity, local, () => this.sequence(activity.activities, local));
-        }
-        return;
-      }
-      case 'switch': {
-        const chosen = activity.cases.find((c) => this.conditionHolds(c.conditions, scope));
-        if (chosen) await this.run(chosen, scope);
-        return; // no matching case: the switch completes (the original hung here)
-      }
-      case 'action':
-        return this.action(activity.participant, activity.id, scope);
-      case 'assign': {
-        const context = scope.merged();
-        scope.set(
-          activity.property,
-          this.expression(() => evaluate(activity.expression, { context })),
-        );
-        return;
-      }
-      case 'delay':
-        await sleep(activity.seconds * 1000);
-        return;
-      case 'fault':
-        throw new ProcessFault(activity.code, activity.message);
-      case 'await':
-      case 'call':
-        throw new ProcessFault(
-          DEFINITION_ERROR_CODE,
-          `<${activity.kind}> is not supported by this interpreter yet`,
-        );
-    }
-  }
-
-  private select(path: readonly string[], scope: Scope): unknown[] {
-    let value: unknown;
-    try {
-      value = scope.get(path[0]);
-    } catch (err) {
-      throw new ProcessFault(
-        EXPRESSION_ERROR_CODE,
-        `foreach select="${path.join('.')}": ${(err as Error).message}`,
-      );
-    }
+  private select(path: readonly string[], scope: Scope): readonly unknown[] {
+    const where = `foreach select="${path.join('.')}"`;
+    let value = this.expression(() => scope.get(path[0]));
     for (const key of path.slice(1)) {
-      const container = value as Record<string, unknown> | null;
-      if (
-        typeof container !== 'object' ||
-        container === null ||
-        !Object.prototype.hasOwnProperty.call(container, key)
-      ) {
-        throw new ProcessFault(EXPRESSION_ERROR_CODE, `foreach select="${path.join('.')}": no key "${key}"`);
+      if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(value, key)) {
+        throw new ProcessFault(EXPRESSION_ERROR_CODE, `${where}: no key "${key}"`);
       }
-      value = container[key];
+      value = (value as Record<string, unknown>)[key];
     }
-    if (!Array.isArray(value)) {
-      throw new ProcessFault(EXPRESSION_ERROR_CODE, `foreach select="${path.join('.')}" is not a list`);
-    }
+    if (!Array.isArray(value)) throw new ProcessFault(EXPRESSION_ERROR_CODE, `${where} is not a list`);
     return value;
   }
 
-  /** Runs branches in parallel; the first fault cancels the branches still running. */
-  private async all(branches: readonly Activity[], scope: Scope): Promise<void> {
-    const cancellable = new CancellationScope();
-    let fault: unknown;
-    await cancellable.run(() =>
-      Promise.all(
-        branches.map((branch) =>
-          this.run(branch, scope).catch((err: unknown) => {
-            if (isCancellation(err) && fault !== undefined) return;
-            if (fault === undefined) {
-              fault = err;
-              cancellable.cancel();
-            }
-          }),
-        ),
-      ),
-    );
-    if (fault !== undefined) throw fault;
+  /** A new frame with the node's `<context>` properties. */
+  private fresh(node: ComplexNode, parent: Frame): Frame {
+    const frame = new Frame(node, parent, new Scope(parent.scope, properties(node.context)));
+    this.nodes.attach(node.id, frame.scope);
+    return frame;
   }
 
-  private async action(participant: string, activityId: string, scope: Scope): Promise<void> {
-    const workitem: Workitem = {
-      fields: { ...scope.merged() },
-      participant,
-      processId: this.processId,
-      activityId: `${this.processId}${activityId}`,
-    };
-    let reply: unknown;
-    try {
-      reply = await participants[participant](workitem);
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      const cause = (err as { cause?: { type?: string; nonRetryable?: boolean; message?: string } }).cause;
-      if (cause?.type && cause.nonRetryable) throw new ProcessFault(cause.type, cause.message ?? '');
-      throw new ProcessFault(
-        ACTION_ERROR_CODE,
-        `participant ${participant} failed: ${cause?.message ?? (err as Error).message}`,
-      );
-    }
-    if (reply === null || reply === undefined) return;
-    if (typeof reply !== 'object' || Array.isArray(reply)) {
-      throw new ProcessFault(
-        ACTION_ERROR_CODE,
-        `participant ${participant} replied with ${typeof reply}, not an object`,
-      );
-    }
-    const { status, error, ...fields } = reply as { status?: unknown; error?: unknown } & ContextValues;
-    if (status === 'critical') {
-      throw new ProcessFault(
-        ACTION_ERROR_CODE,
-        typeof error === 'string' ? error : `participant ${participant} failed`,
-      );
-    }
-    if (status !== undefined && status !== 'done') {
-      throw new ProcessFault(
-        ACTION_ERROR_CODE,
-        `participant ${participant} replied with status ${String(status)}`,
-      );
-    }
-    scope.update(fields);
+  /** A loop's next iteration: a fresh scope (not shown until it {@link begin}s). */
+  private iteration(
+    node: WhileActivity | ForeachActivity,
+    parent: Frame,
+    n: number,
+    selection?: readonly unknown[],
+  ): Frame {
+    return new Frame(node, parent, new Scope(parent.scope, properties(node.context)), n, selection);
   }
+
+  /** Starts a loop iteration: its descendants show `ready` again, the node shows its scope and number. */
+  private begin(frame: Frame): Frame {
+    if (frame.iteration !== undefined && frame.iteration > 1) this.nodes.resetDescendants(frame.node);
+    this.nodes.attach(frame.node.id, frame.scope, frame.iteration);
+    return frame;
+  }
+
+  /** The frame saved for `node` by the previous run, if the process is resuming through it. */
+  private restore(node: ComplexNode, parent: Frame | undefined): Frame | undefined {
+    const saved = this.pending.get(node.id);
+    if (!saved) return undefined;
+    this.pending.delete(node.id);
+    const frame = new Frame(
+      node,
+      parent,
+      new Scope(parent?.scope, saved.locals),
+      saved.iteration,
+      saved.selection,
+      true,
+    );
+    frame.index = saved.index;
+    this.nodes.attach(node.id, frame.scope, saved.iteration);
+    return frame;
+  }
+
+  /**
+   * Before each step: continue as new when the history is long enough. Inside an `<all>` branch other
+   * branches are in flight, so it waits for the `<all>` to end, and faults if the history nears the cap.
+   */
+  private async checkpoint(frame: Frame): Promise<void> {
+    const info = workflowInfo();
+    if (!info.continueAsNewSuggested && info.historyLength < this.options.continueAsNewAfterEvents) return;
+    if (frame.parallel) {
+      const hardLimit = Math.min(HISTORY_HARD_LIMIT, 4 * this.options.continueAsNewAfterEvents);
+      if (info.historyLength < hardLimit) return;
+      throw new ProcessFault(
+        HISTORY_LIMIT_CODE,
+        `the history holds ${info.historyLength} events and the process cannot continue as new inside a running <all>`,
+      );
+    }
+    const frames: SavedFrame[] = [];
+    for (let f: Frame | undefined = frame; f; f = f.parent) frames.unshift(f.save());
+    await this.options.continueAsNew({
+      frames,
+      nodes: this.nodes.save(),
+      calls: Object.fromEntries(this.calls),
+      runs: (this.options.resume?.runs ?? 0) + 1,
+    });
+  }
+}
+
+/** A `<context>`'s properties as values. */
+export function properties(list: readonly PropertyDefinition[]): ContextValues {
+  const out: ContextValues = {};
+  for (const p of list) out[p.name] = p.value;
+  return out;
+}
+
+/** The fields a participant's reply sets, or the fault its status means. */
+function replyFields(participant: string, reply: unknown): ContextValues {
+  if (reply === null || reply === undefined) return {};
+  if (typeof reply !== 'object' || Array.isArray(reply)) {
+    throw new ProcessFault(
+      ACTION_ERROR_CODE,
+      `participant ${participant} replied with ${typeof reply}, not an object`,
+    );
+  }
+  const { status, error, ...fields } = reply as { status?: unknown; error?: unknown } & ContextValues;
+  if (status === undefined || status === 'done') return fields;
+  const text =
+    typeof error === 'string' && error ? error : `participant ${participant} replied ${String(status)}`;
+  // `error` replies are retried by the worker's participant adapter; one arriving here came from a
+  // participant outside it (e.g. another SDK), which the workflow cannot retry: it faults like `critical`.
+  throw new ProcessFault(ACTION_ERROR_CODE, text);
 }

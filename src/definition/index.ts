@@ -12,3 +12,4 @@ export {
 } from './parse';
 export { DefinitionError, formatProblem, DEFINITION_ERROR_CODE, type DefinitionProblem } from './problems';
 export { MAX_DEFINITION_BYTES, MAX_DEPTH, MAX_ELEMENTS } from './xml';
+export { childActivities, faultHandlers, forEachDescendant, type ModelNode } from './walk';

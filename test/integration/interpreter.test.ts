@@ -2,28 +2,31 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Workitem } from '../../workflows/interpreter';
+import type { ParticipantReply, Workitem } from '../../src/protocol';
+import { participantActivities, type Participants } from '../../src/worker/participants';
+import { PROCESS_WORKFLOW_TYPE } from '../../src/protocol';
+import { processId, processStart, withProcessWorker } from '../support/processes';
 import { useTestServer, withWorker } from '../support/temporal';
 
 /** Participants recording what they saw. */
 function participantsLog() {
   const calls: { participant: string; activityId: string; fields: Record<string, unknown> }[] = [];
-  const record = (reply: (w: Workitem) => unknown) => async (w: Workitem) => {
+  const record = (reply: (w: Workitem) => ParticipantReply | undefined) => async (w: Workitem) => {
     calls.push({ participant: w.participant, activityId: w.activityId, fields: w.fields });
     return reply(w);
   };
   return { calls, record };
 }
 
-describe('interpreter (work in progress): control flow, context and faults', () => {
+describe('interpreter: control flow, context and faults', () => {
   const testServer = useTestServer();
 
-  const run = (definition: string, activities: Record<string, (w: Workitem) => unknown>, fields = {}) => {
+  const run = (definition: string, activities: Participants, fields = {}) => {
     const env = testServer();
     const workflowId = `proc-${Math.random().toString(36).slice(2)}`;
     return {
       workflowId,
-      result: withWorker(env, { activities }, (taskQueue) =>
+      result: withWorker(env, { activities: participantActivities(activities) }, (taskQueue) =>
         env.client.workflow.execute('bureaucratProcess', {
           taskQueue,
           workflowId,
@@ -149,5 +152,73 @@ describe('interpreter (work in progress): control flow, context and faults', () 
     </process>`;
     const { result } = run(xml, {});
     expect(await result).toMatchObject({ total: 2 * 1 + 3 * 3 });
+  });
+
+  it('retries a participant that replies status "error", and faults with ActionError when retries run out', async () => {
+    const env = testServer();
+    const attempts: Record<string, number> = {};
+    const count = (w: Workitem) => (attempts[w.participant] = (attempts[w.participant] ?? 0) + 1);
+    const xml = `<process>
+      <context><property name="outcome" type="str"/></context>
+      <action participant="flaky"/>
+      <sequence>
+        <context><faults><case code="ActionError"><assign property="outcome">context["inst:fault"]["message"]</assign></case></faults></context>
+        <action participant="broken"/>
+      </sequence>
+    </process>`;
+    const participants: Participants = {
+      flaky: (w) => (count(w) < 3 ? { status: 'error', error: 'busy' } : { outcome: 'flaky done' }),
+      broken: (w) => {
+        count(w);
+        return { status: 'error', error: 'still broken' };
+      },
+    };
+    const context = await withProcessWorker(env, participants, (taskQueue) =>
+      env.client.workflow.execute(
+        PROCESS_WORKFLOW_TYPE,
+        processStart(taskQueue, xml, {
+          actionOptions: { retry: { initialInterval: '10 ms', backoffCoefficient: 1, maximumAttempts: 3 } },
+        }),
+      ),
+    );
+    expect(attempts).toEqual({ flaky: 3, broken: 3 });
+    expect(context).toEqual({ outcome: 'participant broken failed: still broken' });
+  });
+
+  it('fails a run whose definition text is invalid with DefinitionError, and the worker goes on serving', async () => {
+    const env = testServer();
+    await withProcessWorker(env, {}, async (taskQueue) => {
+      const bad = env.client.workflow.execute(PROCESS_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: processId('bad'),
+        args: [{ definition: '<process><while/></process>' }],
+      });
+      const err = (await bad.catch((e: unknown) => e)) as WorkflowFailedError;
+      expect((err.cause as ApplicationFailure).type).toBe('DefinitionError');
+      expect(err.cause?.message).toContain('1:10 process/while[1]');
+      const good = await env.client.workflow.execute(
+        PROCESS_WORKFLOW_TYPE,
+        processStart(taskQueue, '<process><assign property="ok">True</assign></process>'),
+      );
+      expect(good).toEqual({ ok: true });
+    });
+  });
+
+  it('starts every while iteration with a fresh local scope; outer values survive', async () => {
+    const env = testServer();
+    const xml = `<process>
+      <context><property name="n" type="int">0</property><property name="seen" type="json">[]</property></context>
+      <while>
+        <context><property name="local" type="int">0</property></context>
+        <condition>context["n"] &lt; 3</condition>
+        <assign property="seen">context["seen"] + [context["local"]]</assign>
+        <assign property="local">context["local"] + 10</assign>
+        <assign property="n">context["n"] + 1</assign>
+      </while>
+    </process>`;
+    await withProcessWorker(env, {}, async (taskQueue) => {
+      const result = await env.client.workflow.execute(PROCESS_WORKFLOW_TYPE, processStart(taskQueue, xml));
+      expect(result).toEqual({ n: 3, seen: [0, 0, 0] });
+    });
   });
 });

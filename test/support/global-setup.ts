@@ -22,7 +22,7 @@ export default async function globalSetup(): Promise<void> {
   const [server, bundle, timeSkipping] = await Promise.all([
     startDevServer({ log }),
     bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
+      workflowsPath: require.resolve('../workflows'),
       logger: quietBundlerLogger,
     }),
     resolveTimeSkippingServer(),

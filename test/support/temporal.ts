@@ -6,7 +6,7 @@ import { TEST_ENV } from './env-keys';
 
 /** Connects to the dev server that jest's global setup started for this run. */
 export async function connectToTestServer(): Promise<TestWorkflowEnvironment> {
-  installQuietRuntime();
+  installQuietRuntime('ERROR'); // expected activity failures would otherwise log warnings
   const address = process.env[TEST_ENV.address];
   if (!address) throw new Error(`${TEST_ENV.address} is not set: run the tests through jest (npm test)`);
   return TestWorkflowEnvironment.createFromExistingServer({
@@ -76,7 +76,7 @@ export async function withWorker<T>(
  * Throws with the reason when the global setup could not prepare it.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  installQuietRuntime();
+  installQuietRuntime('ERROR');
   const path = process.env[TEST_ENV.timeSkippingServer];
   if (!path) {
     throw new Error(`time-skipping server unavailable: ${process.env[TEST_ENV.timeSkippingUnavailable]}`);
@@ -84,4 +84,20 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
   });
+}
+
+/** Polls `read` until `done` holds for its value (every 50 ms, up to `timeoutMs`); returns that value. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -1,0 +1,91 @@
+/**
+ * The interpreter workflow `bureaucratProcess`: validates its input, answers the `state` and `context`
+ * queries, receives events as the `event` signal, runs the {@link Interpreter}, and turns an unhandled
+ * fault into a non-retryable `ApplicationFailure` typed by the fault code.
+ */
+import {
+  ApplicationFailure,
+  defineQuery,
+  defineSignal,
+  makeContinueAsNewFunc,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  DEFINITION_ERROR_CODE,
+  DefinitionError,
+  parseDefinition,
+  type ProcessDefinition,
+} from '../src/definition';
+import {
+  CONTEXT_QUERY,
+  EVENT_SIGNAL,
+  STATE_QUERY,
+  type EventMessage,
+  type FaultDetails,
+  type ProcessInput,
+  type ProcessSnapshot,
+} from '../src/protocol';
+import type { ContextValues } from '../src/scope';
+import { DEFAULT_CONTINUE_AS_NEW_AFTER, Interpreter } from './interpreter';
+import { ProcessFault } from './process-fault';
+
+/** Events: `{ event: name, ...data }`, offered to every `<await>` waiting for that name. */
+export const eventSignal = defineSignal<[EventMessage]>(EVENT_SIGNAL);
+/** The snapshot tree of every activity's state. */
+export const stateQuery = defineQuery<ProcessSnapshot>(STATE_QUERY);
+/** The merged process context. */
+export const contextQuery = defineQuery<ContextValues>(CONTEXT_QUERY);
+
+/** Runs a Bureaucrat process and returns its final context. */
+export async function bureaucratProcess(input: ProcessInput): Promise<ContextValues> {
+  const model = typeof input.definition === 'string' ? parseOrFail(input.definition) : input.definition;
+  const processId = workflowInfo().workflowId;
+  const continueAsNew = makeContinueAsNewFunc<typeof bureaucratProcess>();
+  const interpreter = new Interpreter({
+    model,
+    processId,
+    continueAsNewAfterEvents: input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER,
+    actionOptions: input.actionOptions,
+    resume: input.resume,
+    // Launch fields are already in the saved process scope; everything else carries over unchanged.
+    continueAsNew: (resume) => continueAsNew({ ...input, fields: undefined, resume }),
+  });
+  setHandler(stateQuery, () => interpreter.nodes.snapshot(model, processId));
+  setHandler(contextQuery, () => interpreter.context());
+  setHandler(eventSignal, (message) => {
+    if (isEventMessage(message)) interpreter.mailbox.deliver(message);
+  });
+  try {
+    return await interpreter.run(input.fields ?? {});
+  } catch (err) {
+    if (err instanceof ProcessFault) {
+      const details: FaultDetails = {
+        code: err.code,
+        message: err.message,
+        state: interpreter.nodes.snapshot(model, processId),
+      };
+      throw ApplicationFailure.nonRetryable(err.message, err.code, details);
+    }
+    throw err;
+  }
+}
+
+/** Signals are untyped on the wire: anything without a string `event` is ignored. */
+function isEventMessage(message: unknown): message is EventMessage {
+  return (
+    typeof message === 'object' && message !== null && typeof (message as EventMessage).event === 'string'
+  );
+}
+
+/** The definition text is validated again inside the workflow: a bad one fails the run, never the worker. */
+function parseOrFail(xml: string): ProcessDefinition {
+  try {
+    return parseDefinition(xml);
+  } catch (err) {
+    if (err instanceof DefinitionError) {
+      throw ApplicationFailure.nonRetryable(err.message, DEFINITION_ERROR_CODE, { problems: err.problems });
+    }
+    throw err;
+  }
+}
