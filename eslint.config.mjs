@@ -19,7 +19,15 @@ export default tseslint.config(
   },
   {
     // The interpreter runs inside Temporal's deterministic sandbox: no Node APIs, no wall clock.
-    files: ['workflows/**/*.ts', 'src/definition/**/*.ts', 'src/expression/**/*.ts', 'src/scope.ts'],
+    files: [
+      'workflows/**/*.ts',
+      'src/definition/**/*.ts',
+      'src/expression/**/*.ts',
+      'src/scope.ts',
+      'src/protocol.ts',
+      'src/process-metadata.ts',
+      'src/search-attributes.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -48,6 +56,9 @@ export default tseslint.config(
         process: 'readonly',
         console: 'readonly',
         __dirname: 'readonly',
+        setTimeout: 'readonly',
+        performance: 'readonly',
+        global: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -15,3 +15,33 @@ export {
 } from './server/temporal-cli';
 export { resolveTimeSkippingServer, timeSkippingLauncherPath } from './server/time-skipping-server';
 export { PROCESS_NAME, BUREAUCRAT_SEARCH_ATTRIBUTES } from './search-attributes';
+export * from './protocol';
+export {
+  parseDefinition,
+  checkDefinition,
+  DefinitionError,
+  formatProblem,
+  DEFINITION_ERROR_CODE,
+  type DefinitionProblem,
+  type ProcessDefinition,
+  type Activity,
+  type ActivityKind,
+  type ParseDefinitionOptions,
+} from './definition';
+export { ExpressionError, ExpressionSyntaxError, EXPRESSION_ERROR_CODE } from './expression';
+export { processStartMetadata, type ProcessMemo, type ProcessStartMetadata } from './process-metadata';
+export {
+  participantActivities,
+  ParticipantFault,
+  PARTICIPANT_ERROR_TYPE,
+  type Participant,
+  type Participants,
+} from './worker/participants';
+export {
+  replayHistories,
+  readHistories,
+  ReplayError,
+  type RecordedHistory,
+  type ReplayFailure,
+  type ReplayOptions,
+} from './testing/replay';

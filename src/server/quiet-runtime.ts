@@ -1,4 +1,4 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel } from '@temporalio/worker';
 
 let installed = false;
 
@@ -11,7 +11,13 @@ export function installQuietRuntime(level: LogLevel = 'WARN'): void {
   if (installed) return;
   installed = true;
   try {
-    Runtime.install({ logger: new DefaultLogger(level) });
+    Runtime.install({
+      logger: new DefaultLogger(level),
+      // Rust-core logs (e.g. an expected replay failure) follow the same level.
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: level, other: level }), forward: {} },
+      },
+    });
   } catch {
     // A Runtime was already installed in this process (e.g. by the host application): keep it.
   }

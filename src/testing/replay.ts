@@ -1,0 +1,101 @@
+/**
+ * Replay testing: run recorded workflow histories through the current interpreter and report every one
+ * that no longer replays, with the reason Temporal gives (which names the event where determinism broke).
+ * Use it in your own tests after changing the interpreter version or your definitions' handling.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+
+/** One history to replay: as exported by `bureaucrat history`, the Temporal CLI or the Web UI (JSON). */
+export interface RecordedHistory {
+  /** A name for reports: the file name, or the workflow id. */
+  readonly name: string;
+  /** The history JSON (an object with `events`). */
+  readonly history: unknown;
+}
+
+/** A history that did not replay. */
+export interface ReplayFailure {
+  readonly name: string;
+  readonly message: string;
+}
+
+/** Thrown by {@link replayHistories} when one or more histories do not replay; lists each of them. */
+export class ReplayError extends Error {
+  override readonly name = 'ReplayError';
+  constructor(readonly failures: readonly ReplayFailure[]) {
+    super(
+      `${failures.length} histor${failures.length === 1 ? 'y does' : 'ies do'} not replay:\n` +
+        failures.map((f) => `  ${f.name}: ${f.message}`).join('\n'),
+    );
+  }
+}
+
+/** Options of {@link replayHistories}: which workflow code to replay against (default: this package's). */
+export type ReplayOptions = Partial<Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath'>>;
+
+/** Reads every `*.json` history in `directory` (sorted by name), or the given files. */
+export function readHistories(...paths: string[]): RecordedHistory[] {
+  const files = paths.flatMap((p) =>
+    statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => path.join(p, f))
+      : [p],
+  );
+  return files.map((file) => ({
+    name: path.basename(file),
+    history: JSON.parse(readFileSync(file, 'utf8')),
+  }));
+}
+
+/**
+ * Replays histories against the interpreter (or the workflow code in `options`). `source` is a directory or
+ * file path, or recorded histories. Resolves with the number replayed; throws {@link ReplayError} naming
+ * every history that failed and why.
+ *
+ * @example
+ * await replayHistories(path.join(__dirname, 'histories'));
+ */
+export async function replayHistories(
+  source: string | readonly RecordedHistory[],
+  options: ReplayOptions = {},
+): Promise<number> {
+  const histories = typeof source === 'string' ? readHistories(source) : source;
+  const names = new Map<string, string>();
+  const tagged = histories.map((h, i) => {
+    // Replay must use the original workflow id: the interpreter derives child workflow ids from it.
+    const workflowId = originalWorkflowId(h.history) ?? `replay-${i}`;
+    names.set(workflowId, h.name);
+    return { workflowId, history: h.history };
+  });
+  const failures: ReplayFailure[] = [];
+  const code = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath: options.workflowsPath ?? require.resolve('../../workflows') };
+  for await (const result of Worker.runReplayHistories(code, tagged)) {
+    if (result.error) {
+      failures.push({
+        name: names.get(result.workflowId) ?? result.workflowId,
+        message: conciseReason(result.error.message),
+      });
+    }
+  }
+  if (failures.length) throw new ReplayError(failures);
+  return histories.length;
+}
+
+function originalWorkflowId(history: unknown): string | undefined {
+  const first = (
+    history as { events?: { workflowExecutionStartedEventAttributes?: { workflowId?: unknown } }[] }
+  ).events?.[0];
+  const id = first?.workflowExecutionStartedEventAttributes?.workflowId;
+  return typeof id === 'string' && id ? id : undefined;
+}
+
+/** Core's replay errors wrap the useful sentence (`[TMPRL1100] Nondeterminism error: …`) in a debug dump. */
+function conciseReason(message: string): string {
+  return /\[TMPRL\d+\][^"]*/.exec(message)?.[0] ?? message;
+}

@@ -1,0 +1,141 @@
+/**
+ * The scenarios whose histories are committed in this directory and replayed by the test command. Between
+ * them they run every activity kind and every fault path. `npm run histories:record` runs them against a
+ * fresh dev server and rewrites the `*.json` files; do that only for a deliberate change of behaviour, and
+ * guard the change with `patched()` so that the old histories still replay.
+ *
+ * Plain CommonJS so that the recording script runs with Node alone. A participant receives the workitem
+ * and `{ attempt, ParticipantFault }`; `drive(helpers)` plays the outside world (events, cancellation).
+ */
+'use strict';
+
+const cdata = (xml) => `<![CDATA[${xml}]]>`;
+const child = '<process name="child"><action participant="work"/><fault code="ChildFailed" message="as planned"/></process>';
+
+module.exports = [
+  {
+    name: 'every-activity',
+    xml: `<process name="every-activity">
+      <context>
+        <property name="n" type="int">0</property>
+        <property name="items" type="json">[1, 2, 3]</property>
+        <property name="total" type="int">0</property>
+        <property name="sub" type="str">${cdata(child)}</property>
+        <property name="handled" type="str"></property>
+      </context>
+      <sequence>
+        <context><property name="local" type="str">x</property></context>
+        <action participant="work"/>
+        <assign property="n">context["n"] + 1</assign>
+      </sequence>
+      <switch>
+        <case><condition>context["n"] == 0</condition><fault code="Wrong"/></case>
+        <case><condition>context["n"] == 1</condition><assign property="total">100</assign></case>
+      </switch>
+      <switch><case><condition>False</condition><fault/></case></switch>
+      <while>
+        <condition>context["n"] &lt; 3</condition>
+        <action participant="work"/>
+        <assign property="n">context["n"] + 1</assign>
+      </while>
+      <foreach select="items">
+        <condition>context["inst:current"] != 2</condition>
+        <assign property="total">context["total"] + context["inst:current"]</assign>
+      </foreach>
+      <all>
+        <action participant="work"/>
+        <delay duration="1"/>
+        <sequence><await event="go"><condition>event["ok"] is True</condition></await></sequence>
+      </all>
+      <sequence>
+        <context><faults>
+          <case code="Other"><assign property="handled">"wrong"</assign></case>
+          <case code="ChildFailed"><assign property="handled">context["inst:fault"]["message"]</assign></case>
+        </faults></context>
+        <call process="$sub"/>
+      </sequence>
+    </process>`,
+    participants: { work: () => ({}) },
+    async drive(helpers) {
+      await helpers.waitFor('_5_2_0', 'active');
+      await helpers.signal({ event: 'go', ok: false }); // fails the condition: keeps waiting
+      await helpers.signal({ event: 'go', ok: true });
+    },
+  },
+  {
+    name: 'unhandled-fault',
+    xml: `<process>
+      <sequence>
+        <context><faults><case code="Other"><assign property="x">1</assign></case></faults></context>
+        <action participant="critical"/>
+      </sequence>
+    </process>`,
+    participants: { critical: () => ({ status: 'critical', error: 'disk full' }) },
+    expectFailure: 'ActionError',
+  },
+  {
+    name: 'all-fault-cancels-sibling',
+    xml: `<process>
+      <context><property name="cancelled" type="bool">0</property></context>
+      <all>
+        <context><faults><default><assign property="cancelled">True</assign></default></faults></context>
+        <delay duration="3600"/>
+        <await event="never"/>
+        <sequence><action participant="work"/><fault code="Stop"/></sequence>
+      </all>
+    </process>`,
+    participants: { work: () => ({}) },
+  },
+  {
+    name: 'participant-failures',
+    xml: `<process>
+      <context><property name="a" type="str"/><property name="b" type="str"/></context>
+      <action participant="flaky"/>
+      <sequence>
+        <context><faults><case code="OutOfStock"><assign property="a">context["inst:fault"]["message"]</assign></case></faults></context>
+        <action participant="out_of_stock"/>
+      </sequence>
+      <sequence>
+        <context><faults><default><assign property="b">context["inst:fault"]["code"]</assign></default></faults></context>
+        <assign property="x">1 / 0</assign>
+      </sequence>
+    </process>`,
+    input: { actionOptions: { retry: { initialInterval: '10 ms', backoffCoefficient: 1, maximumAttempts: 3 } } },
+    participants: {
+      flaky: (_w, { attempt }) => (attempt < 2 ? { status: 'error', error: 'busy' } : { flaky: 'ok' }),
+      out_of_stock: (_w, { ParticipantFault }) => {
+        throw new ParticipantFault('OutOfStock', 'none left');
+      },
+    },
+  },
+  {
+    name: 'continue-as-new',
+    xml: `<process>
+      <context><property name="n" type="int">0</property></context>
+      <sequence>
+        <context><property name="outer" type="int">1</property></context>
+        <while><condition>context["n"] &lt; 12</condition>
+          <action participant="work"/>
+          <assign property="n">context["n"] + context["outer"]</assign>
+        </while>
+      </sequence>
+    </process>`,
+    input: { continueAsNewAfterEvents: 30 },
+    participants: { work: () => ({}) },
+    allRuns: true,
+  },
+  {
+    name: 'cancelled',
+    xml: `<process>
+      <context><property name="sub" type="str">${cdata('<process><await event="never"/></process>')}</property></context>
+      <all><delay duration="3600"/><call process="$sub"/></all>
+    </process>`,
+    participants: {},
+    async drive(helpers) {
+      await helpers.waitFor('_0_1', 'active');
+      await helpers.waitForChild('_0_1-1');
+      await helpers.cancel();
+    },
+    expectFailure: 'cancelled',
+  },
+];
