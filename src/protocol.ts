@@ -15,6 +15,24 @@ export const PROCESS_WORKFLOW_TYPE = 'bureaucratProcess';
 /** Signal name of events: its single argument is an {@link EventMessage}. */
 export const EVENT_SIGNAL = 'event';
 
+/** Workflow type of the per-event-name router that broadcasts events to waiting awaits. */
+export const EVENT_ROUTER_WORKFLOW_TYPE = 'bureaucratEventRouter';
+
+/** The router of event `name`: one workflow per event name. */
+export const eventRouterId = (name: string): string => `bureaucrat-events:${name}`;
+
+/** Router signal: an `<await>` subscribes (see {@link Subscription}). */
+export const SUBSCRIBE_SIGNAL = 'subscribe';
+
+/** Router signal: an event is triggered (see {@link Trigger}). */
+export const TRIGGER_SIGNAL = 'trigger';
+
+/** The activity that subscribes an `<await>` at its event's router. */
+export const SUBSCRIBE_ACTIVITY = 'bureaucrat.subscribe';
+
+/** The activity that signals a trigger to its subscribers. */
+export const DELIVER_ACTIVITY = 'bureaucrat.deliver';
+
 /** Query name of the state snapshot ({@link ProcessSnapshot}). */
 export const STATE_QUERY = 'state';
 
@@ -63,12 +81,64 @@ export interface EventMessage {
   readonly [data: string]: unknown;
 }
 
+/**
+ * The second argument of the event signal when a router delivers it: which router trigger it is, and which
+ * of the process's awaits subscribed before it was triggered (only those may take it). Absent when an
+ * event is signalled straight to one process: then every await of that name waiting at arrival takes it.
+ */
+export interface Delivery {
+  /** The router's trigger number (increasing per event name). */
+  readonly seq: number;
+  /** The subscribed awaits of this process. */
+  readonly awaitKeys: readonly string[];
+}
+
+/** An `<await>` subscribing at its event's router: one trigger is delivered to it, then it is dropped. */
+export interface Subscription {
+  readonly processId: string;
+  /** Unique within the process: `<activity id>#<n>`. */
+  readonly awaitKey: string;
+  /** Resubscribing after trigger `after` failed its conditions: deliver any later trigger it missed. */
+  readonly after?: number;
+}
+
+/** A triggered event as the router receives it. */
+export interface Trigger {
+  readonly message: EventMessage;
+}
+
+/** Input of the subscribe activity. */
+export interface SubscribeInput extends Subscription {
+  readonly event: string;
+}
+
+/** Input of the deliver activity: one trigger to many processes. */
+export interface DeliverInput {
+  readonly message: EventMessage;
+  readonly seq: number;
+  readonly targets: readonly { readonly processId: string; readonly awaitKeys: readonly string[] }[];
+}
+
+/** Input of the router workflow (its state, carried over continue-as-new). */
+export interface RouterState {
+  readonly event: string;
+  readonly seq: number;
+  readonly subscriptions: readonly Subscription[];
+  /** The latest triggers, so that a resubscribing await catches up with what it missed. */
+  readonly recent: readonly { readonly seq: number; readonly message: EventMessage }[];
+}
+
 /** Input of the interpreter workflow. */
 export interface ProcessInput {
   /** The definition: XML text (validated in the workflow) or an already validated model. */
   readonly definition: string | ProcessDefinition;
   /** Launch fields; they override the definition's process `<context>`. */
   readonly fields?: ContextValues;
+  /**
+   * Receive broadcast events: each `<await>` subscribes at its event's router before it waits (the
+   * launcher sets this). Without it, events reach the process only when signalled to it directly.
+   */
+  readonly broadcastEvents?: boolean;
   /** Timeouts and retry policy of this process's `<action>`s; unset ones keep the defaults (see README). */
   readonly actionOptions?: ActionOptions;
   /**
@@ -135,6 +205,8 @@ export interface Continuation {
   readonly nodes: Readonly<Record<string, SavedNode>>;
   /** How many times each `<call>` has started a sub-process (its child ids count on from there). */
   readonly calls: Readonly<Record<string, number>>;
+  /** How many awaits have started (their subscription keys count on from there). */
+  readonly awaits?: number;
   /** How many runs of this process came before (for diagnostics). */
   readonly runs: number;
 }

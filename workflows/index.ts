@@ -19,3 +19,4 @@ export async function delayedHello(seconds: number, name: string): Promise<strin
 }
 
 export { bureaucratProcess, eventSignal, stateQuery, contextQuery } from './process';
+export { bureaucratEventRouter, subscribeSignal, triggerSignal } from './event-router';

@@ -42,7 +42,9 @@ import {
   HISTORY_LIMIT_CODE,
   type ActionOptions,
   PROCESS_WORKFLOW_TYPE,
+  SUBSCRIBE_ACTIVITY,
   summaryOf,
+  type SubscribeInput,
   type Continuation,
   type ProcessInput,
   type SavedFrame,
@@ -75,6 +77,14 @@ export const DEFAULT_CONTINUE_AS_NEW_AFTER = 10_000;
  * as new because it is inside an `<all>` faults with `HistoryLimitError` rather than hit Temporal's cap.
  */
 export const HISTORY_HARD_LIMIT = 40_000;
+
+/** The project's own event activities: quick, idempotent, retried until they succeed. */
+const eventActivities = proxyActivities<{
+  [SUBSCRIBE_ACTIVITY]: (input: SubscribeInput) => Promise<void>;
+}>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 ms', maximumInterval: '10 seconds' },
+});
 
 const participants =
   proxyActivities<Record<string, (workitem: Workitem) => Promise<unknown>>>(DEFAULT_ACTION_OPTIONS);
@@ -124,6 +134,8 @@ export interface InterpreterOptions {
   readonly model: ProcessDefinition;
   readonly processId: string;
   readonly continueAsNewAfterEvents: number;
+  /** Subscribe awaits at their event's router (see `ProcessInput.broadcastEvents`). */
+  readonly broadcastEvents?: boolean;
   /** `<action>` options over {@link DEFAULT_ACTION_OPTIONS}. */
   readonly actionOptions?: ActionOptions;
   readonly resume?: Continuation;
@@ -136,6 +148,7 @@ export class Interpreter {
   readonly nodes: NodeStates;
   readonly mailbox = new Mailbox();
   private readonly calls = new Map<string, number>();
+  private awaits: number;
   /** Frames still to be re-entered after continue-as-new, by node id. */
   private readonly pending = new Map<string, SavedFrame>();
   private root?: Frame;
@@ -143,6 +156,7 @@ export class Interpreter {
   constructor(private readonly options: InterpreterOptions) {
     const resume = options.resume;
     this.nodes = new NodeStates(resume?.nodes);
+    this.awaits = resume?.awaits ?? 0;
     for (const [id, count] of Object.entries(resume?.calls ?? {})) this.calls.set(id, count);
     for (const frame of resume?.frames ?? []) this.pending.set(frame.id, frame);
   }
@@ -180,7 +194,7 @@ export class Interpreter {
 
   /** Runs one activity in its parent's frame, recording its state. */
   private async activity(activity: Activity, parent: Frame): Promise<void> {
-    this.nodes.set(activity.id, 'active');
+    if (activity.kind !== 'await') this.nodes.set(activity.id, 'active'); // an await: once it listens
     try {
       await this.execute(activity, parent);
       this.nodes.set(activity.id, 'completed');
@@ -417,9 +431,26 @@ export class Interpreter {
    * conditions read `context` and `event` (the event message). Cancellable like any other wait.
    */
   private async await(activity: AwaitActivity, scope: Scope): Promise<void> {
-    const waiter = this.mailbox.enter(activity.event, activity.conditions, scope);
+    const key = `${activity.id}#${++this.awaits}`;
+    const waiter = this.mailbox.enter(key, activity.event, activity.conditions, scope);
+    const subscribe = (after?: number) =>
+      eventActivities[SUBSCRIBE_ACTIVITY]({
+        event: activity.event,
+        processId: this.options.processId,
+        awaitKey: key,
+        ...(after !== undefined ? { after } : {}),
+      });
     try {
-      await condition(() => waiter.settled);
+      // Broadcast: the await shows `active` only once its router knows it, so a trigger sent after the
+      // state query shows it active always reaches it.
+      if (this.options.broadcastEvents) await subscribe();
+      this.nodes.set(activity.id, 'active');
+      for (;;) {
+        await condition(() => waiter.settled || waiter.resubscribe);
+        if (waiter.settled) break;
+        waiter.resubscribe = false;
+        await subscribe(waiter.after);
+      }
     } finally {
       this.mailbox.leave(waiter);
     }
@@ -559,6 +590,7 @@ export class Interpreter {
       frames,
       nodes: this.nodes.save(),
       calls: Object.fromEntries(this.calls),
+      awaits: this.awaits,
       runs: (this.options.resume?.runs ?? 0) + 1,
     });
   }

@@ -21,6 +21,7 @@ import {
   CONTEXT_QUERY,
   EVENT_SIGNAL,
   STATE_QUERY,
+  type Delivery,
   type EventMessage,
   type FaultDetails,
   type ProcessInput,
@@ -31,7 +32,7 @@ import { DEFAULT_CONTINUE_AS_NEW_AFTER, Interpreter } from './interpreter';
 import { ProcessFault } from './process-fault';
 
 /** Events: `{ event: name, ...data }`, offered to every `<await>` waiting for that name. */
-export const eventSignal = defineSignal<[EventMessage]>(EVENT_SIGNAL);
+export const eventSignal = defineSignal<[EventMessage, Delivery?]>(EVENT_SIGNAL);
 /** The snapshot tree of every activity's state. */
 export const stateQuery = defineQuery<ProcessSnapshot>(STATE_QUERY);
 /** The merged process context. */
@@ -47,14 +48,15 @@ export async function bureaucratProcess(input: ProcessInput): Promise<ContextVal
     processId,
     continueAsNewAfterEvents: input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER,
     actionOptions: input.actionOptions,
+    broadcastEvents: input.broadcastEvents,
     resume: input.resume,
     // Launch fields are already in the saved process scope; everything else carries over unchanged.
     continueAsNew: (resume) => continueAsNew({ ...input, fields: undefined, resume }),
   });
   setHandler(stateQuery, () => interpreter.nodes.snapshot(model, processId));
   setHandler(contextQuery, () => interpreter.context());
-  setHandler(eventSignal, (message) => {
-    if (isEventMessage(message)) interpreter.mailbox.deliver(message);
+  setHandler(eventSignal, (message, delivery) => {
+    if (isEventMessage(message)) interpreter.mailbox.deliver(message, delivery);
   });
   try {
     return await interpreter.run(input.fields ?? {});

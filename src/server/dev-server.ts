@@ -50,6 +50,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         ...(options.dbFilename !== undefined && { dbFilename: options.dbFilename }),
         searchAttributes: [...BUREAUCRAT_SEARCH_ATTRIBUTES],
         log: { format: 'pretty', level: 'warn' },
+        extraArgs: ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'],
       },
     });
   } catch (err) {

@@ -1,0 +1,61 @@
+/**
+ * The project's own activities behind broadcast events (see `workflows/event-router.ts` for the design):
+ * subscribing an `<await>` at its event's router, and delivering a trigger to the subscribed processes.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  DELIVER_ACTIVITY,
+  EVENT_ROUTER_WORKFLOW_TYPE,
+  EVENT_SIGNAL,
+  eventRouterId,
+  SUBSCRIBE_ACTIVITY,
+  SUBSCRIBE_SIGNAL,
+  type DeliverInput,
+  type RouterState,
+  type SubscribeInput,
+} from '../src/protocol';
+
+/** How many signals a delivery sends at once. */
+const DELIVERY_CONCURRENCY = 64;
+
+/** The initial state of the router of `event`. */
+export const newRouterState = (event: string): RouterState => ({
+  event,
+  seq: 0,
+  subscriptions: [],
+  recent: [],
+});
+
+/** The event activities, bound to a client of the worker's namespace. */
+export function eventActivities(client: Client) {
+  return {
+    /** Records the subscription at the router (starting it if needed); returns once it is in its history. */
+    async [SUBSCRIBE_ACTIVITY]({ event, ...subscription }: SubscribeInput): Promise<void> {
+      await client.workflow.signalWithStart(EVENT_ROUTER_WORKFLOW_TYPE, {
+        workflowId: eventRouterId(event),
+        taskQueue: Context.current().info.taskQueue,
+        args: [newRouterState(event)],
+        signal: SUBSCRIBE_SIGNAL,
+        signalArgs: [subscription],
+      });
+    },
+
+    /** Signals the event to every target; a process that has ended meanwhile is skipped. */
+    async [DELIVER_ACTIVITY]({ message, seq, targets }: DeliverInput): Promise<void> {
+      let next = 0;
+      const lane = async () => {
+        while (next < targets.length) {
+          const { processId, awaitKeys } = targets[next++];
+          try {
+            await client.workflow.getHandle(processId).signal(EVENT_SIGNAL, message, { seq, awaitKeys });
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+          }
+        }
+        Context.current().heartbeat(next);
+      };
+      await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, targets.length) }, lane));
+    },
+  };
+}

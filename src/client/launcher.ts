@@ -1,0 +1,97 @@
+/**
+ * The original's launcher API on the Temporal client: validate a definition, start it as a process.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { DefinitionError, parseDefinition } from '../definition';
+import { processStartMetadata } from '../process-metadata';
+import { PROCESS_WORKFLOW_TYPE, type ActionOptions, type ProcessInput } from '../protocol';
+import type { ContextValues } from '../scope';
+import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
+import { ProcessHandle } from './process-handle';
+
+/** Options of {@link Launcher.launch}. */
+export interface LaunchOptions {
+  /**
+   * The process id (the workflow id); a new UUID by default. Launching an id that is running or has
+   * completed returns that process instead of starting a second one; after a failed, cancelled or
+   * terminated run the id starts afresh.
+   */
+  readonly processId?: string;
+  /** Timeouts and retry policy of the process's actions (see README). */
+  readonly actionOptions?: ActionOptions;
+}
+
+/**
+ * Starts processes. `definition` is XML text or the path of an `.xml` file (as the original took).
+ *
+ * @example
+ * const launcher = await Launcher.connect();
+ * const process = await launcher.launch('order.xml', { customer: 'ACME' });
+ * console.log(await process.result());
+ */
+export class Launcher {
+  constructor(
+    readonly client: Client,
+    readonly taskQueue: string = DEFAULT_TASK_QUEUE,
+  ) {}
+
+  /** A launcher on the connection `options` describe (envconfig by default). */
+  static async connect(options: ConnectionOptions = {}): Promise<Launcher> {
+    return new Launcher(await connectClient(options), options.taskQueue);
+  }
+
+  /**
+   * Validates the definition and starts it. Throws {@link DefinitionError} (listing every problem) for an
+   * invalid definition, and starts nothing then.
+   */
+  async launch(
+    definition: string,
+    fields: ContextValues = {},
+    options: LaunchOptions = {},
+  ): Promise<ProcessHandle> {
+    const { xml, source } = await definitionText(definition);
+    const model = parseDefinition(xml, { source });
+    const processId = options.processId ?? randomUUID();
+    const input: ProcessInput = {
+      definition: xml,
+      fields,
+      broadcastEvents: true,
+      ...(options.actionOptions ? { actionOptions: options.actionOptions } : {}),
+    };
+    try {
+      await this.client.workflow.start(PROCESS_WORKFLOW_TYPE, {
+        taskQueue: this.taskQueue,
+        workflowId: processId,
+        args: [input],
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        ...processStartMetadata(model),
+      });
+    } catch (err) {
+      // A completed process with this id: the reuse policy refuses a second one; hand back the first.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return this.get(processId);
+  }
+
+  /** A handle on an existing process. */
+  get(processId: string): ProcessHandle {
+    return new ProcessHandle(this.client, processId);
+  }
+}
+
+/** XML text as given, or read from the file it names. */
+async function definitionText(definition: string): Promise<{ xml: string; source?: string }> {
+  if (definition.trimStart().startsWith('<')) return { xml: definition };
+  try {
+    return { xml: await readFile(definition, 'utf8'), source: definition };
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new DefinitionError(
+      [{ line: 0, column: 0, path: '', message: `cannot read the definition: ${reason}` }],
+      definition,
+    );
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Broadcast events: one long-lived router workflow per event name (`bureaucrat-events:<name>`) holds the
+ * subscriptions of the awaits waiting for that name, and fans each trigger out to them.
+ *
+ * Why this design: it needs nothing but Temporal, so it holds on a multi-worker cluster; nothing polls;
+ * and ordering comes from the router's own history. An await subscribes through an activity whose
+ * `signalWithStart` returns only once the router has recorded the subscription, and only then shows
+ * `active`; a later trigger is recorded after it in the same history, so it always reaches that await.
+ * A subscription is one-shot: a trigger consumes all current ones, so awaits that start later never see
+ * it. An await whose conditions fail subscribes again naming the trigger it saw, and the router replays
+ * any newer trigger it may have missed meanwhile (it keeps the last {@link RECENT_TRIGGERS}).
+ * Delivery is one activity per trigger that signals every target through the client (3 history events
+ * per trigger here rather than 2 per target), and the router continues as new to bound its history.
+ * The alternative — a visibility query for processes waiting on the name — has a lag between an await
+ * starting and becoming findable, which loses events.
+ */
+import {
+  condition,
+  defineSignal,
+  makeContinueAsNewFunc,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  DELIVER_ACTIVITY,
+  SUBSCRIBE_SIGNAL,
+  TRIGGER_SIGNAL,
+  type DeliverInput,
+  type RouterState,
+  type Subscription,
+  type Trigger,
+} from '../src/protocol';
+
+/** How many past triggers a router keeps for resubscribing awaits to catch up. */
+export const RECENT_TRIGGERS = 256;
+
+/** The router continues as new past this many history events. */
+const ROUTER_HISTORY_LIMIT = 5_000;
+
+export const subscribeSignal = defineSignal<[Subscription]>(SUBSCRIBE_SIGNAL);
+export const triggerSignal = defineSignal<[Trigger]>(TRIGGER_SIGNAL);
+
+const { [DELIVER_ACTIVITY]: deliver } = proxyActivities<{
+  [DELIVER_ACTIVITY]: (input: DeliverInput) => Promise<void>;
+}>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/** The router of one event name. Runs until there is nothing to do and then waits; never completes. */
+export async function bureaucratEventRouter(state: RouterState): Promise<never> {
+  let seq = state.seq;
+  const subscriptions = new Map<string, Subscription>();
+  const recent = [...state.recent];
+  const queue: DeliverInput[] = [];
+  const key = (s: Subscription) => `${s.processId}\n${s.awaitKey}`;
+
+  for (const s of state.subscriptions) subscriptions.set(key(s), s);
+
+  setHandler(subscribeSignal, (subscription) => {
+    const after = subscription.after;
+    const missed = after === undefined ? undefined : recent.find((t) => t.seq > after);
+    if (missed) {
+      queue.push({ message: missed.message, seq: missed.seq, targets: [target([subscription])] });
+    } else {
+      subscriptions.set(key(subscription), subscription);
+    }
+  });
+  setHandler(triggerSignal, ({ message }) => {
+    seq += 1;
+    recent.push({ seq, message });
+    if (recent.length > RECENT_TRIGGERS) recent.shift();
+    if (subscriptions.size === 0) return;
+    queue.push({ message, seq, targets: targets([...subscriptions.values()]) });
+    subscriptions.clear();
+  });
+
+  const continueAsNew = makeContinueAsNewFunc<typeof bureaucratEventRouter>();
+  for (;;) {
+    await condition(() => queue.length > 0 || historyTooLong());
+    for (let next = queue.shift(); next; next = queue.shift()) await deliver(next);
+    if (historyTooLong()) {
+      await continueAsNew({ event: state.event, seq, subscriptions: [...subscriptions.values()], recent });
+    }
+  }
+}
+
+function historyTooLong(): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength > ROUTER_HISTORY_LIMIT;
+}
+
+function target(subscriptions: Subscription[]): DeliverInput['targets'][number] {
+  return { processId: subscriptions[0].processId, awaitKeys: subscriptions.map((s) => s.awaitKey) };
+}
+
+/** One target per process, listing all its subscribed awaits. */
+function targets(subscriptions: Subscription[]): DeliverInput['targets'] {
+  const byProcess = new Map<string, Subscription[]>();
+  for (const s of subscriptions) byProcess.set(s.processId, [...(byProcess.get(s.processId) ?? []), s]);
+  return [...byProcess.values()].map(target);
+}
