@@ -1,0 +1,155 @@
+/**
+ * The client sub-commands of `bureaucrat`: launch, event, status, list, cancel, history, replay. Each one
+ * is a small function over the library API; `main.ts` wires them to the command line.
+ */
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { connectClient } from '../client/connection';
+import { Events } from '../client/events';
+import { Launcher } from '../client/launcher';
+import { ProcessCancelledError, ProcessFaultError } from '../client/process-handle';
+import { watchProcess } from '../client/watch';
+import { DefinitionError } from '../definition';
+import { PROCESS_WORKFLOW_TYPE } from '../protocol';
+import { readHistories, ReplayError, replayHistories } from '../testing/replay';
+import { connectionOptions, type ConnectionFlags } from './options';
+import { renderState } from './render-state';
+
+/** Exit codes: 0 done, 1 a process failed (or a replay did not match), 2 bad input (nothing started). */
+export const EXIT = { ok: 0, failed: 1, invalid: 2 } as const;
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+/** `bureaucrat launch FILE [--fields JSON] [--id ID] [--wait] [--follow] [--action-timeout D]` */
+export async function launchCommand(
+  file: string,
+  flags: ConnectionFlags & {
+    fields?: Record<string, unknown>;
+    id?: string;
+    wait?: boolean;
+    follow?: boolean;
+    actionTimeout?: number;
+  },
+): Promise<number> {
+  const launcher = await Launcher.connect(connectionOptions(flags));
+  let handle;
+  try {
+    handle = await launcher.launch(file, flags.fields ?? {}, {
+      processId: flags.id,
+      ...(flags.actionTimeout ? { actionOptions: { startToCloseTimeout: flags.actionTimeout } } : {}),
+    });
+  } catch (e) {
+    if (e instanceof DefinitionError) {
+      err(e.message);
+      return EXIT.invalid;
+    }
+    throw e;
+  }
+  if (!flags.wait && !flags.follow) {
+    out(handle.processId);
+    return EXIT.ok;
+  }
+  err(`process ${handle.processId}`);
+  if (flags.follow) {
+    await watchProcess(handle, ({ node }) => err(`  ${node.id} ${node.type} ${node.state}`));
+  }
+  try {
+    out(JSON.stringify(await handle.result(), null, 2));
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof ProcessFaultError) {
+      err(`${e.code}: ${e.message}`);
+      return EXIT.failed;
+    }
+    if (e instanceof ProcessCancelledError) {
+      err(e.message);
+      return EXIT.failed;
+    }
+    throw e;
+  }
+}
+
+/** `bureaucrat event NAME [--data JSON] [--process ID]` */
+export async function eventCommand(
+  name: string,
+  flags: ConnectionFlags & { data?: Record<string, unknown>; process?: string },
+): Promise<number> {
+  const events = await Events.connect(connectionOptions(flags));
+  if (flags.process) await events.send(flags.process, name, flags.data);
+  else await events.trigger(name, flags.data);
+  err(flags.process ? `event ${name} sent to ${flags.process}` : `event ${name} triggered`);
+  return EXIT.ok;
+}
+
+/** `bureaucrat status ID [--json]` */
+export async function statusCommand(
+  id: string,
+  flags: ConnectionFlags & { json?: boolean },
+): Promise<number> {
+  const launcher = await Launcher.connect(connectionOptions(flags));
+  const state = await launcher.get(id).state();
+  out(flags.json ? JSON.stringify(state, null, 2) : renderState(state, process.stdout.isTTY));
+  return EXIT.ok;
+}
+
+const STATUS_QUERIES: Record<string, string> = {
+  running: "ExecutionStatus = 'Running'",
+  completed: "ExecutionStatus = 'Completed'",
+  failed: "ExecutionStatus IN ('Failed', 'Terminated', 'Canceled', 'TimedOut')",
+};
+
+/** `bureaucrat list [--status running|completed|failed]` */
+export async function listCommand(flags: ConnectionFlags & { status?: string }): Promise<number> {
+  if (flags.status && !STATUS_QUERIES[flags.status]) {
+    err(`--status must be one of: ${Object.keys(STATUS_QUERIES).join(', ')}`);
+    return EXIT.invalid;
+  }
+  const client = await connectClient(connectionOptions(flags));
+  const filters = [`WorkflowType = '${PROCESS_WORKFLOW_TYPE}'`];
+  if (flags.status) filters.push(STATUS_QUERIES[flags.status]);
+  const seen = new Set<string>();
+  for await (const wf of client.workflow.list({ query: filters.join(' AND ') })) {
+    if (seen.has(wf.workflowId)) continue; // one line per process, not per continue-as-new run
+    seen.add(wf.workflowId);
+    const name = (wf.memo as { processName?: string } | undefined)?.processName ?? '';
+    out(`${wf.workflowId}\t${wf.status.name.toLowerCase()}\t${name}\t${wf.startTime.toISOString()}`);
+  }
+  return EXIT.ok;
+}
+
+/** `bureaucrat cancel ID` */
+export async function cancelCommand(id: string, flags: ConnectionFlags): Promise<number> {
+  const launcher = await Launcher.connect(connectionOptions(flags));
+  await launcher.get(id).cancel();
+  err(`cancellation requested for ${id}`);
+  return EXIT.ok;
+}
+
+/** `bureaucrat history ID [--out FILE]`: the history as JSON (the format Temporal's tools use). */
+export async function historyCommand(id: string, flags: ConnectionFlags & { out?: string }): Promise<number> {
+  const client = await connectClient(connectionOptions(flags));
+  const json = historyToJSON(await client.workflow.getHandle(id).fetchHistory());
+  if (flags.out) {
+    await writeFile(flags.out, `${json}\n`);
+    err(`history of ${id} written to ${flags.out}`);
+  } else {
+    out(json);
+  }
+  return EXIT.ok;
+}
+
+/** `bureaucrat replay FILE...`: replays histories against the current interpreter. */
+export async function replayCommand(files: string[]): Promise<number> {
+  try {
+    const count = await replayHistories(readHistories(...files));
+    err(`${count} histor${count === 1 ? 'y replays' : 'ies replay'} against the current interpreter`);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof ReplayError) {
+      err(e.message);
+      return EXIT.failed;
+    }
+    throw e;
+  }
+}

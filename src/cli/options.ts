@@ -1,0 +1,70 @@
+/**
+ * Options shared by the sub-commands: the connection flags, and parsers for ports and JSON values.
+ */
+import { msToNumber, type Duration } from '@temporalio/common/lib/time';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { ConnectionOptions } from '../client/connection';
+
+/** The connection flags every command that talks to Temporal takes. */
+export interface ConnectionFlags {
+  readonly address?: string;
+  readonly namespace?: string;
+  readonly taskQueue?: string;
+  readonly profile?: string;
+}
+
+/** Adds `--address`, `--namespace`, `--task-queue`, `--profile` (they override the environment). */
+export function withConnectionFlags(command: Command): Command {
+  return command
+    .option(
+      '--address <host:port>',
+      'Temporal frontend (default: $TEMPORAL_ADDRESS, the profile, localhost:7233)',
+    )
+    .option('--namespace <name>', 'namespace (default: $TEMPORAL_NAMESPACE, the profile, default)')
+    .option('--task-queue <name>', 'task queue of the interpreter workers (default: bureaucrat)')
+    .option('--profile <name>', 'envconfig profile to load');
+}
+
+/** The library's connection options from the flags. */
+export function connectionOptions(flags: ConnectionFlags): ConnectionOptions {
+  return {
+    address: flags.address,
+    namespace: flags.namespace,
+    taskQueue: flags.taskQueue,
+    profile: flags.profile,
+  };
+}
+
+/** Parses a TCP port. */
+export function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`not a port: ${value}`);
+  return n;
+}
+
+/** Parses a JSON object (fields, event data). */
+export function jsonObject(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidArgumentError('expected a JSON object, e.g. {"amount": 5}');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Parses a duration such as `30s`, `5m` or `1500` (milliseconds) into milliseconds. */
+export function duration(value: string): number {
+  let ms: number;
+  try {
+    ms = /^\d+$/.test(value) ? Number(value) : msToNumber(value as Duration);
+  } catch {
+    ms = NaN;
+  }
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new InvalidArgumentError(`not a duration: ${value} (e.g. 30s, 5m)`);
+  return ms;
+}
