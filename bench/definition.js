@@ -46,21 +46,31 @@ function timeIt(fn, reps) {
   return times;
 }
 
-const xml = bigDefinition(10_000);
-let model;
-timeIt(() => (model = parseDefinition(xml)), 3); // warm-up
-const parseTimes = timeIt(() => (model = parseDefinition(xml)), 15);
-console.log(
-  `parse + validate ${model.activityCount} activities (${(xml.length / 1024).toFixed(0)} KiB): ` +
-    `median ${median(parseTimes).toFixed(1)} ms, min ${Math.min(...parseTimes).toFixed(1)} ms, max ${Math.max(...parseTimes).toFixed(1)} ms`,
-);
+/** Parses a 10,000-activity definition `reps` times (after 3 warm-ups); returns { activities, kib, ms[] }. */
+function parseBenchmark(reps = 15) {
+  const xml = bigDefinition(10_000);
+  let model;
+  timeIt(() => (model = parseDefinition(xml)), 3); // warm-up
+  const ms = timeIt(() => (model = parseDefinition(xml)), reps);
+  return { activities: model.activityCount, kib: xml.length / 1024, ms };
+}
 
-const expression = parseExpression('context["a"] > 3 and context["b"] in ["x", "y"]');
-const scope = { context: { a: 5, b: 'y', c: [1, 2, 3] } };
-const N = 1_000_000;
-const evalTimes = timeIt(() => {
-  for (let i = 0; i < N; i++) evaluateCondition(expression, scope);
-}, 7).map((ms) => (ms * 1000) / N);
-console.log(
-  `evaluate condition: median ${median(evalTimes).toFixed(3)} µs, min ${Math.min(...evalTimes).toFixed(3)} µs, max ${Math.max(...evalTimes).toFixed(3)} µs`,
-);
+module.exports = { parseBenchmark, bigDefinition };
+
+if (require.main === module) {
+  const { activities, kib, ms: parseTimes } = parseBenchmark();
+  console.log(
+    `parse + validate ${activities} activities (${kib.toFixed(0)} KiB): ` +
+      `median ${median(parseTimes).toFixed(1)} ms, min ${Math.min(...parseTimes).toFixed(1)} ms, max ${Math.max(...parseTimes).toFixed(1)} ms`,
+  );
+
+  const expression = parseExpression('context["a"] > 3 and context["b"] in ["x", "y"]');
+  const scope = { context: { a: 5, b: 'y', c: [1, 2, 3] } };
+  const N = 1_000_000;
+  const evalTimes = timeIt(() => {
+    for (let i = 0; i < N; i++) evaluateCondition(expression, scope);
+  }, 7).map((ms) => (ms * 1000) / N);
+  console.log(
+    `evaluate condition: median ${median(evalTimes).toFixed(3)} µs, min ${Math.min(...evalTimes).toFixed(3)} µs, max ${Math.max(...evalTimes).toFixed(3)} µs`,
+  );
+}

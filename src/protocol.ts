@@ -142,8 +142,8 @@ export interface ProcessInput {
   /** Timeouts and retry policy of this process's `<action>`s; unset ones keep the defaults (see README). */
   readonly actionOptions?: ActionOptions;
   /**
-   * Continue-as-new once the history holds this many events (default 10,000), or earlier when the server
-   * suggests it. Tests lower it to exercise continue-as-new cheaply.
+   * Continue as new once the history holds this many events. Unset: 10,000, or earlier when the server
+   * suggests it; set: exactly this threshold (tests and benchmarks use it).
    */
   readonly continueAsNewAfterEvents?: number;
   /** Set by the interpreter itself when it continues as new: where to resume. Never set it by hand. */

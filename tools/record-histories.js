@@ -2,7 +2,8 @@
 /**
  * Re-records the committed workflow histories in test/histories/ (`npm run histories:record`): starts a dev
  * server and a worker with the built interpreter (`lib/`), runs every scenario of
- * test/histories/scenarios.js, and writes each run's history as JSON. The test command replays them.
+ * test/histories/scenarios.js (or those named on the command line), and writes each run's history as
+ * JSON. The test command replays them.
  */
 'use strict';
 
@@ -17,6 +18,8 @@ const { parseDefinition } = require('../lib/src/definition');
 const { processStartMetadata } = require('../lib/src/process-metadata');
 const { PROCESS_WORKFLOW_TYPE, STATE_QUERY, EVENT_SIGNAL } = require('../lib/src/protocol');
 const { participantActivities, ParticipantFault } = require('../lib/src/worker/participants');
+const { eventActivities } = require('../lib/activities/events');
+const { Events } = require('../lib/src/client/events');
 const scenarios = require('../test/histories/scenarios');
 
 const directory = path.join(__dirname, '../test/histories');
@@ -58,6 +61,7 @@ async function record(client, taskQueue, scenario) {
     waitForChild: (suffix) =>
       poll(() => client.workflow.getHandle(`${workflowId}${suffix}`).query(STATE_QUERY), Boolean, suffix),
     signal: (message) => handle.signal(EVENT_SIGNAL, message),
+    trigger: (name, data) => new Events(client, taskQueue).trigger(name, data),
     cancel: () => handle.cancel(),
   };
   if (scenario.drive) await scenario.drive(helpers);
@@ -82,13 +86,24 @@ async function record(client, taskQueue, scenario) {
     );
     files.push(`${file} (${history.events.length} events)`);
   }
+  for (const other of scenario.alsoRecord ?? []) {
+    const history = await client.workflow.getHandle(other).fetchHistory();
+    const file = `${scenario.name}.${other.replace(/[^a-z0-9-]+/gi, '-')}.json`;
+    writeFileSync(path.join(directory, file), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+    files.push(`${file} (${history.events.length} events)`);
+  }
   return files;
 }
 
 async function main() {
   installQuietRuntime('ERROR');
-  for (const file of readdirSync(directory))
-    if (file.endsWith('.json')) unlinkSync(path.join(directory, file));
+  // `npm run histories:record -- name…` re-records only those scenarios; without names, all of them.
+  const only = process.argv.slice(2);
+  const selected = only.length ? scenarios.filter((s) => only.includes(s.name)) : scenarios;
+  if (only.length && selected.length !== only.length) throw new Error(`unknown scenario in: ${only.join(', ')}`);
+  if (!only.length) {
+    for (const file of readdirSync(directory)) if (file.endsWith('.json')) unlinkSync(path.join(directory, file));
+  }
   const server = await startDevServer({ log: (m) => process.stderr.write(`${m}\n`) });
   try {
     const participants = {};
@@ -103,10 +118,10 @@ async function main() {
       namespace: server.namespace,
       taskQueue,
       workflowsPath: require.resolve('../lib/workflows'),
-      activities: participantActivities(participants),
+      activities: { ...participantActivities(participants), ...eventActivities(server.env.client) },
     });
     await worker.runUntil(async () => {
-      for (const scenario of scenarios) {
+      for (const scenario of selected) {
         const files = await record(server.env.client, taskQueue, scenario);
         process.stdout.write(`${scenario.name}: ${files.join(', ')}\n`);
       }

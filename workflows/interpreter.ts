@@ -134,6 +134,8 @@ export interface InterpreterOptions {
   readonly model: ProcessDefinition;
   readonly processId: string;
   readonly continueAsNewAfterEvents: number;
+  /** Also continue as new when the server suggests it (unless the input set an explicit threshold). */
+  readonly followServerSuggestion: boolean;
   /** Subscribe awaits at their event's router (see `ProcessInput.broadcastEvents`). */
   readonly broadcastEvents?: boolean;
   /** `<action>` options over {@link DEFAULT_ACTION_OPTIONS}. */
@@ -174,33 +176,84 @@ export class Interpreter {
       new Frame(model, undefined, new Scope(undefined, properties(model.context)));
     if (!root.resumed) root.scope.update(fields);
     this.root = root;
-    this.nodes.set(model.id, 'active');
     this.nodes.attach(model.id, root.scope);
-    try {
-      await this.guarded(
+    await this.tracked(model.id, () =>
+      this.guarded(
         model,
         () => root,
         () => this.steps(model.activities, root),
-      );
-      this.nodes.set(model.id, 'completed');
+      ),
+    );
+    return this.context();
+  }
+
+  /** Runs `body` as node `id`: active while it runs, then completed, aborted or canceled. */
+  private async tracked(id: string, body: () => Promise<void>): Promise<void> {
+    this.nodes.set(id, 'active');
+    try {
+      await body();
     } catch (err) {
-      this.settle(model.id, err);
+      this.settle(id, err);
       throw err;
     }
-    return this.context();
+    this.nodes.set(id, 'completed');
   }
 
   // ── the activity tree ────────────────────────────────────────────────────────────────────────────────
 
-  /** Runs one activity in its parent's frame, recording its state. */
-  private async activity(activity: Activity, parent: Frame): Promise<void> {
+  /**
+   * Runs one activity in its parent's frame, recording its state. Returns `undefined` when the activity
+   * finished synchronously (assign, fault, a switch without a match): every promise created in workflow
+   * code costs a stack-trace capture in the SDK's sandbox, so the interpreter creates as few as it can.
+   */
+  private activity(activity: Activity, parent: Frame): Promise<void> | undefined {
     if (activity.kind !== 'await') this.nodes.set(activity.id, 'active'); // an await: once it listens
+    let pending: Promise<unknown> | undefined;
     try {
-      await this.execute(activity, parent);
-      this.nodes.set(activity.id, 'completed');
+      pending = this.execute(activity, parent);
     } catch (err) {
-      this.settle(activity.id, err);
-      throw err;
+      throw this.stepFailed(activity, err);
+    }
+    if (!pending) {
+      this.nodes.set(activity.id, 'completed');
+      return undefined;
+    }
+    return pending.then(
+      (value) => this.stepDone(activity, parent, value),
+      (err: unknown) => {
+        throw this.stepFailed(activity, err);
+      },
+    );
+  }
+
+  /** Records a finished step; an action's reply is applied to the context (or faults). */
+  private stepDone(activity: Activity, parent: Frame, value: unknown): void {
+    if (activity.kind === 'action') {
+      try {
+        parent.scope.update(replyFields(activity.participant, value));
+      } catch (err) {
+        throw this.stepFailed(activity, err);
+      }
+    }
+    this.nodes.set(activity.id, 'completed');
+  }
+
+  /** Records a failed step and returns what to throw: an action's activity failure becomes its fault. */
+  private stepFailed(activity: Activity, err: unknown): unknown {
+    const fault =
+      activity.kind === 'action' && err instanceof ActivityFailure
+        ? actionFault(activity.participant, err)
+        : err;
+    this.settle(activity.id, fault);
+    return fault;
+  }
+
+  /** {@link activity} as a promise in every case (for `Promise.all`). */
+  private started(activity: Activity, parent: Frame): Promise<void> {
+    try {
+      return this.activity(activity, parent) ?? Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
     }
   }
 
@@ -209,7 +262,11 @@ export class Interpreter {
     else if (err instanceof ProcessFault) this.nodes.set(id, 'aborted');
   }
 
-  private execute(activity: Activity, parent: Frame): Promise<void> {
+  /**
+   * Starts an activity. Returns `undefined` when it finished synchronously; for an `action`, the raw
+   * activity promise, whose reply {@link settleStep} applies.
+   */
+  private execute(activity: Activity, parent: Frame): Promise<unknown> | undefined {
     switch (activity.kind) {
       case 'sequence':
       case 'case':
@@ -230,7 +287,7 @@ export class Interpreter {
           activity.property,
           this.expression(() => evaluate(activity.expression, { context })),
         );
-        return Promise.resolve();
+        return undefined;
       }
       case 'delay':
         return sleep(activity.seconds * 1000, {
@@ -241,15 +298,25 @@ export class Interpreter {
       case 'call':
         return this.call(activity, parent.scope);
       case 'fault':
-        return Promise.reject(new ProcessFault(activity.code, activity.message));
+        throw new ProcessFault(activity.code, activity.message);
     }
   }
 
   /** Runs `activities` in order from `frame.index`, checking before each whether to continue as new. */
   private async steps(activities: readonly Activity[], frame: Frame): Promise<void> {
     for (; frame.index < activities.length; frame.index++) {
-      await this.checkpoint(frame);
-      await this.activity(activities[frame.index], frame);
+      if (this.mustContinueAsNew(frame)) await this.continueAsNew(frame);
+      // The same bookkeeping as `activity()`, inlined: one promise fewer per step (see `activity`).
+      const activity = activities[frame.index];
+      if (activity.kind !== 'await') this.nodes.set(activity.id, 'active');
+      let value: unknown;
+      try {
+        const pending = this.execute(activity, frame);
+        if (pending) value = await pending;
+      } catch (err) {
+        throw this.stepFailed(activity, err);
+      }
+      this.stepDone(activity, frame, value);
     }
   }
 
@@ -281,18 +348,13 @@ export class Interpreter {
     this.nodes.set(owner.id, 'aborting');
     const frame = this.restore(handler, ownerFrame) ?? this.fresh(handler, ownerFrame);
     if (fault) frame.scope.define('inst:fault', { code: fault.code, message: fault.message });
-    this.nodes.set(handler.id, 'active');
-    try {
-      await this.guarded(
+    await this.tracked(handler.id, () =>
+      this.guarded(
         handler,
         () => frame,
         () => this.steps(handler.activities, frame),
-      );
-      this.nodes.set(handler.id, 'completed');
-    } catch (err) {
-      this.settle(handler.id, err);
-      throw err;
-    }
+      ),
+    );
   }
 
   /** `sequence` and a chosen `case`: children in order, in a scope of their own. */
@@ -309,10 +371,10 @@ export class Interpreter {
    * `switch`: runs the first case one of whose conditions holds. No case holds → the switch simply
    * completes (the original never reported completion and the process hung: defect 1).
    */
-  private async switch(cases: readonly CaseActivity[], parent: Frame): Promise<void> {
+  private switch(cases: readonly CaseActivity[], parent: Frame): Promise<void> | undefined {
     const chosen =
       cases.find((c) => this.pending.has(c.id)) ?? cases.find((c) => this.holds(c.conditions, parent.scope));
-    if (chosen) await this.activity(chosen, parent);
+    return chosen ? this.activity(chosen, parent) : undefined;
   }
 
   /**
@@ -379,7 +441,7 @@ export class Interpreter {
         await branches.run(() =>
           Promise.all(
             activity.activities.map((branch) =>
-              this.activity(branch, frame).catch((err: unknown) => {
+              this.started(branch, frame).catch((err: unknown) => {
                 if (fault !== undefined && isCancellation(err)) return;
                 if (fault !== undefined) return; // a second fault while cancelling: the first one wins
                 fault = err;
@@ -401,29 +463,22 @@ export class Interpreter {
    * fields are applied with `set`; `critical` → fault `ActionError`; a non-retryable failure of type T →
    * fault T; retries exhausted or timed out → `ActionError`.
    */
-  private async action(participant: string, id: string, scope: Scope): Promise<void> {
+  private action(participant: string, id: string, scope: Scope): Promise<unknown> {
     const activityId = this.fullId(id);
     const workitem: Workitem = {
-      fields: { ...scope.merged() },
+      fields: scope.merged(), // a fresh object: participants cannot reach the scopes
       participant,
       processId: this.options.processId,
       activityId,
     };
-    let reply: unknown;
-    try {
-      reply = await participants[participant].executeWithOptions(
-        {
-          ...DEFAULT_ACTION_OPTIONS,
-          ...this.options.actionOptions,
-          summary: summaryOf.action(participant, activityId),
-        },
-        [workitem],
-      );
-    } catch (err) {
-      if (err instanceof ActivityFailure) throw actionFault(participant, err);
-      throw err;
-    }
-    scope.update(replyFields(participant, reply));
+    return participants[participant].executeWithOptions(
+      {
+        ...DEFAULT_ACTION_OPTIONS,
+        ...this.options.actionOptions,
+        summary: summaryOf.action(participant, activityId),
+      },
+      [workitem],
+    );
   }
 
   /**
@@ -570,23 +625,28 @@ export class Interpreter {
   }
 
   /**
-   * Before each step: continue as new when the history is long enough. Inside an `<all>` branch other
-   * branches are in flight, so it waits for the `<all>` to end, and faults if the history nears the cap.
+   * Before each step: whether to continue as new now (the history is long enough). Inside an `<all>`
+   * branch other branches are in flight, so it waits for the `<all>` to end, and faults if the history
+   * nears the cap first.
    */
-  private async checkpoint(frame: Frame): Promise<void> {
+  private mustContinueAsNew(frame: Frame): boolean {
     const info = workflowInfo();
-    if (!info.continueAsNewSuggested && info.historyLength < this.options.continueAsNewAfterEvents) return;
-    if (frame.parallel) {
-      const hardLimit = Math.min(HISTORY_HARD_LIMIT, 4 * this.options.continueAsNewAfterEvents);
-      if (info.historyLength < hardLimit) return;
-      throw new ProcessFault(
-        HISTORY_LIMIT_CODE,
-        `the history holds ${info.historyLength} events and the process cannot continue as new inside a running <all>`,
-      );
-    }
+    const suggested = this.options.followServerSuggestion && info.continueAsNewSuggested;
+    if (!suggested && info.historyLength < this.options.continueAsNewAfterEvents) return false;
+    if (!frame.parallel) return true;
+    const hardLimit = Math.min(HISTORY_HARD_LIMIT, 4 * this.options.continueAsNewAfterEvents);
+    if (info.historyLength < hardLimit) return false;
+    throw new ProcessFault(
+      HISTORY_LIMIT_CODE,
+      `the history holds ${info.historyLength} events and the process cannot continue as new inside a running <all>`,
+    );
+  }
+
+  /** Continues as new, resuming at `frame`'s next step with every enclosing frame. */
+  private continueAsNew(frame: Frame): Promise<never> {
     const frames: SavedFrame[] = [];
     for (let f: Frame | undefined = frame; f; f = f.parent) frames.unshift(f.save());
-    await this.options.continueAsNew({
+    return this.options.continueAsNew({
       frames,
       nodes: this.nodes.save(),
       calls: Object.fromEntries(this.calls),

@@ -47,6 +47,7 @@ export async function bureaucratProcess(input: ProcessInput): Promise<ContextVal
     model,
     processId,
     continueAsNewAfterEvents: input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER,
+    followServerSuggestion: input.continueAsNewAfterEvents === undefined,
     actionOptions: input.actionOptions,
     broadcastEvents: input.broadcastEvents,
     resume: input.resume,

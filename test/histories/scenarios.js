@@ -138,4 +138,22 @@ module.exports = [
     },
     expectFailure: 'cancelled',
   },
+  {
+    name: 'broadcast',
+    xml: `<process name="broadcast">
+      <context><property name="wanted" type="int">2</property></context>
+      <await event="history-bcast"><condition>event["n"] == context["wanted"]</condition></await>
+      <assign property="done">True</assign>
+    </process>`,
+    input: { broadcastEvents: true },
+    participants: {},
+    async drive(helpers) {
+      await helpers.waitFor('_0', 'active');
+      await helpers.trigger('history-bcast', { n: 1 }); // fails the condition: the await subscribes again
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await helpers.trigger('history-bcast', { n: 2 });
+    },
+    // The router's history is recorded too (it keeps running, so a partial history).
+    alsoRecord: ['bureaucrat-events:history-bcast'],
+  },
 ];
