@@ -69,6 +69,9 @@ describe('inspection: the state and context queries, memo, search attribute and 
         .filter((e) => e.timerStartedEventAttributes)
         .map((e) => summary(e.userMetadata));
       expect(timerSummaries).toEqual([`delay 1s · ${id}_1`]);
+      // Exact to the second: a 1 s durable timer (the original fired on a 60 s tick).
+      const timer = events.find((e) => e.timerStartedEventAttributes)?.timerStartedEventAttributes;
+      expect(Number(timer?.startToFireTimeout?.seconds)).toBe(1);
       // No per-step bookkeeping events: no markers, upserts or memo changes.
       expect(
         events.filter(

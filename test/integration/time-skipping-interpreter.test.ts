@@ -12,7 +12,7 @@ import { findNode } from '../support/processes';
  * per activity round trip (the same for a hand-written workflow), which would make this one test ~15
  * minutes; the test server does it in a few.
  */
-describe('a 20,000-iteration while containing an action', () => {
+describe('on the time-skipping test server: a 20,000-iteration loop and a one-hour delay', () => {
   let env: TestWorkflowEnvironment;
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
@@ -45,4 +45,19 @@ describe('a 20,000-iteration while containing an action', () => {
       expect(started?.continuedExecutionRunId).toBeTruthy();
     });
   }, 1_800_000);
+
+  it('runs a one-hour delay as a durable timer that the time-skipping server fires at once', async () => {
+    const xml = `<process><delay duration="3600"/><assign property="after">True</assign></process>`;
+    await withWorker(env, {}, async (taskQueue) => {
+      const handle = await env.client.workflow.start(PROCESS_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: `long-delay-${Date.now()}`,
+        args: [{ definition: xml }],
+      });
+      expect(await handle.result()).toEqual({ after: true });
+      const { events } = await handle.fetchHistory();
+      const timer = events?.find((e) => e.timerStartedEventAttributes)?.timerStartedEventAttributes;
+      expect(Number(timer?.startToFireTimeout?.seconds)).toBe(3600);
+    });
+  });
 });

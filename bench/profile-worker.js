@@ -1,0 +1,62 @@
+// Where a worker's CPU goes for one shape: runs N processes of the shape through the interpreter or the
+// hand-written workflow on one in-process worker with --cpu-prof (see the README's Performance section).
+// Run: node --cpu-prof --cpu-prof-dir=prof bench/profile-worker.js [interpreter|hand] [shape key] [N]
+'use strict';
+
+const { Worker, bundleWorkflowCode } = require('@temporalio/worker');
+const { participantActivities } = require('../lib/src/worker/participants');
+const { startServer, processStart, PROCESS_WORKFLOW_TYPE, log } = require('./lib/harness');
+const { shapes } = require('./lib/shapes');
+
+async function main() {
+  const [variant = 'interpreter', key = 'while20', n = '30'] = process.argv.slice(2);
+  const shape = shapes.find((s) => s.key === key);
+  if (!shape) throw new Error(`no shape ${key}; one of ${shapes.map((s) => s.key).join(', ')}`);
+  const server = await startServer();
+  try {
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../test/workflows/index.ts'),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: log },
+    });
+    const worker = await Worker.create({
+      connection: server.env.nativeConnection,
+      namespace: server.namespace,
+      taskQueue: 'profile',
+      workflowBundle: bundle,
+      activities: participantActivities({ noop: () => ({}) }),
+    });
+    await worker.runUntil(async () => {
+      for (let round = 0; round < 3; round++) {
+        const cpu = process.cpuUsage();
+        const t0 = performance.now();
+        const handles = await Promise.all(
+          Array.from({ length: Number(n) }, (_, i) => {
+            const id = `${variant}-${key}-${round}-${i}`;
+            return variant === 'interpreter'
+              ? server.env.client.workflow.start(
+                  PROCESS_WORKFLOW_TYPE,
+                  processStart('profile', id, shape.xml),
+                )
+              : server.env.client.workflow.start(shape.hand.type, {
+                  taskQueue: 'profile',
+                  workflowId: id,
+                  args: shape.hand.args,
+                });
+          }),
+        );
+        await Promise.all(handles.map((h) => h.result()));
+        const used = process.cpuUsage(cpu);
+        console.log(
+          `${variant} ${key} ×${n}: ${(performance.now() - t0).toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms worker CPU`,
+        );
+      }
+    });
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
