@@ -89,7 +89,10 @@ async function record(client, taskQueue, scenario) {
   for (const other of scenario.alsoRecord ?? []) {
     const history = await client.workflow.getHandle(other).fetchHistory();
     const file = `${scenario.name}.${other.replace(/[^a-z0-9-]+/gi, '-')}.json`;
-    writeFileSync(path.join(directory, file), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+    writeFileSync(
+      path.join(directory, file),
+      `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`,
+    );
     files.push(`${file} (${history.events.length} events)`);
   }
   return files;
@@ -100,9 +103,11 @@ async function main() {
   // `npm run histories:record -- name…` re-records only those scenarios; without names, all of them.
   const only = process.argv.slice(2);
   const selected = only.length ? scenarios.filter((s) => only.includes(s.name)) : scenarios;
-  if (only.length && selected.length !== only.length) throw new Error(`unknown scenario in: ${only.join(', ')}`);
+  if (only.length && selected.length !== only.length)
+    throw new Error(`unknown scenario in: ${only.join(', ')}`);
   if (!only.length) {
-    for (const file of readdirSync(directory)) if (file.endsWith('.json')) unlinkSync(path.join(directory, file));
+    for (const file of readdirSync(directory))
+      if (file.endsWith('.json')) unlinkSync(path.join(directory, file));
   }
   const server = await startDevServer({ log: (m) => process.stderr.write(`${m}\n`) });
   try {
