@@ -1,0 +1,57 @@
+// Shared pieces of the benchmarks: a dev server, a worker with no-op participants, statistics.
+'use strict';
+
+const os = require('node:os');
+const { Worker } = require('@temporalio/worker');
+const { startDevServer } = require('../../lib/src/server/dev-server');
+const { installQuietRuntime } = require('../../lib/src/server/quiet-runtime');
+const { parseDefinition } = require('../../lib/src/definition');
+const { processStartMetadata } = require('../../lib/src/process-metadata');
+const { PROCESS_WORKFLOW_TYPE } = require('../../lib/src/protocol');
+const { participantActivities } = require('../../lib/src/worker/participants');
+
+const log = (message) => process.stderr.write(`${message}\n`);
+
+/** Starts a dev server for one benchmark run (quiet logs). */
+async function startServer() {
+  installQuietRuntime('ERROR');
+  return startDevServer({ log });
+}
+
+/** A worker on `taskQueue` with the interpreter and no-op participants `names` (plus extra options). */
+function createWorker(server, taskQueue, names = ['noop'], options = {}) {
+  const participants = Object.fromEntries(names.map((n) => [n, () => ({})]));
+  return Worker.create({
+    connection: server.env.nativeConnection,
+    namespace: server.namespace,
+    taskQueue,
+    workflowsPath: require.resolve('../../lib/workflows'),
+    activities: participantActivities(participants),
+    ...options,
+  });
+}
+
+/** Start options of a process the way the launcher does it. */
+function processStart(taskQueue, workflowId, definition, input = {}) {
+  return {
+    taskQueue,
+    workflowId,
+    args: [{ definition, ...input }],
+    ...processStartMetadata(parseDefinition(definition)),
+  };
+}
+
+function median(values) {
+  const s = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** `{ median, min, max }` of a list of numbers. */
+function stats(values) {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+
+module.exports = { startServer, createWorker, processStart, stats, median, machine, log, PROCESS_WORKFLOW_TYPE };
