@@ -196,7 +196,7 @@ async function fanout(server, client) {
       }
     }
   } finally {
-    worker.kill('SIGTERM');
+    worker.kill('SIGKILL');
   }
   return {
     processes: config.fanout,
@@ -371,7 +371,10 @@ async function main() {
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0), // connections and the worker child would otherwise keep the process alive
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -18,6 +18,7 @@ async function main() {
   const running = worker.run();
   process.stdout.write('ready\n');
   await running;
+  process.exit(0); // the connection createWorker opened would keep the process alive
 }
 
 main().catch((err) => {

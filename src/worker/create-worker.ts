@@ -47,7 +47,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     workerOptions.workflowBundle || workerOptions.workflowsPath
       ? {}
       : { workflowsPath: require.resolve('../../workflows') };
-  return Worker.create({
+  const worker = await Worker.create({
     ...code,
     ...workerOptions,
     connection,
@@ -55,4 +55,17 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: { ...participantActivities(participants), ...eventActivities(client) },
   });
+  if (!given) {
+    // The connection opened here belongs to this worker: close it when the worker stops, so that a program
+    // whose worker shut down (Ctrl-C) can exit.
+    const run = worker.run.bind(worker);
+    worker.run = async () => {
+      try {
+        await run();
+      } finally {
+        await connection.close();
+      }
+    };
+  }
+  return worker;
 }
