@@ -442,8 +442,8 @@ export class Interpreter {
           Promise.all(
             activity.activities.map((branch) =>
               this.started(branch, frame).catch((err: unknown) => {
-                if (fault !== undefined && isCancellation(err)) return;
-                if (fault !== undefined) return; // a second fault while cancelling: the first one wins
+                // After the first fault the others end cancelled (or with a later fault): the first one wins.
+                if (fault !== undefined) return;
                 fault = err;
                 for (const other of activity.activities) this.nodes.markCanceling(other);
                 branches.cancel();

@@ -24,8 +24,6 @@ export interface Waiter {
   /** Set when an event completed it (or its conditions raised a fault). */
   settled: boolean;
   fault?: ProcessFault;
-  /** The event that completed it. */
-  message?: EventMessage;
   /** The last router trigger it was offered (broadcast only): later deliveries must be newer. */
   after?: number;
   /** Set when a broadcast event failed its conditions: it must subscribe again to hear the next one. */
@@ -47,11 +45,6 @@ export class Mailbox {
     this.waiters.delete(waiter);
   }
 
-  /** How many awaits are waiting. */
-  get size(): number {
-    return this.waiters.size;
-  }
-
   /** Offers an event to every await waiting for its name (or, when delivered, those it was meant for). */
   deliver(message: EventMessage, delivery?: Delivery): void {
     for (const waiter of this.waiters) {
@@ -61,7 +54,6 @@ export class Mailbox {
       try {
         if (holds(waiter, message)) {
           waiter.settled = true;
-          waiter.message = message;
         } else if (delivery) {
           waiter.after = delivery.seq;
           waiter.resubscribe = true;

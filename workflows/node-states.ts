@@ -8,7 +8,6 @@ import {
   faultHandlers,
   forEachDescendant,
   type Activity,
-  type FaultHandler,
   type ModelNode,
   type ProcessDefinition,
 } from '../src/definition';
@@ -120,7 +119,7 @@ function details(node: ModelNode): Partial<ActivitySnapshot> {
     case 'fault':
       return { code: node.code };
     case 'handler':
-      return { codes: (node as FaultHandler).codes };
+      return { codes: node.codes };
     default:
       return {};
   }
