@@ -1,21 +1,74 @@
 /**
- * Bureaucrat on Temporal: the public API. Everything a user imports comes from here.
+ * Bureaucrat on Temporal: the public API. Everything the README documents is exported from here; the
+ * interpreter's internal contract (continuation frames, the event router's state and signals) is not.
+ *
+ * - workers: {@link createWorker} with your participants ({@link ParticipantFault}, the reply protocol);
+ * - starting and following processes: {@link Launcher}, {@link ProcessHandle}, {@link Events};
+ * - definitions: {@link parseDefinition}, {@link checkDefinition}, {@link DefinitionError};
+ * - the workflow contract for the plain Temporal client: {@link PROCESS_WORKFLOW_TYPE},
+ *   {@link processStartOptions}, {@link eventSignal}, {@link stateQuery}, {@link contextQuery};
+ * - replay tests: {@link replayHistories} (also in `bureaucrat-temporal/testing`);
+ * - a local server: {@link startDevServer}, {@link resolveTemporalCli}.
  *
  * @module
  */
-export { startDevServer, type DevServer, type DevServerOptions } from './server/dev-server';
+
+// Workers and participants.
+export { createWorker, type CreateWorkerOptions } from './worker/create-worker';
 export {
-  resolveTemporalCli,
-  cachedTemporalCliPath,
-  TemporalCliNotFoundError,
-  TEMPORAL_CLI_VERSION,
-  type ResolvedTemporalCli,
-  type ResolveTemporalCliOptions,
-  type TemporalCliSource,
-} from './server/temporal-cli';
-export { resolveTimeSkippingServer, timeSkippingLauncherPath } from './server/time-skipping-server';
+  participantActivities,
+  ParticipantFault,
+  PARTICIPANT_ERROR_TYPE,
+  type Participant,
+  type Participants,
+} from './worker/participants';
+export { LOG_LEVEL_ENV } from './worker/logging';
+export {
+  buildWorkflowBundle,
+  prebuiltWorkflowBundle,
+  workflowsPath,
+  WORKFLOW_BUNDLE_FILE,
+} from './worker/workflow-bundle';
+
+// Launching, following and signalling processes.
+export { Launcher, type LaunchOptions } from './client/launcher';
+export { ProcessHandle, ProcessFaultError, ProcessCancelledError } from './client/process-handle';
+export { Events } from './client/events';
+export { watchProcess, type ActivityChange } from './client/watch';
+export { DEFAULT_TASK_QUEUE, type ConnectionOptions } from './client/connection';
+
+// The workflow contract, for code that uses the plain Temporal client.
+export {
+  PROCESS_WORKFLOW_TYPE,
+  EVENT_SIGNAL,
+  STATE_QUERY,
+  CONTEXT_QUERY,
+  ACTION_ERROR_CODE,
+  HISTORY_LIMIT_CODE,
+  type ProcessInput,
+  type ActionOptions,
+  type Workitem,
+  type ParticipantReply,
+  type EventMessage,
+  type ActivitySnapshot,
+  type ActivityState,
+  type ProcessSnapshot,
+  type FaultDetails,
+} from './protocol';
+export { eventSignal, stateQuery, contextQuery } from './messages';
+export {
+  processStartOptions,
+  processStartMetadata,
+  type ProcessSettings,
+  type ProcessStartRequest,
+  type ProcessStartOptions,
+  type ProcessStartMetadata,
+  type ProcessMemo,
+} from './process-start';
 export { PROCESS_NAME, BUREAUCRAT_SEARCH_ATTRIBUTES } from './search-attributes';
-export * from './protocol';
+export type { ContextValues } from './scope';
+
+// Definitions and expressions.
 export {
   parseDefinition,
   checkDefinition,
@@ -29,14 +82,8 @@ export {
   type ParseDefinitionOptions,
 } from './definition';
 export { ExpressionError, ExpressionSyntaxError, EXPRESSION_ERROR_CODE } from './expression';
-export { processStartMetadata, type ProcessMemo, type ProcessStartMetadata } from './process-metadata';
-export {
-  participantActivities,
-  ParticipantFault,
-  PARTICIPANT_ERROR_TYPE,
-  type Participant,
-  type Participants,
-} from './worker/participants';
+
+// Replay tests.
 export {
   replayHistories,
   readHistories,
@@ -45,3 +92,15 @@ export {
   type ReplayFailure,
   type ReplayOptions,
 } from './testing/replay';
+
+// A local Temporal server.
+export { startDevServer, type DevServer, type DevServerOptions } from './server/dev-server';
+export {
+  resolveTemporalCli,
+  cachedTemporalCliPath,
+  TemporalCliNotFoundError,
+  TEMPORAL_CLI_VERSION,
+  type ResolvedTemporalCli,
+  type ResolveTemporalCliOptions,
+  type TemporalCliSource,
+} from './server/temporal-cli';

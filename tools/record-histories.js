@@ -15,7 +15,7 @@ const { Worker } = require('@temporalio/worker');
 const { startDevServer } = require('../lib/src/server/dev-server');
 const { installQuietRuntime } = require('../lib/src/server/quiet-runtime');
 const { parseDefinition } = require('../lib/src/definition');
-const { processStartMetadata } = require('../lib/src/process-metadata');
+const { processStartOptions } = require('../lib/src/process-start');
 const { PROCESS_WORKFLOW_TYPE, STATE_QUERY, EVENT_SIGNAL } = require('../lib/src/protocol');
 const { participantActivities, ParticipantFault } = require('../lib/src/worker/participants');
 const { eventActivities } = require('../lib/activities/events');
@@ -45,12 +45,17 @@ function findState(node, id) {
 
 async function record(client, taskQueue, scenario) {
   const workflowId = `history-${scenario.name}`;
-  const handle = await client.workflow.start(PROCESS_WORKFLOW_TYPE, {
-    taskQueue,
-    workflowId,
-    args: [{ definition: scenario.xml, ...scenario.input }],
-    ...processStartMetadata(parseDefinition(scenario.xml)),
-  });
+  const { fields, ...settings } = scenario.input ?? {};
+  const handle = await client.workflow.start(
+    PROCESS_WORKFLOW_TYPE,
+    processStartOptions(parseDefinition(scenario.xml), {
+      processId: workflowId,
+      definition: scenario.xml,
+      fields,
+      settings,
+      taskQueue,
+    }),
+  );
   const helpers = {
     waitFor: (id, state) =>
       poll(

@@ -36,7 +36,7 @@ import {
   type WhileActivity,
 } from '../src/definition';
 import { evaluate, evaluateCondition, ExpressionError, EXPRESSION_ERROR_CODE } from '../src/expression';
-import { processStartMetadata } from '../src/process-metadata';
+import { processStartOptions, type ProcessSettings } from '../src/process-start';
 import {
   ACTION_ERROR_CODE,
   HISTORY_LIMIT_CODE,
@@ -46,7 +46,6 @@ import {
   summaryOf,
   type SubscribeInput,
   type Continuation,
-  type ProcessInput,
   type SavedFrame,
   type Workitem,
 } from '../src/protocol';
@@ -140,6 +139,8 @@ export interface InterpreterOptions {
   readonly broadcastEvents?: boolean;
   /** `<action>` options over {@link DEFAULT_ACTION_OPTIONS}. */
   readonly actionOptions?: ActionOptions;
+  /** What the process's `<call>`ed sub-processes inherit (see {@link ProcessSettings}). */
+  readonly inherited?: ProcessSettings;
   readonly resume?: Continuation;
   /** Ends this run and starts the next one with `continuation` (throws Temporal's ContinueAsNew). */
   readonly continueAsNew: (continuation: Continuation) => Promise<never>;
@@ -537,11 +538,15 @@ export class Interpreter {
     this.calls.set(activity.id, count);
     const activityId = this.fullId(activity.id);
     try {
-      await executeChild(PROCESS_WORKFLOW_TYPE, {
-        workflowId: `${activityId}-${count}`,
-        args: [{ definition } satisfies ProcessInput],
-        ...processStartMetadata(model, summaryOf.call(activity.property, activityId)),
-      });
+      await executeChild(
+        PROCESS_WORKFLOW_TYPE,
+        processStartOptions(model, {
+          processId: `${activityId}-${count}`,
+          definition,
+          settings: this.options.inherited,
+          summary: summaryOf.call(activity.property, activityId),
+        }),
+      );
     } catch (err) {
       if (err instanceof ChildWorkflowFailure && !isCancellation(err)) throw childFault(err);
       throw err;

@@ -3,40 +3,19 @@
  * queries, receives events as the `event` signal, runs the {@link Interpreter}, and turns an unhandled
  * fault into a non-retryable `ApplicationFailure` typed by the fault code.
  */
-import {
-  ApplicationFailure,
-  defineQuery,
-  defineSignal,
-  makeContinueAsNewFunc,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, makeContinueAsNewFunc, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   DEFINITION_ERROR_CODE,
   DefinitionError,
   parseDefinition,
   type ProcessDefinition,
 } from '../src/definition';
-import {
-  CONTEXT_QUERY,
-  EVENT_SIGNAL,
-  STATE_QUERY,
-  type Delivery,
-  type EventMessage,
-  type FaultDetails,
-  type ProcessInput,
-  type ProcessSnapshot,
-} from '../src/protocol';
+import { contextQuery, eventSignal, stateQuery } from '../src/messages';
+import type { EventMessage, FaultDetails, ProcessInput } from '../src/protocol';
+import { inheritedSettings } from '../src/process-start';
 import type { ContextValues } from '../src/scope';
 import { DEFAULT_CONTINUE_AS_NEW_AFTER, Interpreter } from './interpreter';
 import { ProcessFault } from './process-fault';
-
-/** Events: `{ event: name, ...data }`, offered to every `<await>` waiting for that name. */
-export const eventSignal = defineSignal<[EventMessage, Delivery?]>(EVENT_SIGNAL);
-/** The snapshot tree of every activity's state. */
-export const stateQuery = defineQuery<ProcessSnapshot>(STATE_QUERY);
-/** The merged process context. */
-export const contextQuery = defineQuery<ContextValues>(CONTEXT_QUERY);
 
 /** Runs a Bureaucrat process and returns its final context. */
 export async function bureaucratProcess(input: ProcessInput): Promise<ContextValues> {
@@ -50,6 +29,7 @@ export async function bureaucratProcess(input: ProcessInput): Promise<ContextVal
     followServerSuggestion: input.continueAsNewAfterEvents === undefined,
     actionOptions: input.actionOptions,
     broadcastEvents: input.broadcastEvents,
+    inherited: inheritedSettings(input),
     resume: input.resume,
     // Launch fields are already in the saved process scope; everything else carries over unchanged.
     continueAsNew: (resume) => continueAsNew({ ...input, fields: undefined, resume }),

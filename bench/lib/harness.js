@@ -6,7 +6,7 @@ const { Worker } = require('@temporalio/worker');
 const { startDevServer } = require('../../lib/src/server/dev-server');
 const { installQuietRuntime } = require('../../lib/src/server/quiet-runtime');
 const { parseDefinition } = require('../../lib/src/definition');
-const { processStartMetadata } = require('../../lib/src/process-metadata');
+const { processStartOptions } = require('../../lib/src/process-start');
 const { PROCESS_WORKFLOW_TYPE } = require('../../lib/src/protocol');
 const { participantActivities } = require('../../lib/src/worker/participants');
 
@@ -33,12 +33,14 @@ function createWorker(server, taskQueue, names = ['noop'], options = {}) {
 
 /** Start options of a process the way the launcher does it. */
 function processStart(taskQueue, workflowId, definition, input = {}) {
-  return {
+  const { fields, ...settings } = input;
+  return processStartOptions(parseDefinition(definition), {
+    processId: workflowId,
+    definition,
+    fields,
+    settings,
     taskQueue,
-    workflowId,
-    args: [{ definition, ...input }],
-    ...processStartMetadata(parseDefinition(definition)),
-  };
+  });
 }
 
 function median(values) {

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { DefinitionError, parseDefinition } from '../definition';
-import { processStartMetadata } from '../process-metadata';
-import { PROCESS_WORKFLOW_TYPE, type ActionOptions, type ProcessInput } from '../protocol';
+import { processStartOptions } from '../process-start';
+import { PROCESS_WORKFLOW_TYPE, type ActionOptions } from '../protocol';
 import type { ContextValues } from '../scope';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 import { ProcessHandle } from './process-handle';
@@ -54,20 +54,17 @@ export class Launcher {
     const { xml, source } = await definitionText(definition);
     const model = parseDefinition(xml, { source });
     const processId = options.processId ?? randomUUID();
-    const input: ProcessInput = {
-      definition: xml,
-      fields,
-      broadcastEvents: true,
-      ...(options.actionOptions ? { actionOptions: options.actionOptions } : {}),
-    };
     try {
       await this.client.workflow.start(PROCESS_WORKFLOW_TYPE, {
-        taskQueue: this.taskQueue,
-        workflowId: processId,
-        args: [input],
+        ...processStartOptions(model, {
+          processId,
+          definition: xml,
+          fields,
+          taskQueue: this.taskQueue,
+          settings: { broadcastEvents: true, actionOptions: options.actionOptions },
+        }),
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
         workflowIdConflictPolicy: 'USE_EXISTING',
-        ...processStartMetadata(model),
       });
     } catch (err) {
       // A completed process with this id: the reuse policy refuses a second one; hand back the first.

@@ -1,24 +1,11 @@
-import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel } from '@temporalio/worker';
-
-let installed = false;
+import type { LogLevel } from '@temporalio/worker';
+import { installRuntimeLogging } from '../worker/logging';
 
 /**
- * Installs the Temporal Runtime with a logger that keeps worker and Rust-core logs to `level` (warnings by
+ * Installs the Temporal runtime with the SDK's logs at `$BUREAUCRAT_LOG_LEVEL`, else `level` (warnings by
  * default), so command output and test output stay readable. Must run before the first Worker or
  * NativeConnection in the process; later calls are no-ops.
  */
 export function installQuietRuntime(level: LogLevel = 'WARN'): void {
-  if (installed) return;
-  installed = true;
-  try {
-    Runtime.install({
-      logger: new DefaultLogger(level),
-      // Rust-core logs (e.g. an expected replay failure) follow the same level.
-      telemetryOptions: {
-        logging: { filter: makeTelemetryFilterString({ core: level, other: level }), forward: {} },
-      },
-    });
-  } catch {
-    // A Runtime was already installed in this process (e.g. by the host application): keep it.
-  }
+  installRuntimeLogging(undefined, level);
 }

@@ -5,10 +5,12 @@
  * workflows resume on another worker.
  */
 import { Client } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { eventActivities } from '../../activities/events';
 import { DEFAULT_TASK_QUEUE, resolveConnectConfig, type ConnectionOptions } from '../client/connection';
+import { installRuntimeLogging } from './logging';
 import { participantActivities, type Participants } from './participants';
+import { prebuiltWorkflowBundle, workflowsPath } from './workflow-bundle';
 
 /** Options of {@link createWorker}: participants, connection, and any Temporal `WorkerOptions`. */
 export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection'> &
@@ -17,6 +19,11 @@ export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection
     readonly participants: Participants;
     /** A connection to reuse; by default one is opened from envconfig. */
     readonly connection?: NativeConnection;
+    /**
+     * The level of the Temporal SDK's own logs (worker and core), when this creates the process's Temporal
+     * runtime: default `$BUREAUCRAT_LOG_LEVEL`, else `WARN`. A runtime you installed yourself is kept.
+     */
+    readonly logLevel?: LogLevel;
   };
 
 /**
@@ -34,21 +41,19 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: ns,
     profile,
     taskQueue,
+    logLevel,
     ...workerOptions
   } = options;
   const reserved = Object.keys(participants).filter((name) => name.startsWith('bureaucrat.'));
   if (reserved.length)
     throw new TypeError(`participant names starting with "bureaucrat." are reserved: ${reserved.join(', ')}`);
+  installRuntimeLogging(logLevel);
   const config = resolveConnectConfig({ address, namespace: ns, profile });
   const connection = given ?? (await NativeConnection.connect(config.connectionOptions));
   const namespace = ns ?? config.namespace;
   const client = new Client({ connection, namespace });
-  const code =
-    workerOptions.workflowBundle || workerOptions.workflowsPath
-      ? {}
-      : { workflowsPath: require.resolve('../../workflows') };
   const worker = await Worker.create({
-    ...code,
+    ...workflowCode(workerOptions),
     ...workerOptions,
     connection,
     namespace,
@@ -68,4 +73,16 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     };
   }
   return worker;
+}
+
+/**
+ * The workflow code a worker runs: the prebuilt bundle, unless the options ask for a bundle of their own
+ * (own workflows, workflow interceptors or bundler options), or the package was not built (its sources
+ * are bundled then; webpack reports at the INFO log level).
+ */
+function workflowCode(options: Partial<WorkerOptions>): Partial<WorkerOptions> {
+  if (options.workflowBundle || options.workflowsPath) return {};
+  const ownBundle = Boolean(options.interceptors?.workflowModules?.length || options.bundlerOptions);
+  const prebuilt = ownBundle ? undefined : prebuiltWorkflowBundle();
+  return prebuilt ? { workflowBundle: prebuilt } : { workflowsPath: workflowsPath() };
 }

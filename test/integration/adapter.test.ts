@@ -40,6 +40,13 @@ describe('the adapter: Launcher, Events, createWorker', () => {
       (s) => findNode(s, id)?.state === 'active',
     );
 
+  /** Like activeAwait, for a sub-process that may not have started yet. */
+  const activeChildAwait = (handle: ProcessHandle) =>
+    eventually(
+      () => handle.state().catch(() => undefined),
+      (s) => s !== undefined && findNode(s, '_0')?.state === 'active',
+    );
+
   it('launches a definition file with fields; the handle gives result, state and context', async () => {
     await withAdapter({ p1: (w) => ({ status: 'done', seen: w.fields.prop1 }) }, async (launcher) => {
       const file = path.join(__dirname, '../fixtures/definitions/seed-assign.xml');
@@ -159,4 +166,55 @@ describe('the adapter: Launcher, Events, createWorker', () => {
       expect(await handle.result()).toEqual({ got: 'yes' });
     });
   });
+
+  it("sub-processes inherit the parent's settings at any depth: broadcast and direct events, action options, task queue", async () => {
+    const attempts: string[] = [];
+    await withAdapter(
+      {
+        flaky: (w) => {
+          attempts.push(w.processId);
+          throw new Error('always down');
+        },
+      },
+      async (launcher, events) => {
+        const event = `deep-${Date.now()}`;
+        const grandchild = `<process name="grandchild"><await event="${event}"/><action participant="flaky"/></process>`;
+        const child = `<process name="child">
+          <context><property name="sub" type="str">${escapeXml(grandchild)}</property></context>
+          <await event="direct"/>
+          <call process="$sub"/>
+        </process>`;
+        const parent = `<process name="parent">
+          <context><property name="sub" type="str">${escapeXml(child)}</property></context>
+          <call process="$sub"/>
+        </process>`;
+        // Two attempts in all: under the default policy (10 attempts, up to a minute apart) this test would
+        // time out, so the fault below shows the grandchild's action ran with the parent's options.
+        const handle = await launcher.launch(
+          parent,
+          {},
+          {
+            actionOptions: { retry: { maximumAttempts: 2, initialInterval: '10 ms' } },
+          },
+        );
+        const childId = `${handle.processId}_0-1`;
+        const grandchildId = `${childId}_1-1`;
+        await activeChildAwait(launcher.get(childId));
+        await events.send(childId, 'direct'); // a direct event, to the child's id
+        await activeChildAwait(launcher.get(grandchildId));
+        await events.trigger(event); // a broadcast, two calls deep
+
+        const err = (await handle.result().catch((e: unknown) => e)) as ProcessFaultError;
+        expect(err).toBeInstanceOf(ProcessFaultError);
+        expect(err.code).toBe('ActionError');
+        expect(attempts).toEqual([grandchildId, grandchildId]);
+        const described = await launcher.client.workflow.getHandle(grandchildId).describe();
+        expect(described.taskQueue).toBe(launcher.taskQueue);
+        expect(described.memo).toMatchObject({ processName: 'grandchild' });
+      },
+    );
+  });
 });
+
+/** XML text as the content of an element: a definition held in a `str` property. */
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -1,6 +1,6 @@
 import { Worker } from '@temporalio/worker';
-import * as activities from '../../activities';
-import { helloProcess } from '../../workflows';
+import * as activities from '../support/hello-activities';
+import { helloProcess } from '../workflows/hello';
 import { testWorkflowBundle, useTestServer, withWorker } from '../support/temporal';
 
 describe('foundation: a real worker against the harness dev server', () => {

@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import * as activities from '../../activities';
-import { delayedHello } from '../../workflows';
+import * as activities from '../support/hello-activities';
+import { delayedHello } from '../workflows/hello';
 import { createTimeSkippingEnv, withWorker } from '../support/temporal';
 
 // Java and Maven are prerequisites of the test suite (README): without them this file fails loudly.

@@ -1,7 +1,7 @@
 import type { WorkflowStartOptions } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parseDefinition } from '../../src/definition';
-import { processStartMetadata } from '../../src/process-metadata';
+import { processStartOptions } from '../../src/process-start';
 import {
   PROCESS_WORKFLOW_TYPE,
   STATE_QUERY,
@@ -22,12 +22,14 @@ export function processStart(
   input: Omit<ProcessInput, 'definition'> = {},
   workflowId = processId(),
 ): WorkflowStartOptions<(input: ProcessInput) => Promise<Record<string, unknown>>> {
-  return {
+  const { fields, ...settings } = input;
+  return processStartOptions(parseDefinition(definition), {
+    processId: workflowId,
+    definition,
+    fields,
+    settings,
     taskQueue,
-    workflowId,
-    args: [{ definition, ...input }],
-    ...processStartMetadata(parseDefinition(definition)),
-  };
+  });
 }
 
 /** Runs `fn` with a real worker serving the interpreter and `participants` (through the participant adapter). */

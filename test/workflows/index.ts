@@ -1,3 +1,4 @@
-/** The test bundle: the product's workflows plus the hand-written yardsticks. */
+/** The test bundle: the product's workflows, the hand-written yardsticks and the foundation's proofs. */
 export * from '../../workflows';
 export * from './handwritten';
+export * from './hello';

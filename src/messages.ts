@@ -1,0 +1,35 @@
+/**
+ * The interpreter workflow's signal and query definitions, typed, so that code using the plain Temporal
+ * client can talk to a process without string names:
+ *
+ * ```ts
+ * const handle = client.workflow.getHandle('order-42');
+ * await handle.signal(eventSignal, { event: 'paid', amount: 30 });
+ * const snapshot = await handle.query(stateQuery);
+ * ```
+ *
+ * Pure module: `defineSignal`/`defineQuery` only build descriptors, so the workflow bundle and Node code
+ * share these same definitions.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import {
+  CONTEXT_QUERY,
+  EVENT_SIGNAL,
+  STATE_QUERY,
+  type Delivery,
+  type EventMessage,
+  type ProcessSnapshot,
+} from './protocol';
+import type { ContextValues } from './scope';
+
+/**
+ * An event for the process: `{ event: name, ...data }`, offered to every `<await>` on that name waiting at
+ * arrival. (Routers add a second argument, {@link Delivery}; leave it out when signalling yourself.)
+ */
+export const eventSignal = defineSignal<[EventMessage, Delivery?]>(EVENT_SIGNAL);
+
+/** The snapshot tree of every activity's state (works after the process ended, too). */
+export const stateQuery = defineQuery<ProcessSnapshot>(STATE_QUERY);
+
+/** The merged process context. */
+export const contextQuery = defineQuery<ContextValues>(CONTEXT_QUERY);

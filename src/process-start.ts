@@ -1,0 +1,123 @@
+/**
+ * How a process's workflow is started — the one place that builds it, for the launcher, the interpreter's
+ * `<call>` executor, the tests, the benchmarks and the history recorder alike: the input (definition,
+ * launch fields and the settings a process passes on to its sub-processes) and what makes a process
+ * recognisable in the Temporal Web UI without extra history events (memo, search attribute, summary).
+ *
+ * Pure module (no Node APIs): the interpreter workflow imports it.
+ */
+import type { SearchAttributePair } from '@temporalio/common';
+import type { ProcessDefinition } from './definition/model';
+import type { ProcessInput } from './protocol';
+import type { ContextValues } from './scope';
+import { PROCESS_NAME } from './search-attributes';
+
+/** The memo of a process workflow. */
+export interface ProcessMemo {
+  /** `<process name="…">`, when the definition names itself. */
+  readonly processName?: string;
+  /** How many activities the definition holds. */
+  readonly activityCount: number;
+}
+
+/** Start options that make a process recognisable: memo, search attribute and summary. */
+export interface ProcessStartMetadata {
+  readonly memo: ProcessMemo & Record<string, unknown>;
+  readonly typedSearchAttributes: SearchAttributePair[];
+  readonly staticSummary: string;
+}
+
+/**
+ * The settings of a process that its `<call>`ed sub-processes inherit, at any depth: whether its awaits
+ * receive broadcast events, its actions' timeouts and retry policy, and its continue-as-new threshold.
+ * (Sub-processes also run on their parent's task queue: Temporal's default for child workflows.)
+ */
+export type ProcessSettings = Pick<
+  ProcessInput,
+  'broadcastEvents' | 'actionOptions' | 'continueAsNewAfterEvents'
+>;
+
+/** What {@link processStartOptions} needs besides the validated model. */
+export interface ProcessStartRequest {
+  /** The process id: the workflow id. */
+  readonly processId: string;
+  /** The definition as the workflow receives it: the XML text (validated again in the workflow). */
+  readonly definition: string;
+  /** Launch fields; they override the definition's process `<context>`. */
+  readonly fields?: ContextValues;
+  /** The settings the process (and its sub-processes) run with. */
+  readonly settings?: ProcessSettings;
+  /** The task queue of the interpreter workers; unset: the caller's default (a child: its parent's). */
+  readonly taskQueue?: string;
+  /** The Web UI summary; unset: `Bureaucrat process <name> (<n> activities)`. */
+  readonly summary?: string;
+}
+
+/** The start options {@link processStartOptions} builds. */
+export interface ProcessStartOptions extends ProcessStartMetadata {
+  workflowId: string;
+  taskQueue?: string;
+  args: [ProcessInput];
+}
+
+/**
+ * Options to start a process workflow of `model` with: workflow id, input, memo, search attribute and
+ * summary. The result fits both the client's `workflow.start(PROCESS_WORKFLOW_TYPE, …)` and the workflow
+ * API's `startChild`/`executeChild`; callers add their own policies (the launcher's id reuse, for one).
+ *
+ * @example
+ * const model = parseDefinition(xml);
+ * await client.workflow.start(PROCESS_WORKFLOW_TYPE, {
+ *   ...processStartOptions(model, { processId: 'order-42', definition: xml, taskQueue: 'bureaucrat' }),
+ * });
+ */
+export function processStartOptions(
+  model: ProcessDefinition,
+  request: ProcessStartRequest & { readonly taskQueue: string },
+): ProcessStartOptions & { taskQueue: string };
+export function processStartOptions(
+  model: ProcessDefinition,
+  request: ProcessStartRequest,
+): ProcessStartOptions;
+export function processStartOptions(
+  model: ProcessDefinition,
+  request: ProcessStartRequest,
+): ProcessStartOptions {
+  const input: ProcessInput = {
+    definition: request.definition,
+    ...(request.fields ? { fields: request.fields } : {}),
+    ...definedSettings(request.settings),
+  };
+  return {
+    workflowId: request.processId,
+    ...(request.taskQueue ? { taskQueue: request.taskQueue } : {}),
+    args: [input],
+    ...processStartMetadata(model, request.summary),
+  };
+}
+
+/** The settings a running process passes on to the sub-processes it calls. */
+export function inheritedSettings(input: ProcessInput): ProcessSettings {
+  return definedSettings(input);
+}
+
+/** The memo, search attributes and summary to start a process of `model` with. */
+export function processStartMetadata(model: ProcessDefinition, summary?: string): ProcessStartMetadata {
+  const name = model.name;
+  return {
+    memo: { ...(name ? { processName: name } : {}), activityCount: model.activityCount },
+    typedSearchAttributes: name ? [{ key: PROCESS_NAME, value: name }] : [],
+    staticSummary:
+      summary ?? `Bureaucrat process${name ? ` ${name}` : ''} (${model.activityCount} activities)`,
+  };
+}
+
+/** Only the settings that are set, so that an input stays as small as what was asked for. */
+function definedSettings(settings: ProcessSettings = {}): ProcessSettings {
+  const { broadcastEvents, actionOptions, continueAsNewAfterEvents } = settings;
+  return {
+    ...(broadcastEvents ? { broadcastEvents } : {}),
+    ...(actionOptions ? { actionOptions } : {}),
+    ...(continueAsNewAfterEvents !== undefined ? { continueAsNewAfterEvents } : {}),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The interpreter and the event router, bundled once when the package is built (`lib/workflow-bundle.js`)
+ * instead of by webpack every time a worker starts: a worker with the prebuilt bundle polls in a fraction of
+ * a second, and prints nothing about bundling.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
+import { packageRoot } from '../server/package-root';
+
+/** Where the build puts the prebuilt bundle, relative to the package root. */
+export const WORKFLOW_BUNDLE_FILE = 'lib/workflow-bundle.js';
+
+/** The prebuilt bundle of this package's workflows, or undefined when the package was not built. */
+export function prebuiltWorkflowBundle(): { codePath: string } | undefined {
+  const codePath = path.join(packageRoot(), WORKFLOW_BUNDLE_FILE);
+  return existsSync(codePath) ? { codePath } : undefined;
+}
+
+/** The entry module of this package's workflows (`workflows/index`), for bundling them yourself. */
+export function workflowsPath(): string {
+  return require.resolve('../../workflows');
+}
+
+/**
+ * Bundles this package's workflows (the build does it once; see {@link prebuiltWorkflowBundle}). Webpack's
+ * progress goes to `logger` (silent by default). Source maps name files relative to the package, so stack
+ * traces from a bundle built elsewhere still read `bureaucrat-temporal/workflows/interpreter.ts`.
+ */
+export async function buildWorkflowBundle(logger: Logger = silentLogger): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: workflowsPath(),
+    logger,
+    webpackConfigHook: (config) => ({
+      ...config,
+      output: { ...config.output, devtoolModuleFilenameTemplate: moduleFileName },
+    }),
+  });
+  return code;
+}
+
+const root = packageRoot();
+
+/**
+ * A source-map file name that does not depend on where the package was built: `<package>/<path>` for
+ * dependencies (`@temporalio/workflow/src/…`), `bureaucrat-temporal/<path>` for this package's own files.
+ */
+function moduleFileName(info: { absoluteResourcePath: string }): string {
+  const relative = path.relative(root, info.absoluteResourcePath).split(path.sep).join('/');
+  if (relative.startsWith('../') || path.isAbsolute(relative)) return info.absoluteResourcePath;
+  const dependency = relative.lastIndexOf('node_modules/');
+  return dependency >= 0
+    ? relative.slice(dependency + 'node_modules/'.length)
+    : `bureaucrat-temporal/${relative}`;
+}
+
+const ignore = (): void => undefined;
+
+/** A logger that drops everything: bundling is the build's business, not the user's console's. */
+export const silentLogger: Logger = {
+  log: ignore,
+  trace: ignore,
+  debug: ignore,
+  info: ignore,
+  warn: ignore,
+  error: ignore,
+};
