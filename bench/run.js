@@ -19,6 +19,7 @@ const { participantActivities } = require('../lib/src/worker/participants');
 const { parseBenchmark } = require('./definition');
 const { startServer, processStart, stats, median, log, PROCESS_WORKFLOW_TYPE } = require('./lib/harness');
 const { shapes } = require('./lib/shapes');
+const { workerStartup } = require('./worker-startup');
 
 const smoke = process.argv.includes('--smoke');
 const config = smoke
@@ -315,6 +316,10 @@ function markdown(results) {
       );
     }
   }
+  const st = results.startup;
+  lines.push(
+    `| worker start-up, createWorker → polling, ms (${st.reps} fresh processes each) | ${fmt(st.prebuilt, 0)} (prebuilt bundle) | ${fmt(st.bundling, 0)} (bundling at start) | ${(st.prebuilt.median / st.bundling.median).toFixed(2)} | < 1,000 ms |`,
+  );
   const p = results.parse;
   lines.push(`| parse + validate a ${p.activities}-activity definition, ms | ${fmt(stats(p.ms))} | | | |`);
   return lines.join('\n');
@@ -326,7 +331,9 @@ async function main() {
   const client = server.env.client;
   const taskQueue = 'bench';
   let results;
+  let startup;
   try {
+    startup = await workerStartup(server, smoke ? 1 : 5);
     const bundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('../test/workflows/index.ts'),
       logger: quietLogger,
@@ -347,6 +354,7 @@ async function main() {
   } finally {
     await server.stop();
   }
+  results.startup = startup;
   results.replay = await replayCost();
   results.parse = parseBenchmark(config.parseReps);
   const sdk = require('@temporalio/worker/package.json').version;
