@@ -2,7 +2,8 @@
  * The client sub-commands of `bureaucrat`: launch, event, status, list, cancel, history, replay. Each one
  * is a small function over the library API; `main.ts` wires them to the command line.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { connectClient } from '../client/connection';
 import { Events } from '../client/events';
@@ -131,6 +132,7 @@ export async function historyCommand(id: string, flags: ConnectionFlags & { out?
   const client = await connectClient(connectionOptions(flags));
   const json = historyToJSON(await client.workflow.getHandle(id).fetchHistory());
   if (flags.out) {
+    await mkdir(path.dirname(flags.out), { recursive: true });
     await writeFile(flags.out, `${json}\n`);
     err(`history of ${id} written to ${flags.out}`);
   } else {

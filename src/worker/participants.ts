@@ -4,7 +4,7 @@
  *
  * Pure of Node APIs except through `@temporalio/common`, so it runs in any worker.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { ParticipantReply, Workitem } from '../protocol';
 
 /**
@@ -52,7 +52,16 @@ export function participantActivities(
       try {
         reply = await participant(workitem);
       } catch (err) {
-        if (err instanceof ParticipantFault) throw ApplicationFailure.nonRetryable(err.message, err.code);
+        if (err instanceof ParticipantFault) {
+          // A business outcome, not a worker problem: BENIGN keeps it out of the worker's warnings and
+          // failure metrics (the SDK logs it at DEBUG); the process sees an ordinary fault `code`.
+          throw ApplicationFailure.create({
+            message: err.message,
+            type: err.code,
+            nonRetryable: true,
+            category: ApplicationFailureCategory.BENIGN,
+          });
+        }
         throw err;
       }
       if (isErrorReply(reply)) {

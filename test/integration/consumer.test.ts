@@ -1,0 +1,161 @@
+/**
+ * The package as its users meet it: packed with `npm pack`, installed into a fresh project outside the
+ * repository (dependencies from the registry), and used exactly as the README's "Using it" section says —
+ * its code blocks are the project's files, compiled by the project's own TypeScript (ES modules) or run as
+ * CommonJS, against the suite's dev server in a namespace of their own.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { findNode } from '../support/processes';
+import { readmeConsumerBlocks } from '../support/readme';
+import { eventually, useTestServer } from '../support/temporal';
+import { TEST_ENV } from '../support/env-keys';
+import { createNamespace } from '../support/namespaces';
+import { ProcessHandle } from '../../src/client/process-handle';
+import { Client } from '@temporalio/client';
+
+const run = promisify(execFile);
+const repo = path.join(__dirname, '../..');
+// The versions the package itself pins: a user's project gets the same from the registry.
+const pkg = require('../../package.json') as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+
+jest.setTimeout(600_000);
+
+describe('the packed package in a project outside the repository, as the README shows', () => {
+  const testServer = useTestServer();
+  let project: string;
+  let env: NodeJS.ProcessEnv;
+  let client: Client;
+  let worker: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'bureaucrat-consumer-'));
+    project = path.join(tmp, 'shop');
+    mkdirSync(project);
+    // lib/ was built by `npm test`'s pretest; packing must not rebuild it under the other test files' feet.
+    await run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', tmp], { cwd: repo });
+    const tarball = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
+    if (!tarball) throw new Error(`npm pack left no tarball in ${tmp}`);
+    writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'shop', private: true, type: 'module' }, null, 2),
+    );
+    await run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        path.join(tmp, tarball),
+        `typescript@${pkg.devDependencies.typescript}`,
+        `@types/node@${pkg.devDependencies['@types/node']}`,
+        `@temporalio/client@${pkg.dependencies['@temporalio/client']}`,
+        `@temporalio/envconfig@${pkg.dependencies['@temporalio/envconfig']}`,
+      ],
+      { cwd: project },
+    );
+    for (const block of readmeConsumerBlocks()) {
+      if (block.kind !== 'file') continue;
+      mkdirSync(path.dirname(path.join(project, block.path)), { recursive: true });
+      writeFileSync(path.join(project, block.path), block.code);
+    }
+
+    const server = testServer();
+    const namespace = await createNamespace(server);
+    client = new Client({ connection: server.connection, namespace });
+    const address = process.env[TEST_ENV.address]!;
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: namespace,
+    };
+  });
+
+  afterAll(async () => {
+    if (worker && worker.exitCode === null) worker.kill('SIGKILL');
+    if (project) rmSync(path.dirname(project), { recursive: true, force: true });
+  });
+
+  /** Runs a command in the project; resolves with its output, rejects with it on a non-zero exit. */
+  const inProject = (command: string, args: string[]) =>
+    run(command, args, { cwd: project, env, timeout: 120_000 }).catch(
+      (err: { stdout?: string; stderr?: string }) => {
+        throw new Error(`${command} ${args.join(' ')} failed:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+      },
+    );
+
+  it('ships what a user needs and nothing from test/', async () => {
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo });
+    const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'lib/src/index.js',
+        'lib/src/index.d.ts',
+        'lib/src/testing/index.js',
+        'lib/workflows/index.js',
+        'lib/workflow-bundle.js',
+        'lib/src/cli/main.js',
+        'README.md',
+        'tools/time-skipping-server/launch.sh',
+      ]),
+    );
+    expect(files.filter((f) => /^(test|bench|lib\/test)\//.test(f))).toEqual([]);
+  });
+
+  it("compiles the README's TypeScript with the project's own tsc, and runs worker, launcher, events, result and replay", async () => {
+    await inProject('npx', ['tsc', '-p', '.']);
+
+    worker = spawn(process.execPath, ['dist/worker.js'], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let workerOutput = '';
+    worker.stdout!.on('data', (d: Buffer) => (workerOutput += d.toString()));
+    worker.stderr!.on('data', (d: Buffer) => (workerOutput += d.toString()));
+
+    const launched = await inProject('node', ['dist/launch.js']);
+    expect(launched.stdout).toMatch(/^order-42 is active$/m);
+    const order = new ProcessHandle(client, 'order-42');
+    await eventually(
+      () => order.state(),
+      (s) => findNode(s, '_1')?.state === 'active',
+    );
+
+    const plain = await inProject('node', ['dist/plain-client.js']);
+    expect(plain.stdout).toContain('active { order: 42, quantity: 3, paid: false, reserved: true }');
+
+    await inProject('node', ['dist/events.js']);
+    const result = await inProject('node', ['dist/result.js']);
+    expect(result.stdout).toContain('{ order: 42, quantity: 3, paid: true, reserved: true, charged: 30 }');
+
+    for (const block of readmeConsumerBlocks().filter((b) => b.kind === 'run')) {
+      for (const line of block.code.split('\n').filter((l) => l.trim())) {
+        const [command, ...args] = line.split(/\s+/);
+        await inProject(command!, args);
+      }
+    }
+    const replay = await inProject('node', ['dist/replay.js']);
+    expect(replay.stdout).toContain('1 histories replay');
+
+    const faulted = await inProject('node', ['out-of-stock.cjs']);
+    expect(faulted.stdout).toMatch(
+      /^OutOfStock: process \S+ ended on fault OutOfStock: only 10 left, 20 wanted$/m,
+    );
+
+    // The worker stops on SIGTERM. It printed no bundler output and no SDK chatter below WARN; a participant's
+    // fault is a business outcome, not a warning. What it did warn about is the process that faulted.
+    const exited = new Promise<number | null>((resolve) => worker!.once('exit', resolve));
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(workerOutput).not.toMatch(/\[(INFO|DEBUG|TRACE)\]|webpack|[Bb]undl|Activity failed/);
+    expect(workerOutput.match(/\[WARN\] \w[\w ]*/g)).toEqual(['[WARN] Workflow failed ']);
+  });
+});
