@@ -5,7 +5,7 @@
  * CommonJS, against the suite's dev server in a namespace of their own.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,7 @@ import { Client } from '@temporalio/client';
 const run = promisify(execFile);
 const repo = path.join(__dirname, '../..');
 // The versions the package itself pins: a user's project gets the same from the registry.
-const pkg = require('../../package.json') as {
+const pkg = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
@@ -69,7 +69,8 @@ describe('the packed package in a project outside the repository, as the README 
     const server = testServer();
     const namespace = await createNamespace(server);
     client = new Client({ connection: server.connection, namespace });
-    const address = process.env[TEST_ENV.address]!;
+    const address = process.env[TEST_ENV.address];
+    if (!address) throw new Error(`${TEST_ENV.address} is not set: run through jest`);
     env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -93,7 +94,9 @@ describe('the packed package in a project outside the repository, as the README 
 
   it('ships what a user needs and nothing from test/', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo });
-    const files = (JSON.parse(stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    const files = (JSON.parse(stdout) as { files: { path: string }[] }[]).flatMap((p) =>
+      p.files.map((f) => f.path),
+    );
     expect(files).toEqual(
       expect.arrayContaining([
         'lib/src/index.js',
@@ -112,14 +115,15 @@ describe('the packed package in a project outside the repository, as the README 
   it("compiles the README's TypeScript with the project's own tsc, and runs worker, launcher, events, result and replay", async () => {
     await inProject('npx', ['tsc', '-p', '.']);
 
-    worker = spawn(process.execPath, ['dist/worker.js'], {
+    const running = spawn(process.execPath, ['dist/worker.js'], {
       cwd: project,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let workerOutput = '';
-    worker.stdout!.on('data', (d: Buffer) => (workerOutput += d.toString()));
-    worker.stderr!.on('data', (d: Buffer) => (workerOutput += d.toString()));
+    worker = running;
+    running.stdout.on('data', (d: Buffer) => (workerOutput += d.toString()));
+    running.stderr.on('data', (d: Buffer) => (workerOutput += d.toString()));
 
     const launched = await inProject('node', ['dist/launch.js']);
     expect(launched.stdout).toMatch(/^order-42 is active$/m);
@@ -138,8 +142,8 @@ describe('the packed package in a project outside the repository, as the README 
 
     for (const block of readmeConsumerBlocks().filter((b) => b.kind === 'run')) {
       for (const line of block.code.split('\n').filter((l) => l.trim())) {
-        const [command, ...args] = line.split(/\s+/);
-        await inProject(command!, args);
+        const [command = '', ...args] = line.split(/\s+/);
+        await inProject(command, args);
       }
     }
     const replay = await inProject('node', ['dist/replay.js']);
@@ -152,8 +156,8 @@ describe('the packed package in a project outside the repository, as the README 
 
     // The worker stops on SIGTERM. It printed no bundler output and no SDK chatter below WARN; a participant's
     // fault is a business outcome, not a warning. What it did warn about is the process that faulted.
-    const exited = new Promise<number | null>((resolve) => worker!.once('exit', resolve));
-    worker.kill('SIGTERM');
+    const exited = new Promise<number | null>((resolve) => running.once('exit', resolve));
+    running.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(workerOutput).not.toMatch(/\[(INFO|DEBUG|TRACE)\]|webpack|[Bb]undl|Activity failed/);
     expect(workerOutput.match(/\[WARN\] \w[\w ]*/g)).toEqual(['[WARN] Workflow failed ']);

@@ -16,8 +16,8 @@ export function readmeConsumerBlocks(readme = path.join(__dirname, '../../README
   const pattern = /<!-- consumer: (file (\S+)|run) -->\n```[a-z]*\n([\s\S]*?)\n```/g;
   const blocks: ReadmeBlock[] = [];
   for (const match of text.matchAll(pattern)) {
-    const [, , file, code] = match;
-    blocks.push(file ? { kind: 'file', path: file, code: `${code}\n` } : { kind: 'run', code: code! });
+    const [, , file, code = ''] = match;
+    blocks.push(file ? { kind: 'file', path: file, code: `${code}\n` } : { kind: 'run', code });
   }
   return blocks;
 }
