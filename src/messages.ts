@@ -16,6 +16,7 @@ import {
   CONTEXT_QUERY,
   EVENT_SIGNAL,
   STATE_QUERY,
+  TRACE_QUERY,
   type Delivery,
   type EventMessage,
   type ProcessSnapshot,
@@ -33,3 +34,9 @@ export const stateQuery = defineQuery<ProcessSnapshot>(STATE_QUERY);
 
 /** The merged process context. */
 export const contextQuery = defineQuery<ContextValues>(CONTEXT_QUERY);
+
+/**
+ * The ids (relative to the process: `_0`, `_1_2`) of the activities that started in the current run, in
+ * order; at most 10,000. The test kit's `trace`.
+ */
+export const traceQuery = defineQuery<readonly string[]>(TRACE_QUERY);

@@ -39,6 +39,20 @@ export const STATE_QUERY = 'state';
 /** Query name of the merged process context. */
 export const CONTEXT_QUERY = 'context';
 
+/** The test kit's activity that sends one scheduled event (see `workflows/scheduled-events.ts`). */
+export const SCHEDULED_EVENT_ACTIVITY = 'bureaucrat.testing.sendEvent';
+
+/** One event of a test's script: sent `atMs` after the script started, broadcast or to one process. */
+export interface ScheduledEvent {
+  readonly atMs: number;
+  readonly message: EventMessage;
+  /** Send to this process only; broadcast when unset. */
+  readonly processId?: string;
+}
+
+/** Query name of the ids of the activities that started, in order (the test kit's trace). */
+export const TRACE_QUERY = 'trace';
+
 /** The fault code of participants that reply `critical`, reply malformed data or exhaust their retries. */
 export const ACTION_ERROR_CODE = 'ActionError';
 

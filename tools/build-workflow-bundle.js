@@ -1,23 +1,26 @@
 #!/usr/bin/env node
-// Part of `npm run build`: writes lib/workflow-bundle.js, the workflows that createWorker loads prebuilt.
+// Part of `npm run build`: writes the prebuilt workflow bundles — lib/workflow-bundle.js, which createWorker
+// loads, and lib/testing-bundle.js, the test kit's (the same workflows plus its event script).
 'use strict';
 
 const { writeFileSync } = require('node:fs');
 const path = require('node:path');
-const { buildWorkflowBundle, WORKFLOW_BUNDLE_FILE } = require('../lib/src/worker/workflow-bundle');
+const bundles = require('../lib/src/worker/workflow-bundle');
 
-const started = performance.now();
-buildWorkflowBundle().then(
-  (code) => {
-    const file = path.join(__dirname, '..', WORKFLOW_BUNDLE_FILE);
-    writeFileSync(file, code);
-    const kib = Math.round(code.length / 1024);
-    process.stderr.write(
-      `workflow bundle: ${WORKFLOW_BUNDLE_FILE} (${kib} KiB, ${Math.round(performance.now() - started)} ms)\n`,
-    );
-  },
-  (err) => {
-    process.stderr.write(`workflow bundle failed: ${err.stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+async function build(file, entry) {
+  const started = performance.now();
+  const code = await bundles.buildWorkflowBundle(undefined, entry);
+  writeFileSync(path.join(__dirname, '..', file), code);
+  const kib = Math.round(code.length / 1024);
+  process.stderr.write(
+    `workflow bundle: ${file} (${kib} KiB, ${Math.round(performance.now() - started)} ms)\n`,
+  );
+}
+
+(async () => {
+  await build(bundles.WORKFLOW_BUNDLE_FILE, bundles.workflowsPath());
+  await build(bundles.TESTING_BUNDLE_FILE, bundles.testingWorkflowsPath());
+})().catch((err) => {
+  process.stderr.write(`workflow bundle failed: ${err.stack ?? err}\n`);
+  process.exit(1);
+});

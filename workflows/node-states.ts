@@ -14,6 +14,9 @@ import {
 import type { ActivitySnapshot, ActivityState, ProcessSnapshot, SavedNode } from '../src/protocol';
 import { contextValues, type ContextValues, type Scope } from '../src/scope';
 
+/** The longest trace kept (a bound on the workflow's memory). */
+export const MAX_TRACE = 10_000;
+
 interface NodeRecord {
   state: ActivityState;
   iteration?: number;
@@ -26,6 +29,8 @@ interface NodeRecord {
 /** The recorded states of one process's nodes, keyed by id relative to the process. */
 export class NodeStates {
   private readonly records = new Map<string, NodeRecord>();
+  /** Ids of the activities that became active in this run, in order (for the test kit's trace). */
+  private readonly started: string[] = [];
 
   constructor(saved: Readonly<Record<string, SavedNode>> = {}) {
     for (const id of Object.keys(saved)) this.records.set(id, { ...saved[id] });
@@ -43,6 +48,16 @@ export class NodeStates {
   /** Sets a node's state. */
   set(id: string, state: ActivityState): void {
     this.record(id).state = state;
+    if (state === 'active' && id !== '' && this.started.length < MAX_TRACE) this.started.push(id);
+  }
+
+  /**
+   * The ids (relative to the process) of the activities that started in this run, in order, the root
+   * excluded; a loop's body appears once per iteration. At most {@link MAX_TRACE} entries; not carried
+   * over continue-as-new.
+   */
+  trace(): readonly string[] {
+    return this.started;
   }
 
   /** A node's current state. */

@@ -10,7 +10,7 @@ import {
   parseDefinition,
   type ProcessDefinition,
 } from '../src/definition';
-import { contextQuery, eventSignal, stateQuery } from '../src/messages';
+import { contextQuery, eventSignal, stateQuery, traceQuery } from '../src/messages';
 import type { EventMessage, FaultDetails, ProcessInput } from '../src/protocol';
 import { inheritedSettings } from '../src/process-start';
 import type { ContextValues } from '../src/scope';
@@ -36,6 +36,7 @@ export async function bureaucratProcess(input: ProcessInput): Promise<ContextVal
   });
   setHandler(stateQuery, () => interpreter.nodes.snapshot(model, processId));
   setHandler(contextQuery, () => interpreter.context());
+  setHandler(traceQuery, () => interpreter.nodes.trace());
   setHandler(eventSignal, (message, delivery) => {
     if (isEventMessage(message)) interpreter.mailbox.deliver(message, delivery);
   });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { EphemeralServerExecutable } from '@temporalio/testing';
+import { TestWorkflowEnvironment, type EphemeralServerExecutable } from '@temporalio/testing';
 import { packageRoot } from './package-root';
 import { findOnPath } from './temporal-cli';
 
@@ -29,4 +29,22 @@ export async function resolveTimeSkippingServer(
     return { executable: undefined, reason: `preparing the test server failed: ${(err as Error).message}` };
   }
   return { executable: { type: 'existing-path', path: timeSkippingLauncherPath() } };
+}
+
+/**
+ * Starts a time-skipping test environment on the Java test server (or, without Java and Maven here, the
+ * one the SDK downloads). The SDK gives a server 5 s to start; a JVM on a loaded 2-core machine can take
+ * longer, so a start that timed out is tried again, up to `attempts` times.
+ */
+export async function startTimeSkippingEnvironment(attempts = 3): Promise<TestWorkflowEnvironment> {
+  const server = await resolveTimeSkippingServer();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping(
+        server.executable ? { server: { executable: server.executable } } : {},
+      );
+    } catch (err) {
+      if (attempt >= attempts || !/did not start within/.test(String((err as Error).message))) throw err;
+    }
+  }
 }

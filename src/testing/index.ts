@@ -1,9 +1,19 @@
 /**
- * `bureaucrat-temporal/testing`: what your own test suite needs — replaying recorded histories against the
- * current interpreter, and Temporal's time-skipping test server.
+ * `bureaucrat-temporal/testing`: what your own test suite needs — running definitions with scripted
+ * participants and events on the time-skipping test server ({@link testProcess}), replaying recorded
+ * histories against the current interpreter, and Temporal's time-skipping test server itself.
  *
  * @module
  */
+export {
+  testProcess,
+  closeTestEnvironment,
+  SCRIPT_EXHAUSTED_CODE,
+  type ScriptedParticipant,
+  type ScriptedEvent,
+  type TestProcessOptions,
+  type ProcessTestResult,
+} from './test-process';
 export {
   replayHistories,
   readHistories,
@@ -12,4 +22,8 @@ export {
   type ReplayFailure,
   type ReplayOptions,
 } from './replay';
-export { resolveTimeSkippingServer, timeSkippingLauncherPath } from '../server/time-skipping-server';
+export {
+  resolveTimeSkippingServer,
+  startTimeSkippingEnvironment,
+  timeSkippingLauncherPath,
+} from '../server/time-skipping-server';

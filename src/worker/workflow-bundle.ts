@@ -11,9 +11,21 @@ import { packageRoot } from '../server/package-root';
 /** Where the build puts the prebuilt bundle, relative to the package root. */
 export const WORKFLOW_BUNDLE_FILE = 'lib/workflow-bundle.js';
 
+/** Where the build puts the test kit's bundle (the workflows plus its event script). */
+export const TESTING_BUNDLE_FILE = 'lib/testing-bundle.js';
+
 /** The prebuilt bundle of this package's workflows, or undefined when the package was not built. */
 export function prebuiltWorkflowBundle(): { codePath: string } | undefined {
-  const codePath = path.join(packageRoot(), WORKFLOW_BUNDLE_FILE);
+  return prebuilt(WORKFLOW_BUNDLE_FILE);
+}
+
+/** The test kit's prebuilt bundle, or undefined when the package was not built. */
+export function prebuiltTestingBundle(): { codePath: string } | undefined {
+  return prebuilt(TESTING_BUNDLE_FILE);
+}
+
+function prebuilt(file: string): { codePath: string } | undefined {
+  const codePath = path.join(packageRoot(), file);
   return existsSync(codePath) ? { codePath } : undefined;
 }
 
@@ -22,14 +34,22 @@ export function workflowsPath(): string {
   return require.resolve('../../workflows');
 }
 
+/** The entry module of the test kit's workflows (`workflows/testing`). */
+export function testingWorkflowsPath(): string {
+  return require.resolve('../../workflows/testing');
+}
+
 /**
  * Bundles this package's workflows (the build does it once; see {@link prebuiltWorkflowBundle}). Webpack's
  * progress goes to `logger` (silent by default). Source maps name files relative to the package, so stack
  * traces from a bundle built elsewhere still read `bureaucrat-temporal/workflows/interpreter.ts`.
  */
-export async function buildWorkflowBundle(logger: Logger = silentLogger): Promise<string> {
+export async function buildWorkflowBundle(
+  logger: Logger = silentLogger,
+  entry: string = workflowsPath(),
+): Promise<string> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: workflowsPath(),
+    workflowsPath: entry,
     logger,
     webpackConfigHook: (config) => ({
       ...config,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { installQuietRuntime } from '../../src/server/quiet-runtime';
+import { startTimeSkippingEnvironment } from '../../src/server/time-skipping-server';
 import { TEST_ENV } from './env-keys';
 
 /** Connects to the dev server that jest's global setup started for this run. */
@@ -77,13 +78,10 @@ export async function withWorker<T>(
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime('ERROR');
-  const path = process.env[TEST_ENV.timeSkippingServer];
-  if (!path) {
+  if (!process.env[TEST_ENV.timeSkippingServer]) {
     throw new Error(`time-skipping server unavailable: ${process.env[TEST_ENV.timeSkippingUnavailable]}`);
   }
-  return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path } },
-  });
+  return startTimeSkippingEnvironment();
 }
 
 /** Polls `read` until `done` holds for its value (every 50 ms, up to `timeoutMs`); returns that value. */
