@@ -78,16 +78,26 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
 
   const continueAsNew = makeContinueAsNewFunc<typeof bureaucratEventRouter>();
   for (;;) {
-    await condition(() => queue.length > 0 || historyTooLong());
+    await condition(() => queue.length > 0 || historyTooLong(state.continueAsNewAfterEvents));
     for (let next = queue.shift(); next; next = queue.shift()) await deliver(next);
-    if (historyTooLong()) {
-      await continueAsNew({ event: state.event, seq, subscriptions: [...subscriptions.values()], recent });
+    if (historyTooLong(state.continueAsNewAfterEvents)) {
+      await continueAsNew({
+        event: state.event,
+        seq,
+        subscriptions: [...subscriptions.values()],
+        recent,
+        ...(state.continueAsNewAfterEvents !== undefined
+          ? { continueAsNewAfterEvents: state.continueAsNewAfterEvents }
+          : {}),
+      });
     }
   }
 }
 
-function historyTooLong(): boolean {
+/** Past the threshold, if one is set; otherwise past {@link ROUTER_HISTORY_LIMIT} or when the server suggests. */
+function historyTooLong(threshold: number | undefined): boolean {
   const info = workflowInfo();
+  if (threshold !== undefined) return info.historyLength > threshold;
   return info.continueAsNewSuggested || info.historyLength > ROUTER_HISTORY_LIMIT;
 }
 
