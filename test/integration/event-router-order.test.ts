@@ -8,6 +8,7 @@
  * router's first workflow task, in an order the test controls (each await shows `active` only once its
  * subscription is recorded). Only then does a worker start polling the router's task queue.
  */
+import path from 'node:path';
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
@@ -27,6 +28,7 @@ import {
   type Subscription,
   type Trigger,
 } from '../../src/protocol';
+import { readHistories, replayHistories } from '../../src/testing/replay';
 import { createWorker } from '../../src/worker/create-worker';
 import { findNode } from '../support/processes';
 import { eventually, testWorkflowBundle, uniqueTaskQueue, useTestServer } from '../support/temporal';
@@ -281,4 +283,16 @@ describe('the event router keeps history order for signals buffered at the start
       },
     );
   }, 180_000);
+
+  it('still replays router runs recorded before the fix, whose first activation took subscriptions first', async () => {
+    // Recorded with the old router: trigger, 3 subscriptions, trigger, 3, trigger, 3 in the first activation;
+    // it delivered the first trigger to all 9 and continued as new. Applying them in history order on replay
+    // would schedule other deliveries: the patch keeps the old order for such runs.
+    const recorded = readHistories(path.join(__dirname, '../histories/before-router-order-fix'));
+    expect(recorded.map((h) => h.name)).toEqual([
+      'router-start-race.run-1.json',
+      'router-start-race.run-2.json',
+    ]);
+    await expect(replayHistories(recorded, { workflowBundle: testWorkflowBundle() })).resolves.toBe(2);
+  });
 });
