@@ -6,6 +6,8 @@
  * and ordering comes from the router's own history. An await subscribes through an activity whose
  * `signalWithStart` returns only once the router has recorded the subscription, and only then shows
  * `active`; a later trigger is recorded after it in the same history, so it always reaches that await.
+ * The router applies its signals in history order, including those buffered before a run's first workflow
+ * task (see the patch below), so an await never receives a trigger recorded before its subscription.
  * A subscription is one-shot: a trigger consumes all current ones, so awaits that start later never see
  * it. An await whose conditions fail subscribes again naming the trigger it saw, and the router replays
  * any newer trigger it may have missed meanwhile (it keeps the last {@link RECENT_TRIGGERS}).

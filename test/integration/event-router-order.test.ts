@@ -284,6 +284,49 @@ describe('the event router keeps history order for signals buffered at the start
     );
   }, 180_000);
 
+  it('as reported: 60 processes launched, then three triggers straight away, a fourth once all are active', async () => {
+    // Here the processes and the triggers start the router themselves, on the processes' task queue: how
+    // many signals its first activation buffers depends on timing, so the check is the promise itself.
+    const env = testServer();
+    const name = `race-${Math.random().toString(36).slice(2, 10)}`;
+    const taskQueue = uniqueTaskQueue('as-reported');
+    const worker = await createWorker({
+      participants: {},
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      workflowBundle: testWorkflowBundle(),
+    });
+    const launcher = new Launcher(env.client, taskQueue);
+    const events = new Events(env.client, taskQueue);
+    try {
+      await worker.runUntil(async () => {
+        const handles = await Promise.all(Array.from({ length: 60 }, () => launcher.launch(awaiting(name))));
+        for (const k of [1, 2, 3]) await events.trigger(name, { k });
+        await Promise.all(
+          handles.map((h) =>
+            eventually(
+              () => h.state(),
+              (s) => s.state === 'completed' || findNode(s, '_0')?.state === 'active',
+            ),
+          ),
+        );
+        await events.trigger(name, { k: 4 });
+        await Promise.all(handles.map((h) => h.result()));
+        const { runId } = await env.client.workflow.getHandle(eventRouterId(name)).describe();
+        const record = await routerRecord(env.client, eventRouterId(name), runId);
+        const expected = expectedDeliveries(record.signals);
+        const received = await Promise.all(handles.map((h) => receivedBy(env.client, h.processId)));
+        expect(received).toEqual(handles.map((h) => [expected.get(h.processId)]));
+      });
+    } finally {
+      await env.client.workflow
+        .getHandle(eventRouterId(name))
+        .terminate('test over')
+        .catch(() => undefined);
+    }
+  }, 180_000);
+
   it('still replays router runs recorded before the fix, whose first activation took subscriptions first', async () => {
     // Recorded with the old router: trigger, 3 subscriptions, trigger, 3, trigger, 3 in the first activation;
     // it delivered the first trigger to all 9 and continued as new. Applying them in history order on replay
