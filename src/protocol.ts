@@ -140,6 +140,11 @@ export interface RouterState {
   readonly subscriptions: readonly Subscription[];
   /** The latest triggers, so that a resubscribing await catches up with what it missed. */
   readonly recent: readonly { readonly seq: number; readonly message: EventMessage }[];
+  /**
+   * Continue as new once the history holds this many events. Unset: 5,000, or earlier when the server
+   * suggests it; set: exactly this threshold, kept across runs (tests use a small one).
+   */
+  readonly continueAsNewAfterEvents?: number;
 }
 
 /** Input of the interpreter workflow. */

@@ -6,6 +6,8 @@
  * and ordering comes from the router's own history. An await subscribes through an activity whose
  * `signalWithStart` returns only once the router has recorded the subscription, and only then shows
  * `active`; a later trigger is recorded after it in the same history, so it always reaches that await.
+ * The router applies its signals in history order, including those buffered before a run's first workflow
+ * task (see the patch below), so an await never receives a trigger recorded before its subscription.
  * A subscription is one-shot: a trigger consumes all current ones, so awaits that start later never see
  * it. An await whose conditions fail subscribes again naming the trigger it saw, and the router replays
  * any newer trigger it may have missed meanwhile (it keeps the last {@link RECENT_TRIGGERS}).
@@ -18,7 +20,9 @@ import {
   condition,
   defineSignal,
   makeContinueAsNewFunc,
+  patched,
   proxyActivities,
+  setDefaultSignalHandler,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -34,6 +38,9 @@ import {
 
 /** How many past triggers a router keeps for resubscribing awaits to catch up. */
 export const RECENT_TRIGGERS = 256;
+
+/** The patch under which a run applies the signals buffered before its first workflow task in history order. */
+const HISTORY_ORDER_PATCH = 'router-buffered-signals-in-history-order';
 
 /** The router continues as new past this many history events. */
 const ROUTER_HISTORY_LIMIT = 5_000;
@@ -58,7 +65,7 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
 
   for (const s of state.subscriptions) subscriptions.set(key(s), s);
 
-  setHandler(subscribeSignal, (subscription) => {
+  const onSubscribe = (subscription: Subscription) => {
     const after = subscription.after;
     const missed = after === undefined ? undefined : recent.find((t) => t.seq > after);
     if (missed) {
@@ -66,28 +73,55 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     } else {
       subscriptions.set(key(subscription), subscription);
     }
-  });
-  setHandler(triggerSignal, ({ message }) => {
+  };
+  const onTrigger = ({ message }: Trigger) => {
     seq += 1;
     recent.push({ seq, message });
     if (recent.length > RECENT_TRIGGERS) recent.shift();
     if (subscriptions.size === 0) return;
     queue.push({ message, seq, targets: targets([...subscriptions.values()]) });
     subscriptions.clear();
-  });
+  };
+
+  // Signals that reach a run before its first workflow task (at the router's start, and after each
+  // continue-as-new) are buffered until a handler exists, and `setHandler` dispatches the buffered signals
+  // of its own name only: registering `subscribe` first applied every buffered subscription before any
+  // buffered trigger, whatever their order in the history (issue 11). A default handler drains the buffer
+  // in history order instead; the named handlers then take every later signal. Runs recorded before this
+  // fix keep the old order on replay (their deliveries differ), hence the patch.
+  if (patched(HISTORY_ORDER_PATCH)) {
+    setDefaultSignalHandler((name, ...args) => {
+      if (name === SUBSCRIBE_SIGNAL) onSubscribe(args[0] as Subscription);
+      else if (name === TRIGGER_SIGNAL) onTrigger(args[0] as Trigger);
+    });
+  }
+  setHandler(subscribeSignal, onSubscribe);
+  setHandler(triggerSignal, onTrigger);
+  // Later signals of other names stay buffered (unhandled), as they always were.
+  setDefaultSignalHandler(undefined);
 
   const continueAsNew = makeContinueAsNewFunc<typeof bureaucratEventRouter>();
   for (;;) {
-    await condition(() => queue.length > 0 || historyTooLong());
+    await condition(() => queue.length > 0 || historyTooLong(state.continueAsNewAfterEvents));
     for (let next = queue.shift(); next; next = queue.shift()) await deliver(next);
-    if (historyTooLong()) {
-      await continueAsNew({ event: state.event, seq, subscriptions: [...subscriptions.values()], recent });
+    if (historyTooLong(state.continueAsNewAfterEvents)) {
+      await continueAsNew({
+        event: state.event,
+        seq,
+        subscriptions: [...subscriptions.values()],
+        recent,
+        ...(state.continueAsNewAfterEvents !== undefined
+          ? { continueAsNewAfterEvents: state.continueAsNewAfterEvents }
+          : {}),
+      });
     }
   }
 }
 
-function historyTooLong(): boolean {
+/** Past the threshold, if one is set; otherwise past {@link ROUTER_HISTORY_LIMIT} or when the server suggests. */
+function historyTooLong(threshold: number | undefined): boolean {
   const info = workflowInfo();
+  if (threshold !== undefined) return info.historyLength > threshold;
   return info.continueAsNewSuggested || info.historyLength > ROUTER_HISTORY_LIMIT;
 }
 
