@@ -18,6 +18,7 @@ import {
   type PropertyType,
   type SourceLocation,
 } from './model';
+import { lintDefinition, type DefinitionWarning, type LintOptions } from './lint';
 import { DefinitionError, type DefinitionProblem } from './problems';
 import { elementText, readXml, type DecodedText, type XmlElement } from './xml';
 
@@ -59,16 +60,39 @@ const PROPERTY_REFERENCE = /^\$([^\s$]+)$/;
 
 /**
  * Parses and validates a definition. Throws {@link DefinitionError} listing every problem found; never
- * throws anything else for any input.
+ * throws anything else for any input. It does not lint (the interpreter validates every `call`ed
+ * definition with it, where warnings would be noise): {@link checkDefinition} does.
  */
 export function parseDefinition(xml: string, options: ParseDefinitionOptions = {}): ProcessDefinition {
-  const { definition, problems } = checkDefinition(xml);
+  const { definition, problems } = readDefinition(xml);
   if (!definition) throw new DefinitionError(problems, options.source);
   return definition;
 }
 
-/** Like {@link parseDefinition} but returns the problems instead of throwing. */
-export function checkDefinition(xml: string): {
+/** Options of {@link checkDefinition}: what the lint checks the definition against. */
+export type CheckDefinitionOptions = Omit<LintOptions, 'source'>;
+
+/**
+ * Like {@link parseDefinition} but returns the problems instead of throwing, and for a valid definition
+ * the lint's warnings (see `lint/`), silencing directives applied. Never throws.
+ */
+export function checkDefinition(
+  xml: string,
+  options: CheckDefinitionOptions = {},
+): {
+  definition?: ProcessDefinition;
+  problems: DefinitionProblem[];
+  warnings: DefinitionWarning[];
+} {
+  const { definition, problems } = readDefinition(xml);
+  return {
+    definition,
+    problems,
+    warnings: definition ? lintDefinition(definition, { ...options, source: xml }) : [],
+  };
+}
+
+function readDefinition(xml: string): {
   definition?: ProcessDefinition;
   problems: DefinitionProblem[];
 } {
