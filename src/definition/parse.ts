@@ -59,6 +59,13 @@ const ATTRIBUTES: Record<string, Record<string, boolean>> = {
 const PROPERTY_REFERENCE = /^\$([^\s$]+)$/;
 
 /**
+ * Attributes any element may carry and the model ignores: namespace declarations and the schema hints
+ * that bind a definition to `schema/bureaucrat.xsd` in XML editors (`xsi:noNamespaceSchemaLocation`).
+ */
+const isSchemaBinding = (name: string): boolean =>
+  name.startsWith('xmlns:') || name === 'xsi:noNamespaceSchemaLocation' || name === 'xsi:schemaLocation';
+
+/**
  * Parses and validates a definition. Throws {@link DefinitionError} listing every problem found; never
  * throws anything else for any input. It does not lint (the interpreter validates every `call`ed
  * definition with it, where warnings would be noise): {@link checkDefinition} does.
@@ -180,6 +187,7 @@ class ModelBuilder {
     const allowed = ATTRIBUTES[place.element.name] ?? {};
     const values: Record<string, string> = {};
     for (const attr of place.element.attributes) {
+      if (isSchemaBinding(attr.name)) continue;
       if (!Object.prototype.hasOwnProperty.call(allowed, attr.name)) {
         const known = Object.keys(allowed);
         this.problem(
@@ -290,7 +298,12 @@ class ModelBuilder {
     this.rejectStrayText(place);
     for (const child of this.childPlaces(place)) {
       const name = child.element.name;
-      if (name === 'context') {
+      if (name === 'context' && allowed.has('case')) {
+        this.problem(
+          child,
+          '<context> is not allowed in <switch> (only <case> elements are; a case may have one)',
+        );
+      } else if (name === 'context') {
         if (contextSeen) this.problem(child, `<${place.element.name}> has more than one <context>`);
         contextSeen = true;
         const parsed = this.contextSection(child, id);
@@ -412,7 +425,7 @@ class ModelBuilder {
       const id = `${faultsId}_${handlers.length}`;
       if (child.element.name === 'case') {
         const codeAttr = child.element.attributes.find((a) => a.name === 'code');
-        const extra = child.element.attributes.filter((a) => a.name !== 'code');
+        const extra = child.element.attributes.filter((a) => a.name !== 'code' && !isSchemaBinding(a.name));
         for (const a of extra)
           this.problem(
             child,
