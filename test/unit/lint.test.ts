@@ -186,6 +186,14 @@ describe('silencing with <!-- bureaucrat-lint: ignore … -->', () => {
     ).toEqual([]);
   });
 
+  it('takes a reason after the rules (the README example)', () => {
+    const readme = read('README.md');
+    const example = /```xml\n(<!-- bureaucrat-lint:[\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(example).toContain('<while>');
+    expect(warningsOf(process(example))).toEqual([]);
+    expect(warningsOf(process(example.replace('endless-loop:', 'unreachable:')))).toHaveLength(1);
+  });
+
   it('leaves other rules, other elements and detached comments alone', () => {
     expect(warningsOf(process(`<!-- bureaucrat-lint: ignore W002 -->\n${loop}`))).toHaveLength(1);
     expect(

@@ -1,11 +1,28 @@
 /**
- * Silencing: an XML comment `<!-- bureaucrat-lint: ignore W001 unreachable -->` right before an element
+ * Silencing: an XML comment `<!-- bureaucrat-lint: ignore W001, unreachable: why -->` right before an element
  * (only white space or other comments between) silences those rules, by id or name, for that element and
- * everything inside it. A comment rather than an attribute: it leaves the language (and its schema)
+ * everything inside it; text after the rules is a free reason. A comment rather than an attribute: it leaves the language (and its schema)
  * unchanged and is kept by every XML tool.
  */
 import type { ProcessDefinition } from '../model';
+import { LINT_RULES } from './rules';
 import { visitWithAncestors } from './tree';
+
+const RULE_WORDS = new Set<string>([
+  ...Object.keys(LINT_RULES),
+  ...Object.values(LINT_RULES).map((r) => r.name),
+]);
+
+/** The rules a directive names: the leading ids and names; what follows (a reason) is free text. */
+function namedRules(text: string): string[] {
+  const rules: string[] = [];
+  for (const word of text.split(/[\s,]+/).filter(Boolean)) {
+    const rule = word.replace(/:$/, '');
+    if (!RULE_WORDS.has(rule)) break;
+    rules.push(rule);
+  }
+  return rules;
+}
 
 const DIRECTIVE = /<!--\s*bureaucrat-lint:\s*ignore\b([\s\S]*?)-->/g;
 
@@ -23,7 +40,7 @@ export function findDirectives(source: string, root: ProcessDefinition): Silence
     pathAt.set((lineStarts[node.loc.line - 1] ?? 0) + node.loc.column - 1, node.loc.path);
   });
   for (const m of source.matchAll(DIRECTIVE)) {
-    const rules = m[1].split(/[\s,]+/).filter(Boolean);
+    const rules = namedRules(m[1]);
     const target = nextElement(source, (m.index ?? 0) + m[0].length);
     const path = target === undefined ? undefined : pathAt.get(target);
     if (!path) continue;
