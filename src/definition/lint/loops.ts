@@ -20,7 +20,7 @@
  * itself, the first evaluation is known: false means the body never runs (W002), true that it never ends.
  */
 import { isReserved } from '../../scope';
-import type { ProcessDefinition, PropertyDefinition, WhileActivity } from '../model';
+import type { Activity, AllActivity, ProcessDefinition, PropertyDefinition, WhileActivity } from '../model';
 import { childActivities, faultHandlers, type ModelNode } from '../walk';
 import { contextReads, truthIn } from './reads';
 import type { Reporter } from './report';
@@ -38,23 +38,66 @@ interface Writers {
 
 /** Runs the loop rules over `root`. */
 export function lintLoops(root: ProcessDefinition, report: Reporter): void {
+  const summaries = new Map<ModelNode, WriteSummary>();
   visitWithAncestors(root, (node, ancestors) => {
-    if (node.kind === 'while') checkWhile(node, ancestors, report);
+    if (node.kind === 'while') checkWhile(node, ancestors, report, summaries);
   });
 }
 
-function checkWhile(loop: WhileActivity, ancestors: readonly ModelNode[], report: Reporter): void {
+/** How many actions and assigns (by key) a subtree holds; cached, so `<all>`s with many loops stay linear. */
+interface WriteSummary {
+  readonly actions: number;
+  readonly assigns: ReadonlyMap<string, number>;
+}
+
+function summary(node: Activity, cache: Map<ModelNode, WriteSummary>): WriteSummary {
+  let found = cache.get(node);
+  if (!found) {
+    let actions = 0;
+    const assigns = new Map<string, number>();
+    for (const n of subtree(node)) {
+      if (n.kind === 'action') actions++;
+      else if (n.kind === 'assign') assigns.set(n.property, (assigns.get(n.property) ?? 0) + 1);
+    }
+    found = { actions, assigns };
+    cache.set(node, found);
+  }
+  return found;
+}
+
+/** The totals of an `<all>`'s branches (cached under the `<all>` itself). */
+function branchTotals(all: AllActivity, cache: Map<ModelNode, WriteSummary>): WriteSummary {
+  let found = cache.get(all);
+  if (!found) {
+    let actions = 0;
+    const assigns = new Map<string, number>();
+    for (const branch of all.activities) {
+      const s = summary(branch, cache);
+      actions += s.actions;
+      for (const [key, n] of s.assigns) assigns.set(key, (assigns.get(key) ?? 0) + n);
+    }
+    found = { actions, assigns };
+    cache.set(all, found);
+  }
+  return found;
+}
+
+function checkWhile(
+  loop: WhileActivity,
+  ancestors: readonly ModelNode[],
+  report: Reporter,
+  summaries: Map<ModelNode, WriteSummary>,
+): void {
   const own = declared(loop);
   const reads = contextReads(loop.conditions.map((c) => c.expression));
   const body = bodyWriters(loop);
-  const beside = concurrentWriters(loop, ancestors);
+  const beside = concurrentWriters(loop, ancestors, summaries);
 
-  const anyWriter =
-    body.assigns.length + body.actions.length + beside.assigns.length + beside.actions.length > 0;
+  const anyWriter = body.assigns.length + body.actions.length + beside.actions + beside.assigns.size > 0;
   const canChange = (key: string): boolean =>
     !own.has(key) &&
-    (beside.assigns.some((w) => w.key === key) ||
-      (!isReserved(key) && beside.actions.length > 0) ||
+    (beside.assigns.has(key) ||
+      (!isReserved(key) && beside.actions > 0) ||
       body.assigns.some((w) => w.key === key && !w.shadowed.has(key)) ||
       (!isReserved(key) && body.actions.some((shadowed) => !shadowed.has(key))));
   if (reads.any ? anyWriter : [...reads.keys].some(canChange)) return;
@@ -116,18 +159,20 @@ function bodyWriters(loop: WhileActivity): Writers {
 }
 
 /** The writers in the other branches of every `<all>` the loop sits in: they may run at any moment. */
-function concurrentWriters(loop: WhileActivity, ancestors: readonly ModelNode[]): Writers {
-  const writers: Writers = { assigns: [], actions: [], faults: false };
+function concurrentWriters(
+  loop: WhileActivity,
+  ancestors: readonly ModelNode[],
+  cache: Map<ModelNode, WriteSummary>,
+): { actions: number; assigns: Set<string> } {
+  let actions = 0;
+  const assigns = new Set<string>();
   ancestors.forEach((ancestor, i) => {
     if (ancestor.kind !== 'all') return;
-    const onPath = ancestors[i + 1] ?? loop;
-    for (const branch of ancestor.activities) {
-      if (branch === onPath) continue;
-      for (const node of subtree(branch)) {
-        if (node.kind === 'assign') writers.assigns.push({ key: node.property, shadowed: new Set() });
-        else if (node.kind === 'action') writers.actions.push(new Set());
-      }
-    }
+    const onPath = (ancestors[i + 1] ?? loop) as Activity;
+    const total = branchTotals(ancestor, cache);
+    const own = summary(onPath, cache);
+    actions += total.actions - own.actions;
+    for (const [key, n] of total.assigns) if (n > (own.assigns.get(key) ?? 0)) assigns.add(key);
   });
-  return writers;
+  return { actions, assigns };
 }

@@ -11,7 +11,7 @@
 import { isReserved } from '../../scope';
 import type { ProcessDefinition } from '../model';
 import type { Reporter } from './report';
-import { declared, subtree, visitWithAncestors } from './tree';
+import { ownsScope, subtree, visitWithAncestors } from './tree';
 
 /** What the definition is checked against, beyond itself. */
 export interface ReferenceOptions {
@@ -36,7 +36,7 @@ export function lintReferences(root: ProcessDefinition, report: Reporter, option
       const name = node.kind === 'foreach' ? node.select[0] : node.property;
       const element =
         node.kind === 'foreach' ? `<foreach select="${node.select.join('.')}">` : `<call process="$${name}">`;
-      const visible = ancestors.some((a) => declared(a).has(name));
+      const visible = ancestors.some((a) => ownsScope(a) && a.context.some((prop) => prop.name === name));
       if (name && !isReserved(name) && !visible && !assigned.has(name)) {
         report(
           'W004',
