@@ -55,6 +55,14 @@ describe('W001 endless-loop', () => {
         ),
       ),
     ).toEqual([]);
+    expect(
+      warningsOf(
+        process(
+          `<all><sequence><while>${cond}<delay duration="1"/></while></sequence><sequence><action participant="p"/></sequence></all>`,
+          int('n'),
+        ),
+      ),
+    ).toEqual([]);
     // An explicit <fault> is a way out.
     expect(warningsOf(process(`<while><condition>True</condition><fault code="Done"/></while>`))).toEqual([]);
   });
@@ -66,6 +74,16 @@ describe('W001 endless-loop', () => {
     expect(outer).toMatch(
       /W001 endless-loop .*once the loop starts it never ends: nothing in or beside the loop sets "n"/,
     );
+    // A write after the loop in its own branch of an <all> runs only once the loop is over.
+    expect(
+      warningsOf(
+        process(
+          '<all><sequence><while><condition>context["n"] &lt; 3</condition><delay duration="1"/></while>' +
+            '<assign property="n">3</assign></sequence><delay duration="1"/></all>',
+          int('n'),
+        ),
+      ),
+    ).toEqual([expect.stringContaining('W001 endless-loop process/all[1]/sequence[1]/while[1]')]);
     const [constant] = warningsOf(process('<while><condition>True</condition><await event="e"/></while>'));
     expect(constant).toMatch(/the loop never ends: its conditions read no property/);
     // The write lands in the inner sequence's own "n", not in the process's.
@@ -82,7 +100,11 @@ describe('W001 endless-loop', () => {
 
   it('counts any other read of the context as readable by every writer', () => {
     const cond = '<condition>"done" not in context</condition>';
-    expect(warningsOf(process(`<while>${cond}<delay duration="1"/></while>`))).toHaveLength(1);
+    expect(warningsOf(process(`<while>${cond}<delay duration="1"/></while>`))).toEqual([
+      expect.stringContaining(
+        'once the loop starts it never ends: nothing in or beside the loop writes to the context',
+      ),
+    ]);
     expect(warningsOf(process(`<while>${cond}<action participant="p"/></while>`))).toEqual([]);
   });
 });

@@ -113,9 +113,13 @@ function checkWhile(
     return;
   }
   if (body.faults) return;
-  const why = keys.length
-    ? keys.map((k) => (own.has(k) ? ownReason(k, loop.context) : `nothing in or beside the loop sets "${k}"`))
-    : ['its conditions read no property'];
+  const why = [
+    ...keys.map((k) =>
+      own.has(k) ? ownReason(k, loop.context) : `nothing in or beside the loop sets "${k}"`,
+    ),
+    ...(reads.any ? ['nothing in or beside the loop writes to the context'] : []),
+  ];
+  if (!why.length) why.push('its conditions read no property');
   report(
     'W001',
     loop,
