@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkDefinition } from '../../src/definition';
+import { ACTIVITY_KINDS, checkDefinition } from '../../src/definition';
 
 const root = path.join(__dirname, '../..');
 const SCHEMA = path.join(root, 'schema/bureaucrat.xsd');
@@ -194,5 +194,34 @@ describe('schema/bureaucrat.xsd and the parser agree', () => {
     }));
     expect(results.filter((r) => r.parser !== r.intended)).toEqual([]);
     expect(results.filter((r) => (r.schema === 'valid') !== (r.parser !== 'invalid'))).toEqual([]);
+  });
+});
+
+describe('schema/bureaucrat.xsd', () => {
+  const xsd = readFileSync(SCHEMA, 'utf8');
+
+  it('declares every element of the language, each with documentation', () => {
+    for (const name of [
+      ...ACTIVITY_KINDS,
+      'process',
+      'context',
+      'property',
+      'faults',
+      'default',
+      'case',
+      'condition',
+    ])
+      expect(xsd).toContain(`<xs:element name="${name}"`);
+    const declarations = [...xsd.matchAll(/<xs:element name="([^"]+)"[^>]*?(\/?)>\s*(<xs:annotation>)?/g)];
+    expect(
+      declarations
+        .filter(([, , selfClosing, annotation]) => selfClosing || !annotation)
+        .map(([, name]) => name),
+    ).toEqual([]);
+  });
+
+  it('ships with the package', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { files: string[] };
+    expect(pkg.files).toContain('schema');
   });
 });
