@@ -1,7 +1,7 @@
 // Benchmarks of the definition language (issue 3): parse + validate a 10,000-activity definition, and
 // evaluate a typical condition from a parsed expression. Run: npm run bench:definition
 // Reports medians over repetitions; nothing is asserted (machines are shared and noisy).
-const { parseDefinition } = require('../lib/src/definition');
+const { checkDefinition, lintDefinition, parseDefinition } = require('../lib/src/definition');
 const { parseExpression, evaluateCondition } = require('../lib/src/expression');
 
 /** A definition with `n` activities of every common kind, nested a few levels deep. */
@@ -55,7 +55,26 @@ function parseBenchmark(reps = 15) {
   return { activities: model.activityCount, kib: xml.length / 1024, ms };
 }
 
-module.exports = { parseBenchmark, bigDefinition };
+/**
+ * Lints the 10,000-activity definition and a worst case for the loop rule (an <all> of 2,000 branches, each
+ * a while in a sequence with an action: every loop looks at every other branch); returns ms per run.
+ */
+function lintBenchmark(reps = 15) {
+  const big = parseDefinition(bigDefinition(10_000));
+  const branches = Array.from(
+    { length: 2000 },
+    (_, i) =>
+      `<sequence><while><condition>context["k${i}"]</condition><delay duration="1"/></while><action participant="p"/></sequence>`,
+  );
+  const wide = parseDefinition(`<process><all>${branches.join('')}</all></process>`);
+  timeIt(() => lintDefinition(big), 3);
+  return {
+    big: timeIt(() => lintDefinition(big), reps),
+    wide: { activities: wide.activityCount, ms: timeIt(() => lintDefinition(wide), reps) },
+  };
+}
+
+module.exports = { parseBenchmark, lintBenchmark, bigDefinition };
 
 if (require.main === module) {
   const { activities, kib, ms: parseTimes } = parseBenchmark();
@@ -63,6 +82,14 @@ if (require.main === module) {
     `parse + validate ${activities} activities (${kib.toFixed(0)} KiB): ` +
       `median ${median(parseTimes).toFixed(1)} ms, min ${Math.min(...parseTimes).toFixed(1)} ms, max ${Math.max(...parseTimes).toFixed(1)} ms`,
   );
+
+  const lint = lintBenchmark();
+  console.log(
+    `lint the same definition: median ${median(lint.big).toFixed(1)} ms; ` +
+      `an <all> of 2,000 loops (${lint.wide.activities} activities): median ${median(lint.wide.ms).toFixed(1)} ms`,
+  );
+  const checked = checkDefinition(bigDefinition(10_000));
+  console.log(`(checkDefinition = parse + lint: ${checked.warnings.length} warnings on it)`);
 
   const expression = parseExpression('context["a"] > 3 and context["b"] in ["x", "y"]');
   const scope = { context: { a: 5, b: 'y', c: [1, 2, 3] } };

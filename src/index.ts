@@ -80,6 +80,15 @@ export {
   type Activity,
   type ActivityKind,
   type ParseDefinitionOptions,
+  type CheckDefinitionOptions,
+  lintDefinition,
+  formatWarning,
+  LINT_RULES,
+  type LintOptions,
+  type DefinitionWarning,
+  type LintRuleId,
+  type LintRuleName,
+  type LintSeverity,
 } from './definition';
 export { ExpressionError, ExpressionSyntaxError, EXPRESSION_ERROR_CODE } from './expression';
 

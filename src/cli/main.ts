@@ -138,15 +138,35 @@ export function buildCli(): Command {
 
   program
     .command('validate')
-    .description('check process definitions; prints file:line:col: problem for each problem found')
+    .description(
+      'check process definitions; prints file:line:col: problem for each problem and each lint warning',
+    )
     .argument('<files...>', 'definition files (.xml)')
-    .action(async (files: string[]) => {
-      const { validateFiles } = await import('./validate');
-      process.exitCode = await validateFiles(files, {
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
-      });
-    });
+    .option('--strict', 'fail (exit 1) on lint warnings too (infos never fail)')
+    .option('--participants <module>', 'warn about actions naming participants this module does not export')
+    .option(
+      '--events <files...>',
+      'warn about awaits of events these files do not list (one name a line, or a JSON array)',
+    )
+    .action(
+      async (files: string[], flags: { strict?: boolean; participants?: string; events?: string[] }) => {
+        // Not through run(): validating needs no Temporal runtime, and nothing keeps the process alive.
+        const { validateFiles } = await import('./validate');
+        try {
+          process.exitCode = await validateFiles(
+            files,
+            {
+              out: (line) => process.stdout.write(`${line}\n`),
+              err: (line) => process.stderr.write(`${line}\n`),
+            },
+            flags,
+          );
+        } catch (err) {
+          process.stderr.write(`bureaucrat: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.exitCode = 1;
+        }
+      },
+    );
 
   program
     .command('demo')

@@ -9,7 +9,18 @@ export {
   convertProperty,
   ACTIVITY_KINDS,
   type ParseDefinitionOptions,
+  type CheckDefinitionOptions,
 } from './parse';
+export {
+  lintDefinition,
+  formatWarning,
+  LINT_RULES,
+  type LintOptions,
+  type DefinitionWarning,
+  type LintRuleId,
+  type LintRuleName,
+  type LintSeverity,
+} from './lint';
 export { DefinitionError, formatProblem, DEFINITION_ERROR_CODE, type DefinitionProblem } from './problems';
 export { MAX_DEFINITION_BYTES, MAX_DEPTH, MAX_ELEMENTS } from './xml';
 export { childActivities, faultHandlers, forEachDescendant, type ModelNode } from './walk';

@@ -18,6 +18,7 @@ import {
   type PropertyType,
   type SourceLocation,
 } from './model';
+import { lintDefinition, type DefinitionWarning, type LintOptions } from './lint';
 import { DefinitionError, type DefinitionProblem } from './problems';
 import { elementText, readXml, type DecodedText, type XmlElement } from './xml';
 
@@ -58,17 +59,47 @@ const ATTRIBUTES: Record<string, Record<string, boolean>> = {
 const PROPERTY_REFERENCE = /^\$([^\s$]+)$/;
 
 /**
+ * Attributes any element may carry and the model ignores: namespace declarations and the schema hints
+ * that bind a definition to `schema/bureaucrat.xsd` in XML editors (`xsi:noNamespaceSchemaLocation`).
+ */
+const isSchemaBinding = (name: string): boolean =>
+  name.startsWith('xmlns:') || name === 'xsi:noNamespaceSchemaLocation' || name === 'xsi:schemaLocation';
+
+/**
  * Parses and validates a definition. Throws {@link DefinitionError} listing every problem found; never
- * throws anything else for any input.
+ * throws anything else for any input. It does not lint (the interpreter validates every `call`ed
+ * definition with it, where warnings would be noise): {@link checkDefinition} does.
  */
 export function parseDefinition(xml: string, options: ParseDefinitionOptions = {}): ProcessDefinition {
-  const { definition, problems } = checkDefinition(xml);
+  const { definition, problems } = readDefinition(xml);
   if (!definition) throw new DefinitionError(problems, options.source);
   return definition;
 }
 
-/** Like {@link parseDefinition} but returns the problems instead of throwing. */
-export function checkDefinition(xml: string): {
+/** Options of {@link checkDefinition}: what the lint checks the definition against. */
+export type CheckDefinitionOptions = Omit<LintOptions, 'source'>;
+
+/**
+ * Like {@link parseDefinition} but returns the problems instead of throwing, and for a valid definition
+ * the lint's warnings (see `lint/`), silencing directives applied. Never throws.
+ */
+export function checkDefinition(
+  xml: string,
+  options: CheckDefinitionOptions = {},
+): {
+  definition?: ProcessDefinition;
+  problems: DefinitionProblem[];
+  warnings: DefinitionWarning[];
+} {
+  const { definition, problems } = readDefinition(xml);
+  return {
+    definition,
+    problems,
+    warnings: definition ? lintDefinition(definition, { ...options, source: xml }) : [],
+  };
+}
+
+function readDefinition(xml: string): {
   definition?: ProcessDefinition;
   problems: DefinitionProblem[];
 } {
@@ -156,6 +187,7 @@ class ModelBuilder {
     const allowed = ATTRIBUTES[place.element.name] ?? {};
     const values: Record<string, string> = {};
     for (const attr of place.element.attributes) {
+      if (isSchemaBinding(attr.name)) continue;
       if (!Object.prototype.hasOwnProperty.call(allowed, attr.name)) {
         const known = Object.keys(allowed);
         this.problem(
@@ -266,7 +298,12 @@ class ModelBuilder {
     this.rejectStrayText(place);
     for (const child of this.childPlaces(place)) {
       const name = child.element.name;
-      if (name === 'context') {
+      if (name === 'context' && allowed.has('case')) {
+        this.problem(
+          child,
+          '<context> is not allowed in <switch> (only <case> elements are; a case may have one)',
+        );
+      } else if (name === 'context') {
         if (contextSeen) this.problem(child, `<${place.element.name}> has more than one <context>`);
         contextSeen = true;
         const parsed = this.contextSection(child, id);
@@ -388,7 +425,7 @@ class ModelBuilder {
       const id = `${faultsId}_${handlers.length}`;
       if (child.element.name === 'case') {
         const codeAttr = child.element.attributes.find((a) => a.name === 'code');
-        const extra = child.element.attributes.filter((a) => a.name !== 'code');
+        const extra = child.element.attributes.filter((a) => a.name !== 'code' && !isSchemaBinding(a.name));
         for (const a of extra)
           this.problem(
             child,

@@ -1,0 +1,54 @@
+/**
+ * Names a definition uses that nothing it holds defines:
+ *
+ * - W004 undeclared-property (info): a `foreach select` or `call process` naming a property that no
+ *   `<context>` the element sees declares and no `assign` anywhere sets. It may still arrive with the
+ *   launch fields or in a participant's reply, hence only information. Reserved `inst:` names are the
+ *   engine's and never reported.
+ * - W005 unknown-participant: an `action` whose participant is not among the registered ones (given).
+ * - W006 unknown-event: an `await` whose event is not among the known ones (given).
+ */
+import { isReserved } from '../../scope';
+import type { ProcessDefinition } from '../model';
+import type { Reporter } from './report';
+import { ownsScope, subtree, visitWithAncestors } from './tree';
+
+/** What the definition is checked against, beyond itself. */
+export interface ReferenceOptions {
+  /** The participants the workers register; when given, actions naming others are reported (W005). */
+  readonly participants?: Iterable<string>;
+  /** The events something triggers; when given, awaits of others are reported (W006). */
+  readonly events?: Iterable<string>;
+}
+
+/** Runs the reference rules over `root`. */
+export function lintReferences(root: ProcessDefinition, report: Reporter, options: ReferenceOptions): void {
+  const assigned = new Set<string>();
+  for (const activity of root.activities)
+    for (const node of subtree(activity)) if (node.kind === 'assign') assigned.add(node.property);
+  for (const handler of root.faults)
+    for (const node of subtree(handler)) if (node.kind === 'assign') assigned.add(node.property);
+  const participants = options.participants && new Set(options.participants);
+  const events = options.events && new Set(options.events);
+
+  visitWithAncestors(root, (node, ancestors) => {
+    if (node.kind === 'foreach' || node.kind === 'call') {
+      const name = node.kind === 'foreach' ? node.select[0] : node.property;
+      const element =
+        node.kind === 'foreach' ? `<foreach select="${node.select.join('.')}">` : `<call process="$${name}">`;
+      const visible = ancestors.some((a) => ownsScope(a) && a.context.some((prop) => prop.name === name));
+      if (name && !isReserved(name) && !visible && !assigned.has(name)) {
+        report(
+          'W004',
+          node,
+          `${element} reads property "${name}", which no context it sees declares and no <assign> sets: ` +
+            'it must come with the launch fields or from a participant',
+        );
+      }
+    } else if (node.kind === 'action' && participants && !participants.has(node.participant)) {
+      report('W005', node, `no worker registers participant "${node.participant}"`);
+    } else if (node.kind === 'await' && events && !events.has(node.event)) {
+      report('W006', node, `nothing triggers event "${node.event}" (not in the events given)`);
+    }
+  });
+}
