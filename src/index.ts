@@ -20,6 +20,7 @@ export {
   parseDefinition,
   checkDefinition,
   DefinitionError,
+  DefinitionFileError,
   formatProblem,
   DEFINITION_ERROR_CODE,
   type DefinitionProblem,

@@ -19,12 +19,21 @@ export function participantsFrom(module: string | undefined): Participants {
   return exampleParticipants;
 }
 
-/** `bureaucrat worker --participants MODULE` against the configured server. */
-export async function workerCommand(flags: ConnectionFlags & { participants?: string }): Promise<number> {
+/** `bureaucrat worker [--participants MODULE]` against the configured server. */
+export async function workerCommand(
+  flags: ConnectionFlags & { participants?: string; shutdownGrace?: number },
+): Promise<number> {
   const participants = participantsFrom(flags.participants);
   const { connectionOptions, namespace } = resolveConnectConfig({ ...flags });
   const taskQueue = flags.taskQueue ?? DEFAULT_TASK_QUEUE;
-  const worker = await createWorker({ ...flags, participants, taskQueue });
+  const worker = await createWorker({
+    address: flags.address,
+    namespace: flags.namespace,
+    profile: flags.profile,
+    participants,
+    taskQueue,
+    ...shutdownOptions(flags.shutdownGrace),
+  });
   err(
     `worker on ${connectionOptions.address} namespace ${flags.namespace ?? namespace} task queue ${taskQueue}; ` +
       `participants: ${Object.keys(participants).join(', ')}`,
@@ -35,7 +44,13 @@ export async function workerCommand(flags: ConnectionFlags & { participants?: st
 
 /** `bureaucrat dev`: a local dev server (Web UI on) and a worker, until Ctrl-C. */
 export async function devCommand(
-  flags: ConnectionFlags & { port?: number; db?: string; participants?: string; uiPort?: number },
+  flags: ConnectionFlags & {
+    port?: number;
+    db?: string;
+    participants?: string;
+    uiPort?: number;
+    shutdownGrace?: number;
+  },
 ): Promise<number> {
   const participants = participantsFrom(flags.participants);
   const server = await startDevServer({
@@ -52,6 +67,7 @@ export async function devCommand(
       connection: server.env.nativeConnection,
       namespace: server.namespace,
       taskQueue,
+      ...shutdownOptions(flags.shutdownGrace),
     });
     process.stdout.write(
       [
@@ -70,8 +86,26 @@ export async function devCommand(
   return 0;
 }
 
-/** Runs until SIGINT/SIGTERM (the Temporal runtime shuts the worker down gracefully on them). */
+/** `--shutdown-grace` as worker options (createWorker's defaults otherwise). */
+function shutdownOptions(graceMs: number | undefined): { shutdownGraceTime?: number } {
+  return graceMs === undefined ? {} : { shutdownGraceTime: graceMs };
+}
+
+/**
+ * Runs until SIGINT/SIGTERM (the Temporal runtime shuts the worker down gracefully on them). A participant
+ * still running after the grace period and the margin that follows its cancellation is abandoned: the
+ * worker stops anyway, and the action times out and is retried by another worker.
+ */
 async function run(worker: Worker): Promise<void> {
-  await worker.run();
+  try {
+    await worker.run();
+  } catch (e) {
+    if (!(e instanceof Error && e.name === 'GracefulShutdownPeriodExpiredError')) throw e;
+    err(
+      'worker stopped without waiting for participants that did not finish within the shutdown grace period; ' +
+        'their actions will time out and be retried',
+    );
+    return;
+  }
   err('worker stopped');
 }

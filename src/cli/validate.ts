@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { checkDefinition } from '../definition';
+import { checkDefinition, fileErrorReason, formatProblem } from '../definition';
 
 /** Where `bureaucrat validate` writes: results to `out`, problems to `err`. */
 export interface ValidateOutput {
@@ -18,7 +18,7 @@ export async function validateFiles(files: readonly string[], output: ValidateOu
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      output.err(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      output.err(`${file}: cannot read the definition: ${fileErrorReason(err)}`);
       failed++;
       continue;
     }
@@ -29,7 +29,10 @@ export async function validateFiles(files: readonly string[], output: ValidateOu
     }
     failed++;
     for (const p of problems) {
-      output.err(`${file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+      // `file:line:col: …` as compilers print it; a problem of the whole text has no position.
+      output.err(
+        p.line > 0 ? `${file}:${formatProblem(p).replace(' ', ': ')}` : `${file}: ${formatProblem(p)}`,
+      );
     }
   }
   return failed ? 1 : 0;

@@ -64,24 +64,21 @@ export async function replayHistories(
   options: ReplayOptions = {},
 ): Promise<number> {
   const histories = typeof source === 'string' ? readHistories(source) : source;
-  const names = new Map<string, string>();
-  const tagged = histories.map((h, i) => {
-    // Replay must use the original workflow id: the interpreter derives child workflow ids from it.
-    const workflowId = originalWorkflowId(h.history) ?? `replay-${i}`;
-    names.set(workflowId, h.name);
-    return { workflowId, history: h.history };
-  });
+  // Replay must use the original workflow id: the interpreter derives child workflow ids from it. The runs
+  // of one process (continue-as-new) share it, so results are matched to histories by position, never by
+  // id: the SDK replays one history at a time and yields its result before taking the next.
+  const tagged = histories.map((h, i) => ({
+    workflowId: originalWorkflowId(h.history) ?? `replay-${i}`,
+    history: h.history,
+  }));
   const failures: ReplayFailure[] = [];
   const code = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: options.workflowsPath ?? require.resolve('../../workflows') };
+  let index = 0;
   for await (const result of Worker.runReplayHistories(code, tagged)) {
-    if (result.error) {
-      failures.push({
-        name: names.get(result.workflowId) ?? result.workflowId,
-        message: conciseReason(result.error.message),
-      });
-    }
+    const name = histories[index++]?.name ?? result.workflowId;
+    if (result.error) failures.push({ name, message: conciseReason(result.error.message) });
   }
   if (failures.length) throw new ReplayError(failures);
   return histories.length;

@@ -1,17 +1,37 @@
 /**
  * A worker that runs processes: the interpreter and router workflows, the project's event activities and
  * the user's participants, on the `bureaucrat` task queue by default. `worker.run()` stops gracefully on
- * SIGINT/SIGTERM (Temporal's runtime handles them): running activities finish or are cancelled, and
- * workflows resume on another worker.
+ * SIGINT/SIGTERM (Temporal's runtime handles them): running participants get a grace period to finish, are
+ * then cancelled, and a participant that ignores the cancellation is abandoned after a further margin, so
+ * that a stopping worker always ends; workflows resume on another worker.
  */
 import { Client } from '@temporalio/client';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { eventActivities } from '../../activities/events';
-import { DEFAULT_TASK_QUEUE, resolveConnectConfig, type ConnectionOptions } from '../client/connection';
+import {
+  connectionError,
+  DEFAULT_TASK_QUEUE,
+  resolveConnectConfig,
+  type ConnectionOptions,
+} from '../client/connection';
 import { participantActivities, type Participants } from './participants';
 
+/**
+ * How long a stopping worker lets running participants finish before it cancels them (Temporal's own
+ * default is 0: cancel at once, which turns every deploy into a round of retries).
+ */
+export const DEFAULT_SHUTDOWN_GRACE_TIME = '10s';
+
+/**
+ * After the grace time, how long cancelled participants get to wind up before the worker gives up on them:
+ * `run()` then rejects with the SDK's `GracefulShutdownPeriodExpiredError` and the activities are left to
+ * time out and retry elsewhere. Without this bound a participant that never settles keeps the worker up.
+ */
+export const SHUTDOWN_FORCE_MARGIN_MS = 5000;
+
 /** Options of {@link createWorker}: participants, connection, and any Temporal `WorkerOptions`. */
-export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection'> &
+export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection' | 'connectTimeout'> &
   Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>> & {
     /** Participant name → function (names may contain dots). */
     readonly participants: Participants;
@@ -20,7 +40,9 @@ export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection
   };
 
 /**
- * Creates a worker. Call `run()` on it (resolves after shutdown) or `runUntil(promise)`.
+ * Creates a worker. Call `run()` on it (resolves after shutdown) or `runUntil(promise)`. Unless given,
+ * `shutdownGraceTime` is {@link DEFAULT_SHUTDOWN_GRACE_TIME} and `shutdownForceTime` the grace time plus
+ * {@link SHUTDOWN_FORCE_MARGIN_MS}. Throws `TemporalConnectionError` when the server cannot be reached.
  *
  * @example
  * const worker = await createWorker({ participants: { charge: async (w) => ({ charged: true }) } });
@@ -40,16 +62,24 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   if (reserved.length)
     throw new TypeError(`participant names starting with "bureaucrat." are reserved: ${reserved.join(', ')}`);
   const config = resolveConnectConfig({ address, namespace: ns, profile });
-  const connection = given ?? (await NativeConnection.connect(config.connectionOptions));
+  const connection =
+    given ??
+    (await NativeConnection.connect(config.connectionOptions).catch(async (err: unknown) => {
+      throw await connectionError(config.connectionOptions.address, err);
+    }));
   const namespace = ns ?? config.namespace;
   const client = new Client({ connection, namespace });
   const code =
     workerOptions.workflowBundle || workerOptions.workflowsPath
       ? {}
       : { workflowsPath: require.resolve('../../workflows') };
+  const shutdownGraceTime = workerOptions.shutdownGraceTime ?? DEFAULT_SHUTDOWN_GRACE_TIME;
   const worker = await Worker.create({
     ...code,
     ...workerOptions,
+    shutdownGraceTime,
+    shutdownForceTime:
+      workerOptions.shutdownForceTime ?? msToNumber(shutdownGraceTime) + SHUTDOWN_FORCE_MARGIN_MS,
     connection,
     namespace,
     taskQueue: taskQueue ?? DEFAULT_TASK_QUEUE,
@@ -62,9 +92,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     worker.run = async () => {
       try {
         await run();
-      } finally {
-        await connection.close();
+      } catch (err) {
+        // After a forced shutdown the native worker may still hold the connection: report why run() failed.
+        await connection.close().catch(() => undefined);
+        throw err;
       }
+      await connection.close();
     };
   }
   return worker;
