@@ -4,11 +4,12 @@
  */
 import type { Worker } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE, resolveConnectConfig } from '../client/connection';
-import { startDevServer } from '../server/dev-server';
+import { freePort, isPortFree, startDevServer } from '../server/dev-server';
 import { createWorker } from '../worker/create-worker';
 import type { Participants } from '../worker/participants';
 import { participants as exampleParticipants } from '../../examples/participants';
 import { loadParticipants } from './load-participants';
+import { UsageError } from './errors';
 import type { ConnectionFlags } from './options';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -53,10 +54,13 @@ export async function devCommand(
   },
 ): Promise<number> {
   const participants = participantsFrom(flags.participants);
+  if (flags.port !== undefined && !(await isPortFree(flags.port))) {
+    throw new UsageError(`--port ${flags.port}: the port is in use; choose another, or leave --port out`);
+  }
   const server = await startDevServer({
     port: flags.port,
     dbFilename: flags.db,
-    uiPort: flags.uiPort ?? 8233,
+    uiPort: await chooseUiPort(flags.uiPort, err),
     namespace: flags.namespace,
     log: err,
   });
@@ -84,6 +88,29 @@ export async function devCommand(
     await server.stop();
   }
   return 0;
+}
+
+/** The Web UI's usual port. */
+export const DEFAULT_UI_PORT = 8233;
+
+/**
+ * The Web UI port: `requested` when it is free (a usage error when it is taken), else 8233 when free, else a
+ * free one (announced on `log`), so that a second `bureaucrat dev` or a busy 8233 does not stop the server.
+ */
+export async function chooseUiPort(
+  requested: number | undefined,
+  log: (line: string) => void,
+): Promise<number> {
+  if (requested !== undefined) {
+    if (await isPortFree(requested)) return requested;
+    throw new UsageError(
+      `--ui-port ${requested}: the port is in use; choose another, or leave --ui-port out to get ${DEFAULT_UI_PORT} or a free port`,
+    );
+  }
+  if (await isPortFree(DEFAULT_UI_PORT)) return DEFAULT_UI_PORT;
+  const port = await freePort();
+  log(`Web UI port ${DEFAULT_UI_PORT} is in use; serving the Web UI on ${port} instead`);
+  return port;
 }
 
 /** `--shutdown-grace` as worker options (createWorker's defaults otherwise). */
