@@ -1,4 +1,22 @@
 import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel } from '@temporalio/worker';
+import type { LogMetadata } from '@temporalio/common';
+
+/**
+ * Leaves out the SDK's "Worker failed" dump for a worker that gave up on participants after its shutdown
+ * grace period: `createWorker` reports that itself, in words.
+ */
+class QuietLogger extends DefaultLogger {
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    const error = (meta as { error?: unknown } | undefined)?.error;
+    if (
+      message === 'Worker failed' &&
+      error instanceof Error &&
+      error.name === 'GracefulShutdownPeriodExpiredError'
+    )
+      return;
+    super.log(level, message, meta);
+  }
+}
 
 let installed = false;
 
@@ -12,7 +30,7 @@ export function installQuietRuntime(level: LogLevel = 'WARN'): void {
   installed = true;
   try {
     Runtime.install({
-      logger: new DefaultLogger(level),
+      logger: new QuietLogger(level),
       // Rust-core logs (e.g. an expected replay failure) follow the same level.
       telemetryOptions: {
         logging: { filter: makeTelemetryFilterString({ core: level, other: level }), forward: {} },

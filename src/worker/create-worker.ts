@@ -7,7 +7,12 @@
  */
 import { Client } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  GracefulShutdownPeriodExpiredError,
+  NativeConnection,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { eventActivities } from '../../activities/events';
 import {
   connectionError,
@@ -74,31 +79,45 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       ? {}
       : { workflowsPath: require.resolve('../../workflows') };
   const shutdownGraceTime = workerOptions.shutdownGraceTime ?? DEFAULT_SHUTDOWN_GRACE_TIME;
+  const forceMs = msToNumber(
+    workerOptions.shutdownForceTime ?? msToNumber(shutdownGraceTime) + SHUTDOWN_FORCE_MARGIN_MS,
+  );
   const worker = await Worker.create({
     ...code,
     ...workerOptions,
     shutdownGraceTime,
-    shutdownForceTime:
-      workerOptions.shutdownForceTime ?? msToNumber(shutdownGraceTime) + SHUTDOWN_FORCE_MARGIN_MS,
+    shutdownForceTime: forceMs,
     connection,
     namespace,
     taskQueue: taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: { ...participantActivities(participants), ...eventActivities(client) },
   });
-  if (!given) {
+  // Note when shutdown is requested (the runtime's SIGINT/SIGTERM handler calls this method too), to tell a
+  // forced shutdown from other failures: after one, the SDK throws a bare "Worker still in use".
+  let stopRequested: number | undefined;
+  const shutdown = worker.shutdown.bind(worker);
+  worker.shutdown = () => {
+    stopRequested ??= Date.now();
+    shutdown();
+  };
+  const run = worker.run.bind(worker);
+  worker.run = async () => {
+    try {
+      await run();
+    } catch (err) {
+      // After a forced shutdown the native worker may still hold the connection: report why run() failed.
+      if (!given) await connection.close().catch(() => undefined);
+      if (stopRequested !== undefined && Date.now() - stopRequested >= forceMs) {
+        throw new GracefulShutdownPeriodExpiredError(
+          `participants still running ${forceMs / 1000} s after the shutdown request were abandoned`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
     // The connection opened here belongs to this worker: close it when the worker stops, so that a program
     // whose worker shut down (Ctrl-C) can exit.
-    const run = worker.run.bind(worker);
-    worker.run = async () => {
-      try {
-        await run();
-      } catch (err) {
-        // After a forced shutdown the native worker may still hold the connection: report why run() failed.
-        await connection.close().catch(() => undefined);
-        throw err;
-      }
-      await connection.close();
-    };
-  }
+    if (!given) await connection.close();
+  };
   return worker;
 }
