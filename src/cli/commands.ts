@@ -12,7 +12,7 @@ import { watchProcess } from '../client/watch';
 import { DefinitionError, DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
 import { PROCESS_WORKFLOW_TYPE } from '../protocol';
 import { readHistories, ReplayError, replayHistories } from '../testing/replay';
-import { EXIT } from './errors';
+import { EXIT, UsageError } from './errors';
 import { connectionOptions, type ConnectionFlags } from './options';
 import { renderState } from './render-state';
 
@@ -141,8 +141,14 @@ export async function historyCommand(id: string, flags: ConnectionFlags & { out?
 
 /** `bureaucrat replay FILE...`: replays histories against the current interpreter. */
 export async function replayCommand(files: string[]): Promise<number> {
+  let histories;
   try {
-    const count = await replayHistories(readHistories(...files));
+    histories = readHistories(...files);
+  } catch (e) {
+    throw new UsageError((e as Error).message, { cause: e });
+  }
+  try {
+    const count = await replayHistories(histories);
     err(`${count} histor${count === 1 ? 'y replays' : 'ies replay'} against the current interpreter`);
     return EXIT.ok;
   } catch (e) {

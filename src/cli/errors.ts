@@ -38,7 +38,8 @@ export function describeError(err: unknown): ErrorDescription {
   const text = chain.map(messageOf).join('\n');
 
   if (names.has('UsageError') || names.has('DefinitionError')) {
-    return { message, hints: [], exitCode: EXIT.usage };
+    // Worded by this project, naming the path or the option and the reason: the causes would repeat it.
+    return { message: messageOf(err), hints: [], exitCode: EXIT.usage };
   }
   const connection = chain.find(
     (e): e is Error & { address: string } => e instanceof Error && e.name === 'TemporalConnectionError',

@@ -32,7 +32,9 @@ export function loadParticipants(file: string): Participants {
     >;
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`${file}: loading the participants module failed`, { cause: err });
+    throw new UsageError(`${file}: loading the participants module failed: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const candidate = loaded.participants ?? loaded.default ?? loaded;
   if (typeof candidate !== 'object' || candidate === null) {

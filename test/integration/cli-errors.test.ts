@@ -64,6 +64,10 @@ describe('bureaucrat: usage errors exit 2, before anything is done', () => {
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['event'], /give the event name/],
       [['list', '--status', 'sleeping'], /--status must be one of: running, completed, failed/],
+      [
+        ['replay', '/no/such/history.json'],
+        /\/no\/such\/history.json: cannot read the history: no such file/,
+      ],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(args)));
     results.forEach((result, i) => {
