@@ -46,3 +46,6 @@ export {
   type ReplayFailure,
   type ReplayOptions,
 } from './testing/replay';
+export { TemporalConnectionError } from './client/connection';
+export { DEFAULT_SHUTDOWN_GRACE_TIME, SHUTDOWN_FORCE_MARGIN_MS } from './worker/create-worker';
+export { DevServerStartError } from './server/dev-server';
