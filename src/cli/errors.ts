@@ -28,6 +28,7 @@ export interface ErrorDescription {
 }
 
 const SEARCH_ATTRIBUTE_MISSING = /Namespace (\S+) has no mapping defined for search attribute (\w+)/;
+const WORKFLOW_NOT_FOUND = /workflow not found for ID: (\S+)/;
 const NAMESPACE_NOT_FOUND = /Namespace (\S+?)\.? (?:is|was) not found/i;
 
 /** Describes any error thrown by a command for the user. */
@@ -84,9 +85,11 @@ export function describeError(err: unknown): ErrorDescription {
   const notFound = chain.find(
     (e): e is Error & { workflowId: string } => e instanceof Error && e.name === 'WorkflowNotFoundError',
   );
-  if (notFound) {
+  // The client's WorkflowNotFoundError, or the bare gRPC NOT_FOUND some calls (history) give.
+  const missingId = notFound?.workflowId ?? WORKFLOW_NOT_FOUND.exec(text)?.[1];
+  if (missingId !== undefined) {
     return {
-      message: `no process with id ${notFound.workflowId} in this namespace`,
+      message: `no process with id ${missingId} in this namespace`,
       hints: ['`bureaucrat list` shows the processes there.'],
       exitCode: EXIT.failed,
     };

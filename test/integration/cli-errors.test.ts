@@ -187,9 +187,20 @@ describe('bureaucrat against the test server', () => {
   }, 60_000);
 
   it('a process that does not exist', async () => {
-    const result = await runCli(['status', `nobody-${Date.now()}`, '--address', address()]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^bureaucrat: no process with id nobody-\d+ in this namespace\n/);
+    const id = `nobody-${Date.now()}`;
+    const results = await Promise.all(
+      [
+        ['status', id],
+        ['cancel', id],
+        ['history', id],
+      ].map((c) => runCli([...c, '--address', address()])),
+    );
+    for (const result of results) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `bureaucrat: no process with id ${id} in this namespace\n  \`bureaucrat list\` shows the processes there.\n`,
+      );
+    }
   });
 
   it('a closed stdout ends the command quietly with exit 0 (`bureaucrat list | head -1`)', async () => {
