@@ -73,6 +73,7 @@ export {
   parseDefinition,
   checkDefinition,
   DefinitionError,
+  DefinitionFileError,
   formatProblem,
   DEFINITION_ERROR_CODE,
   type DefinitionProblem,
@@ -113,3 +114,6 @@ export {
   type ResolveTemporalCliOptions,
   type TemporalCliSource,
 } from './server/temporal-cli';
+export { TemporalConnectionError } from './client/connection';
+export { DEFAULT_SHUTDOWN_GRACE_TIME, SHUTDOWN_FORCE_MARGIN_MS } from './worker/create-worker';
+export { DevServerStartError } from './server/dev-server';

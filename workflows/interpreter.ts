@@ -670,11 +670,13 @@ export function properties(list: readonly PropertyDefinition[]): ContextValues {
 
 /** The fields a participant's reply sets, or the fault its status means. */
 function replyFields(participant: string, reply: unknown): ContextValues {
+  // No reply (`undefined`, or `null` as other SDKs send "nothing", e.g. Python's `None`) changes nothing.
   if (reply === null || reply === undefined) return {};
   if (typeof reply !== 'object' || Array.isArray(reply)) {
+    const kind = Array.isArray(reply) ? 'an array' : `a ${typeof reply}`;
     throw new ProcessFault(
       ACTION_ERROR_CODE,
-      `participant ${participant} replied with ${typeof reply}, not an object`,
+      `participant ${participant} replied with ${kind}, not an object of fields`,
     );
   }
   const { status, error, ...fields } = reply as { status?: unknown; error?: unknown } & ContextValues;

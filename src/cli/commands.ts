@@ -2,7 +2,7 @@
  * The client sub-commands of `bureaucrat`: launch, event, status, list, cancel, history, replay. Each one
  * is a small function over the library API; `main.ts` wires them to the command line.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { connectClient } from '../client/connection';
@@ -10,14 +10,12 @@ import { Events } from '../client/events';
 import { Launcher } from '../client/launcher';
 import { ProcessCancelledError, ProcessFaultError } from '../client/process-handle';
 import { watchProcess } from '../client/watch';
-import { DefinitionError } from '../definition';
+import { DefinitionError, DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
 import { PROCESS_WORKFLOW_TYPE } from '../protocol';
 import { readHistories, ReplayError, replayHistories } from '../testing/replay';
+import { EXIT, UsageError } from './errors';
 import { connectionOptions, type ConnectionFlags } from './options';
 import { renderState } from './render-state';
-
-/** Exit codes: 0 done, 1 a process failed (or a replay did not match), 2 bad input (nothing started). */
-export const EXIT = { ok: 0, failed: 1, invalid: 2 } as const;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -33,20 +31,22 @@ export async function launchCommand(
     actionTimeout?: number;
   },
 ): Promise<number> {
-  const launcher = await Launcher.connect(connectionOptions(flags));
-  let handle;
+  // The definition is read and checked before connecting: bad input is reported (exit 2) even when the
+  // server is down, and nothing is started.
+  let xml: string;
   try {
-    handle = await launcher.launch(file, flags.fields ?? {}, {
-      processId: flags.id,
-      ...(flags.actionTimeout ? { actionOptions: { startToCloseTimeout: flags.actionTimeout } } : {}),
-    });
+    xml = await readFile(file, 'utf8');
+    parseDefinition(xml, { source: file });
   } catch (e) {
-    if (e instanceof DefinitionError) {
-      err(e.message);
-      return EXIT.invalid;
-    }
-    throw e;
+    const problem = e instanceof DefinitionError ? e : new DefinitionFileError(file, fileErrorReason(e));
+    err(problem.message);
+    return EXIT.usage;
   }
+  const launcher = await Launcher.connect(connectionOptions(flags));
+  const handle = await launcher.launch(xml, flags.fields ?? {}, {
+    processId: flags.id,
+    ...(flags.actionTimeout ? { actionOptions: { startToCloseTimeout: flags.actionTimeout } } : {}),
+  });
   if (!flags.wait && !flags.follow) {
     out(handle.processId);
     return EXIT.ok;
@@ -104,7 +104,7 @@ const STATUS_QUERIES: Record<string, string> = {
 export async function listCommand(flags: ConnectionFlags & { status?: string }): Promise<number> {
   if (flags.status && !STATUS_QUERIES[flags.status]) {
     err(`--status must be one of: ${Object.keys(STATUS_QUERIES).join(', ')}`);
-    return EXIT.invalid;
+    return EXIT.usage;
   }
   const client = await connectClient(connectionOptions(flags));
   const filters = [`WorkflowType = '${PROCESS_WORKFLOW_TYPE}'`];
@@ -143,8 +143,14 @@ export async function historyCommand(id: string, flags: ConnectionFlags & { out?
 
 /** `bureaucrat replay FILE...`: replays histories against the current interpreter. */
 export async function replayCommand(files: string[]): Promise<number> {
+  let histories;
   try {
-    const count = await replayHistories(readHistories(...files));
+    histories = readHistories(...files);
+  } catch (e) {
+    throw new UsageError((e as Error).message, { cause: e });
+  }
+  try {
+    const count = await replayHistories(histories);
     err(`${count} histor${count === 1 ? 'y replays' : 'ies replay'} against the current interpreter`);
     return EXIT.ok;
   } catch (e) {

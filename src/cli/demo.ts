@@ -12,7 +12,7 @@ import { watchProcess } from '../client/watch';
 import { startDevServer } from '../server/dev-server';
 import { packageRoot } from '../server/package-root';
 import { createWorker } from '../worker/create-worker';
-import { participantsFrom } from './serve';
+import { chooseUiPort, participantsFrom } from './serve';
 
 /** Options of `bureaucrat demo`. */
 export interface DemoOptions {
@@ -27,7 +27,8 @@ export async function runDemo(
   out: (line: string) => void = console.log,
 ): Promise<void> {
   const server = await startDevServer({
-    uiPort: options.uiPort ?? (options.once ? undefined : 8233),
+    uiPort:
+      options.once && options.uiPort === undefined ? undefined : await chooseUiPort(options.uiPort, out),
     log: out,
   });
   out(`Temporal dev server: ${server.address} (started in ${Math.round(server.startupMs)} ms)`);

@@ -4,27 +4,46 @@
  * package when it is installed (it is for this project's development).
  */
 import Module from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileErrorReason } from '../definition/problems';
 import type { Participants } from '../worker/participants';
+import { UsageError } from './errors';
 
-/** Loads the participants of `file`; throws a readable error when it has none. */
+/**
+ * Loads the participants of `file`; throws a {@link UsageError} naming the file and the reason when it
+ * cannot be read or has no participants, and the module's own error (with the file named) when loading it
+ * fails.
+ */
 export function loadParticipants(file: string): Participants {
   const absolute = path.resolve(file);
-  // A user's module named at run time: only require() can load it into this CommonJS program.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = (absolute.endsWith('.ts') ? requireTypeScript(absolute) : require(absolute)) as Record<
-    string,
-    unknown
-  >;
+  try {
+    if (statSync(absolute).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+  } catch (err) {
+    throw new UsageError(`${file}: cannot load the participants: ${fileErrorReason(err)}`);
+  }
+  let loaded: Record<string, unknown>;
+  try {
+    // A user's module named at run time: only require() can load it into this CommonJS program.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = (absolute.endsWith('.ts') ? requireTypeScript(absolute) : require(absolute)) as Record<
+      string,
+      unknown
+    >;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${file}: loading the participants module failed: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
   const candidate = loaded.participants ?? loaded.default ?? loaded;
   if (typeof candidate !== 'object' || candidate === null) {
-    throw new Error(`${file}: export an object of participants (default export or \`participants\`)`);
+    throw new UsageError(`${file}: export an object of participants (default export or \`participants\`)`);
   }
   const entries = Object.entries(candidate as Record<string, unknown>);
   const notFunctions = entries.filter(([, fn]) => typeof fn !== 'function').map(([name]) => name);
   if (notFunctions.length || entries.length === 0) {
-    throw new Error(
+    throw new UsageError(
       entries.length === 0
         ? `${file}: no participants exported`
         : `${file}: participants must be functions: ${notFunctions.join(', ')} are not`,
@@ -40,7 +59,7 @@ function requireTypeScript(file: string): unknown {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     ts = require('typescript') as typeof import('typescript');
   } catch {
-    throw new Error(
+    throw new UsageError(
       `${file}: loading TypeScript needs the "typescript" package; install it or pass the compiled .js`,
     );
   }

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { duration, jsonObject, port, withConnectionFlags, type ConnectionFlags } from './options';
+import { Command, CommanderError } from 'commander';
+import { EXIT, formatError, describeError } from './errors';
+import {
+  duration,
+  gracePeriod,
+  jsonObject,
+  port,
+  withConnectionFlags,
+  type ConnectionFlags,
+} from './options';
 
 /**
  * Runs a sub-command's module on demand (so `validate` does not load the Temporal worker), then exits with
@@ -13,13 +21,22 @@ async function run(load: () => Promise<number>): Promise<void> {
   try {
     code = await load();
   } catch (err) {
-    process.stderr.write(`bureaucrat: ${err instanceof Error ? err.message : String(err)}\n`);
-    code = 1;
+    const description = describeError(err);
+    process.stderr.write(formatError(err, description));
+    code = description.exitCode;
   }
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
   process.exit(code);
 }
+
+/** `--shutdown-grace` of `worker` and `dev`. */
+const shutdownGraceOption = [
+  '--shutdown-grace <duration>',
+  'on Ctrl-C/SIGTERM, how long running participants may finish before they are cancelled (default 10s); ' +
+    'the worker exits at most 5s later',
+  gracePeriod,
+] as const;
 
 /**
  * Builds the `bureaucrat` command line. Connection flags (`--address`, `--namespace`, `--task-queue`,
@@ -29,6 +46,13 @@ export function buildCli(): Command {
   const program = new Command('bureaucrat').description(
     "Run Bureaucrat's XML business processes as durable Temporal workflows",
   );
+  // Commander's own usage errors (unknown option, missing argument, a rejected option value) exit 2 like
+  // every other usage error, so that scripts can tell them from a process fault (1). Sub-commands inherit
+  // this when they are created, so it comes first.
+  program.exitOverride((err) => {
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw err;
+  });
 
   withConnectionFlags(
     program
@@ -37,18 +61,27 @@ export function buildCli(): Command {
       .option('--port <port>', 'gRPC port of the dev server (default: a free one)', port)
       .option('--db <file>', 'keep the server state in this SQLite file (default: in memory)')
       .option('--participants <module>', 'JS/TS module exporting the participants (default: the examples)')
-      .option('--ui-port <port>', 'Web UI port (default 8233)', port),
+      .option('--ui-port <port>', 'Web UI port (default 8233, or a free one when 8233 is taken)', port)
+      .option(...shutdownGraceOption),
   ).action(
-    (flags: ConnectionFlags & { port?: number; db?: string; participants?: string; uiPort?: number }) =>
-      run(async () => (await import('./serve')).devCommand(flags)),
+    (
+      flags: ConnectionFlags & {
+        port?: number;
+        db?: string;
+        participants?: string;
+        uiPort?: number;
+        shutdownGrace?: number;
+      },
+    ) => run(async () => (await import('./serve')).devCommand(flags)),
   );
 
   withConnectionFlags(
     program
       .command('worker')
       .description('run a worker with your participants against an existing Temporal server')
-      .option('--participants <module>', 'JS/TS module exporting the participants (default: the examples)'),
-  ).action((flags: ConnectionFlags & { participants?: string }) =>
+      .option('--participants <module>', 'JS/TS module exporting the participants (default: the examples)')
+      .option(...shutdownGraceOption),
+  ).action((flags: ConnectionFlags & { participants?: string; shutdownGrace?: number }) =>
     run(async () => (await import('./serve')).workerCommand(flags)),
   );
 
@@ -182,11 +215,26 @@ export function buildCli(): Command {
   return program;
 }
 
+/**
+ * A closed stdout (`bureaucrat list | head -1`) ends the command quietly with exit 0, as Unix tools do; a
+ * closed stderr is ignored so that the exit code still tells what happened.
+ */
+function endQuietlyOnClosedOutput(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
+  process.stderr.on('error', () => undefined);
+}
+
 if (require.main === module) {
+  endQuietlyOnClosedOutput();
   buildCli()
     .parseAsync(process.argv)
     .catch((err: unknown) => {
-      process.stderr.write(`bureaucrat: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
+      if (err instanceof CommanderError) return; // already printed; the exit code is set
+      const description = describeError(err);
+      process.stderr.write(formatError(err, description));
+      process.exitCode = description.exitCode;
     });
 }

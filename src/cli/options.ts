@@ -25,9 +25,16 @@ export function withConnectionFlags(command: Command): Command {
     .option('--profile <name>', 'envconfig profile to load');
 }
 
+/**
+ * How long a command tries to reach the server: long enough for a remote cluster's TLS handshake, short
+ * enough that a wrong address is reported promptly (the SDK's default is 10 s).
+ */
+export const CLI_CONNECT_TIMEOUT_MS = 5000;
+
 /** The library's connection options from the flags. */
 export function connectionOptions(flags: ConnectionFlags): ConnectionOptions {
   return {
+    connectTimeout: CLI_CONNECT_TIMEOUT_MS,
     address: flags.address,
     namespace: flags.namespace,
     taskQueue: flags.taskQueue,
@@ -56,15 +63,22 @@ export function jsonObject(value: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** Parses a duration such as `30s`, `5m` or `1500` (milliseconds) into milliseconds. */
+/** Parses a duration such as `30s`, `5m` or `1500` (milliseconds) into milliseconds; zero is refused. */
 export function duration(value: string): number {
+  const ms = gracePeriod(value);
+  if (ms === 0) throw new InvalidArgumentError(`not a duration: ${value} (e.g. 30s, 5m)`);
+  return ms;
+}
+
+/** Parses a duration that may be zero (`0` = no grace period). */
+export function gracePeriod(value: string): number {
   let ms: number;
   try {
     ms = /^\d+$/.test(value) ? Number(value) : msToNumber(value as Duration);
   } catch {
     ms = NaN;
   }
-  if (!Number.isFinite(ms) || ms <= 0)
+  if (!Number.isFinite(ms) || ms < 0)
     throw new InvalidArgumentError(`not a duration: ${value} (e.g. 30s, 5m)`);
   return ms;
 }

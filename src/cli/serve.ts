@@ -4,11 +4,12 @@
  */
 import type { Worker } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE, resolveConnectConfig } from '../client/connection';
-import { startDevServer } from '../server/dev-server';
+import { freePort, isPortFree, startDevServer } from '../server/dev-server';
 import { createWorker } from '../worker/create-worker';
 import type { Participants } from '../worker/participants';
 import { participants as exampleParticipants } from '../../examples/participants';
 import { loadParticipants } from './load-participants';
+import { UsageError } from './errors';
 import type { ConnectionFlags } from './options';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -19,12 +20,21 @@ export function participantsFrom(module: string | undefined): Participants {
   return exampleParticipants;
 }
 
-/** `bureaucrat worker --participants MODULE` against the configured server. */
-export async function workerCommand(flags: ConnectionFlags & { participants?: string }): Promise<number> {
+/** `bureaucrat worker [--participants MODULE]` against the configured server. */
+export async function workerCommand(
+  flags: ConnectionFlags & { participants?: string; shutdownGrace?: number },
+): Promise<number> {
   const participants = participantsFrom(flags.participants);
   const { connectionOptions, namespace } = resolveConnectConfig({ ...flags });
   const taskQueue = flags.taskQueue ?? DEFAULT_TASK_QUEUE;
-  const worker = await createWorker({ ...flags, participants, taskQueue });
+  const worker = await createWorker({
+    address: flags.address,
+    namespace: flags.namespace,
+    profile: flags.profile,
+    participants,
+    taskQueue,
+    ...shutdownOptions(flags.shutdownGrace),
+  });
   err(
     `worker on ${connectionOptions.address} namespace ${flags.namespace ?? namespace} task queue ${taskQueue}; ` +
       `participants: ${Object.keys(participants).join(', ')}`,
@@ -35,13 +45,22 @@ export async function workerCommand(flags: ConnectionFlags & { participants?: st
 
 /** `bureaucrat dev`: a local dev server (Web UI on) and a worker, until Ctrl-C. */
 export async function devCommand(
-  flags: ConnectionFlags & { port?: number; db?: string; participants?: string; uiPort?: number },
+  flags: ConnectionFlags & {
+    port?: number;
+    db?: string;
+    participants?: string;
+    uiPort?: number;
+    shutdownGrace?: number;
+  },
 ): Promise<number> {
   const participants = participantsFrom(flags.participants);
+  if (flags.port !== undefined && !(await isPortFree(flags.port))) {
+    throw new UsageError(`--port ${flags.port}: the port is in use; choose another, or leave --port out`);
+  }
   const server = await startDevServer({
     port: flags.port,
     dbFilename: flags.db,
-    uiPort: flags.uiPort ?? 8233,
+    uiPort: await chooseUiPort(flags.uiPort, err),
     namespace: flags.namespace,
     log: err,
   });
@@ -52,6 +71,7 @@ export async function devCommand(
       connection: server.env.nativeConnection,
       namespace: server.namespace,
       taskQueue,
+      ...shutdownOptions(flags.shutdownGrace),
     });
     process.stdout.write(
       [
@@ -70,8 +90,49 @@ export async function devCommand(
   return 0;
 }
 
-/** Runs until SIGINT/SIGTERM (the Temporal runtime shuts the worker down gracefully on them). */
+/** The Web UI's usual port. */
+export const DEFAULT_UI_PORT = 8233;
+
+/**
+ * The Web UI port: `requested` when it is free (a usage error when it is taken), else 8233 when free, else a
+ * free one (announced on `log`), so that a second `bureaucrat dev` or a busy 8233 does not stop the server.
+ */
+export async function chooseUiPort(
+  requested: number | undefined,
+  log: (line: string) => void,
+): Promise<number> {
+  if (requested !== undefined) {
+    if (await isPortFree(requested)) return requested;
+    throw new UsageError(
+      `--ui-port ${requested}: the port is in use; choose another, or leave --ui-port out to get ${DEFAULT_UI_PORT} or a free port`,
+    );
+  }
+  if (await isPortFree(DEFAULT_UI_PORT)) return DEFAULT_UI_PORT;
+  const port = await freePort();
+  log(`Web UI port ${DEFAULT_UI_PORT} is in use; serving the Web UI on ${port} instead`);
+  return port;
+}
+
+/** `--shutdown-grace` as worker options (createWorker's defaults otherwise). */
+function shutdownOptions(graceMs: number | undefined): { shutdownGraceTime?: number } {
+  return graceMs === undefined ? {} : { shutdownGraceTime: graceMs };
+}
+
+/**
+ * Runs until SIGINT/SIGTERM (the Temporal runtime shuts the worker down gracefully on them). A participant
+ * still running after the grace period and the margin that follows its cancellation is abandoned: the
+ * worker stops anyway, and the action times out and is retried by another worker.
+ */
 async function run(worker: Worker): Promise<void> {
-  await worker.run();
+  try {
+    await worker.run();
+  } catch (e) {
+    if (!(e instanceof Error && e.name === 'GracefulShutdownPeriodExpiredError')) throw e;
+    err(
+      'worker stopped without waiting for participants that did not finish within the shutdown grace period; ' +
+        'their actions will time out and be retried',
+    );
+    return;
+  }
   err('worker stopped');
 }

@@ -1,5 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { checkDefinition, type CheckDefinitionOptions, type DefinitionWarning } from '../definition';
+import {
+  checkDefinition,
+  fileErrorReason,
+  formatProblem,
+  type CheckDefinitionOptions,
+  type DefinitionWarning,
+} from '../definition';
 
 /** Where `bureaucrat validate` writes: results to `out`, problems and warnings to `err`. */
 export interface ValidateOutput {
@@ -38,7 +44,7 @@ export async function validateFiles(
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      output.err(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      output.err(`${file}: cannot read the definition: ${fileErrorReason(err)}`);
       failed++;
       continue;
     }
@@ -61,7 +67,10 @@ export async function validateFiles(
     }
     failed++;
     for (const p of problems) {
-      output.err(`${file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+      // `file:line:col: …` as compilers print it; a problem of the whole text has no position.
+      output.err(
+        p.line > 0 ? `${file}:${formatProblem(p).replace(' ', ': ')}` : `${file}: ${formatProblem(p)}`,
+      );
     }
   }
   return failed ? 1 : 0;

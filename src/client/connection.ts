@@ -3,7 +3,9 @@
  * `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, TLS variables and config-file profiles the
  * Temporal CLI uses), defaulting to `localhost:7233`, namespace `default`, task queue `bureaucrat`.
  */
+import { Socket } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 
 /** The task queue processes run on unless told otherwise. */
@@ -23,6 +25,56 @@ export interface ConnectionOptions {
   readonly profile?: string;
   /** The task queue of the interpreter workers (default `bureaucrat`). */
   readonly taskQueue?: string;
+  /** How long to keep trying to reach the server before failing (the SDK's default: 10 s). */
+  readonly connectTimeout?: Duration;
+}
+
+/**
+ * The server at `address` could not be reached. `reason` says what a plain TCP connection found (refused,
+ * host not found, no answer, or reachable but not speaking Temporal's gRPC); `cause` is the SDK's error.
+ */
+export class TemporalConnectionError extends Error {
+  override readonly name = 'TemporalConnectionError';
+  constructor(
+    readonly address: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot connect to Temporal at ${address}: ${reason}`, options);
+  }
+}
+
+/**
+ * Builds the {@link TemporalConnectionError} for a failed connection to `address`. The SDK's own messages
+ * ("Failed to connect before the deadline", a Rust transport dump) do not say why, so a plain TCP connection
+ * is tried to find out.
+ */
+export async function connectionError(address: string, cause: unknown): Promise<TemporalConnectionError> {
+  return new TemporalConnectionError(address, await probe(address), { cause });
+}
+
+/** What a plain TCP connection to `address` finds, in words. */
+function probe(address: string, timeoutMs = 2000): Promise<string> {
+  const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(address.replace(/^[a-z]+:\/\//i, ''));
+  if (!match) return Promise.resolve('not a host:port address');
+  const [, host, port] = match;
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (reason: string) => {
+      socket.destroy();
+      resolve(reason);
+    };
+    socket.setTimeout(timeoutMs, () => done(`no answer within ${timeoutMs / 1000} s`));
+    socket.once('connect', () =>
+      done('the port accepts connections but no Temporal frontend answered (wrong port, or TLS settings?)'),
+    );
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') done('connection refused (nothing listens on that port)');
+      else if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') done(`host ${host} not found`);
+      else done(err.code ?? err.message);
+    });
+    socket.connect(Number(port), host);
+  });
 }
 
 /** The connection settings envconfig resolves, with the explicit overrides applied. */
@@ -35,10 +87,20 @@ export function resolveConnectConfig(options: ConnectionOptions = {}) {
   };
 }
 
-/** A client for `options`: the given one, one on the given connection, or a new connection. */
+/**
+ * A client for `options`: the given one, one on the given connection, or a new connection. Throws
+ * {@link TemporalConnectionError} when the server cannot be reached.
+ */
 export async function connectClient(options: ConnectionOptions = {}): Promise<Client> {
   if (options.client) return options.client;
   const { connectionOptions, namespace } = resolveConnectConfig(options);
-  const connection = options.connection ?? (await Connection.connect(connectionOptions));
+  let connection = options.connection;
+  if (!connection) {
+    try {
+      connection = await Connection.connect({ ...connectionOptions, connectTimeout: options.connectTimeout });
+    } catch (err) {
+      throw await connectionError(connectionOptions.address, err);
+    }
+  }
   return new Client({ connection, namespace: options.namespace ?? namespace });
 }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { DefinitionError, parseDefinition } from '../definition';
+import { DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
 import { processStartOptions } from '../process-start';
 import { PROCESS_WORKFLOW_TYPE, type ActionOptions } from '../protocol';
 import type { ContextValues } from '../scope';
@@ -43,8 +43,9 @@ export class Launcher {
   }
 
   /**
-   * Validates the definition and starts it. Throws {@link DefinitionError} (listing every problem) for an
-   * invalid definition, and starts nothing then.
+   * Validates the definition and starts it. Throws `DefinitionError` (listing every problem) for an
+   * invalid definition, or its subclass `DefinitionFileError` for a file that cannot be read, and starts
+   * nothing then.
    */
   async launch(
     definition: string,
@@ -85,10 +86,6 @@ async function definitionText(definition: string): Promise<{ xml: string; source
   try {
     return { xml: await readFile(definition, 'utf8'), source: definition };
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new DefinitionError(
-      [{ line: 0, column: 0, path: '', message: `cannot read the definition: ${reason}` }],
-      definition,
-    );
+    throw new DefinitionFileError(definition, fileErrorReason(err), { cause: err });
   }
 }

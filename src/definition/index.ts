@@ -21,6 +21,13 @@ export {
   type LintRuleName,
   type LintSeverity,
 } from './lint';
-export { DefinitionError, formatProblem, DEFINITION_ERROR_CODE, type DefinitionProblem } from './problems';
+export {
+  DefinitionError,
+  DefinitionFileError,
+  fileErrorReason,
+  formatProblem,
+  DEFINITION_ERROR_CODE,
+  type DefinitionProblem,
+} from './problems';
 export { MAX_DEFINITION_BYTES, MAX_DEPTH, MAX_ELEMENTS } from './xml';
 export { childActivities, faultHandlers, forEachDescendant, type ModelNode } from './walk';

@@ -13,10 +13,13 @@ export interface DefinitionProblem {
   readonly message: string;
 }
 
-/** Formats a problem as `7:9 process/sequence[1]/action[2]: missing attribute "participant"`. */
+/**
+ * Formats a problem as `7:9 process/sequence[1]/action[2]: missing attribute "participant"`; a problem of the
+ * whole text (line 0) has no position.
+ */
 export function formatProblem(problem: DefinitionProblem): string {
-  const where = `${problem.line}:${problem.column}`;
-  return problem.path ? `${where} ${problem.path}: ${problem.message}` : `${where} ${problem.message}`;
+  const what = problem.path ? `${problem.path}: ${problem.message}` : problem.message;
+  return problem.line > 0 ? `${problem.line}:${problem.column} ${what}` : what;
 }
 
 /** The fault code of definition failures inside a process (e.g. an invalid `call` target). */
@@ -40,4 +43,36 @@ export class DefinitionError extends Error {
       ].join('\n'),
     );
   }
+}
+
+/**
+ * A definition file that cannot be read (missing, a directory, no permission): a {@link DefinitionError}
+ * with one problem and no position, whose message names the path and the reason; `cause` is the system's
+ * error.
+ */
+export class DefinitionFileError extends DefinitionError {
+  constructor(
+    path: string,
+    /** The reason in words, e.g. `no such file`. */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super([{ line: 0, column: 0, path: '', message: `cannot read the definition: ${reason}` }], path);
+    this.message = `${path}: cannot read the definition: ${reason}`;
+    if (options && 'cause' in options) this.cause = options.cause;
+  }
+}
+
+/** Why a file could not be read, in words, from the system error's code (`ENOENT` → `no such file`). */
+export function fileErrorReason(err: unknown): string {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file',
+    EISDIR: 'it is a directory, not a file',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOTDIR: 'a part of the path is not a directory',
+  };
+  if (typeof code === 'string' && reasons[code]) return `${reasons[code]} (${code})`;
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { BUREAUCRAT_SEARCH_ATTRIBUTES } from '../search-attributes';
 import { resolveTemporalCli, TemporalCliNotFoundError, type ResolvedTemporalCli } from './temporal-cli';
@@ -31,31 +34,63 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** The embedded dev server did not start; the message is the server's own account of why. */
+export class DevServerStartError extends Error {
+  override readonly name = 'DevServerStartError';
+  constructor(
+    message: string,
+    /** The server's output before it gave up (its last lines). */
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How long the server may take to print its address before it counts as failed (a slow, busy machine). */
+const STARTUP_LIMIT_MS = 60_000;
+
 /**
  * Starts a local Temporal dev server (`temporal server start-dev`) with this project's search attributes
- * registered. The CLI binary comes from {@link resolveTemporalCli}.
+ * registered. The CLI binary comes from {@link resolveTemporalCli}. When the server cannot start, throws
+ * {@link DevServerStartError} carrying the server's own message (e.g. `can't set UI port 8233: … address
+ * already in use`), not a timeout.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = await resolveTemporalCli({ log: options.log });
   const namespace = options.namespace ?? 'default';
-  let env: TestWorkflowEnvironment;
   const started = performance.now();
-  try {
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: cli.executable,
-        namespace,
-        ...(options.port !== undefined && { port: options.port }),
-        ...(options.uiPort !== undefined && { ui: true, uiPort: options.uiPort }),
-        ...(options.dbFilename !== undefined && { dbFilename: options.dbFilename }),
-        searchAttributes: [...BUREAUCRAT_SEARCH_ATTRIBUTES],
-        log: { format: 'pretty', level: 'warn' },
-        extraArgs: ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'],
-      },
-    });
-  } catch (err) {
-    if (cli.source === 'sdk-download') throw new TemporalCliNotFoundError(cli.tried, err);
-    throw err;
+  let env: TestWorkflowEnvironment;
+  let stopServer: () => Promise<void>;
+  if (cli.executable.type === 'existing-path') {
+    // Spawned here rather than by the SDK, which lets the server write to this process's stderr and, when it
+    // fails, only reports that it did not start within 5 s: here its output is captured and becomes the error.
+    const server = await spawnDevServer(cli.executable.path, namespace, options);
+    try {
+      env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address, namespace });
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    stopServer = server.stop;
+  } else {
+    try {
+      env = await TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: cli.executable,
+          namespace,
+          ...(options.port !== undefined && { port: options.port }),
+          ...(options.uiPort !== undefined && { ui: true, uiPort: options.uiPort }),
+          ...(options.dbFilename !== undefined && { dbFilename: options.dbFilename }),
+          searchAttributes: [...BUREAUCRAT_SEARCH_ATTRIBUTES],
+          log: { format: 'pretty', level: 'warn' },
+          extraArgs: [...EXTRA_ARGS],
+        },
+      });
+    } catch (err) {
+      if (cli.source === 'sdk-download') throw new TemporalCliNotFoundError(cli.tried, err);
+      throw err;
+    }
+    stopServer = async () => undefined; // the environment's teardown stops a server the SDK started
   }
   const startupMs = performance.now() - started;
   const [host] = env.address.split(':');
@@ -66,6 +101,144 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     env,
     cli,
     startupMs,
-    stop: () => env.teardown(),
+    stop: async () => {
+      try {
+        await env.teardown();
+      } finally {
+        await stopServer();
+      }
+    },
   };
+}
+
+/** Dynamic config: eager activity dispatch (as a production cluster has it), for realistic throughput. */
+const EXTRA_ARGS = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'] as const;
+
+/** Whether a TCP port is free on 127.0.0.1 (where the dev server listens). */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** A TCP port that is free on 127.0.0.1 now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Runs `temporal server start-dev` with the same arguments the SDK would pass, and resolves once it prints
+ * its address (it does after the namespace and search attributes are in place). Its stderr (warnings and
+ * errors) is passed on to this process's stderr once it runs; until then it is kept, so that a failure
+ * reports it.
+ */
+async function spawnDevServer(
+  executable: string,
+  namespace: string,
+  options: DevServerOptions,
+): Promise<{ address: string; stop: () => Promise<void> }> {
+  const port = options.port ?? (await freePort());
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-format',
+    'pretty',
+    '--log-level',
+    'warn',
+    ...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...(options.dbFilename !== undefined ? ['--db-filename', options.dbFilename] : []),
+    ...BUREAUCRAT_SEARCH_ATTRIBUTES.flatMap((key) => [
+      '--search-attribute',
+      `${key.name}=${TypedSearchAttributes.toMetadataType(key.type)}`,
+    ]),
+    ...['enableServerVersionCheck=false', 'enableUpdateWorkflowExecution=true'].flatMap((v) => [
+      '--dynamic-config-value',
+      `frontend.${v}`,
+    ]),
+    ...EXTRA_ARGS,
+  ];
+  const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Never outlive this process, however it ends.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stdout = '';
+  let stderr = '';
+  let ready = false;
+  child.stderr.on('data', (chunk: Buffer) => {
+    // Held back while starting: a failure's message becomes the error instead of appearing twice.
+    if (ready) process.stderr.write(chunk);
+    else stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
+  const stop = async () => {
+    process.removeListener('exit', kill);
+    ready = false; // its shutdown chatter (pollers losing their connections) is not news
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(kill, 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (why: string) =>
+        reject(new DevServerStartError(`${serverMessage(stderr) ?? why}`, stderr.trim()));
+      const timer = setTimeout(
+        () => fail(`no address printed within ${STARTUP_LIMIT_MS / 1000} s`),
+        STARTUP_LIMIT_MS,
+      );
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        fail(`the Temporal dev server exited (${signal ?? `code ${code}`}) before it was ready`);
+      });
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (/^Server:\s/m.test(stdout)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  ready = true;
+  if (stderr) process.stderr.write(stderr); // start-up warnings
+  child.stdout.resume(); // its later output (e.g. "Stopping server...") is not needed
+  return { address: `127.0.0.1:${port}`, stop };
+}
+
+/**
+ * The server's own account of a failure: the message of its last error log line (`level=ERROR
+ * msg="can't set UI port …"` in the pretty format), else the last line it printed.
+ */
+function serverMessage(output: string): string | undefined {
+  const lines = output.trim().split('\n').filter(Boolean);
+  for (const line of [...lines].reverse()) {
+    const match = /level=ERROR\s+msg="((?:[^"\\]|\\.)*)"/.exec(line) ?? /level=ERROR\s+msg=(.*)$/.exec(line);
+    if (match) return `the Temporal dev server did not start: ${match[1].replace(/\\(.)/g, '$1')}`;
+  }
+  const last = lines[lines.length - 1];
+  return last ? `the Temporal dev server did not start: ${last}` : undefined;
 }

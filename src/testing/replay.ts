@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { fileErrorReason } from '../definition/problems';
 
 /** One history to replay: as exported by `bureaucrat history`, the Temporal CLI or the Web UI (JSON). */
 export interface RecordedHistory {
@@ -35,11 +36,24 @@ export class ReplayError extends Error {
 /** Options of {@link replayHistories}: which workflow code to replay against (default: this package's). */
 export type ReplayOptions = Partial<Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath'>>;
 
-/** Reads every `*.json` history in `directory` (sorted by name), or the given files. */
+/**
+ * Reads every `*.json` history in the given directories (sorted by name), and the given files. Throws an
+ * error naming the path and the reason (with the system's error as `cause`) for a path that cannot be read
+ * or a file that is not JSON.
+ */
 export function readHistories(...paths: string[]): RecordedHistory[] {
+  const read = <T>(file: string, what: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      const reason = typeof code === 'string' ? fileErrorReason(err) : (err as Error).message;
+      throw new Error(`${file}: ${what}: ${reason}`, { cause: err });
+    }
+  };
   const files = paths.flatMap((p) =>
-    statSync(p).isDirectory()
-      ? readdirSync(p)
+    read(p, 'cannot read the history', () => statSync(p).isDirectory())
+      ? read(p, 'cannot read the directory', () => readdirSync(p))
           .filter((f) => f.endsWith('.json'))
           .sort()
           .map((f) => path.join(p, f))
@@ -47,7 +61,11 @@ export function readHistories(...paths: string[]): RecordedHistory[] {
   );
   return files.map((file) => ({
     name: path.basename(file),
-    history: JSON.parse(readFileSync(file, 'utf8')),
+    history: read(
+      file,
+      'not a JSON history',
+      () => JSON.parse(read(file, 'cannot read the history', () => readFileSync(file, 'utf8'))) as unknown,
+    ),
   }));
 }
 
@@ -64,24 +82,21 @@ export async function replayHistories(
   options: ReplayOptions = {},
 ): Promise<number> {
   const histories = typeof source === 'string' ? readHistories(source) : source;
-  const names = new Map<string, string>();
-  const tagged = histories.map((h, i) => {
-    // Replay must use the original workflow id: the interpreter derives child workflow ids from it.
-    const workflowId = originalWorkflowId(h.history) ?? `replay-${i}`;
-    names.set(workflowId, h.name);
-    return { workflowId, history: h.history };
-  });
+  // Replay must use the original workflow id: the interpreter derives child workflow ids from it. The runs
+  // of one process (continue-as-new) share it, so results are matched to histories by position, never by
+  // id: the SDK replays one history at a time and yields its result before taking the next.
+  const tagged = histories.map((h, i) => ({
+    workflowId: originalWorkflowId(h.history) ?? `replay-${i}`,
+    history: h.history,
+  }));
   const failures: ReplayFailure[] = [];
   const code = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: options.workflowsPath ?? require.resolve('../../workflows') };
+  let index = 0;
   for await (const result of Worker.runReplayHistories(code, tagged)) {
-    if (result.error) {
-      failures.push({
-        name: names.get(result.workflowId) ?? result.workflowId,
-        message: conciseReason(result.error.message),
-      });
-    }
+    const name = histories[index++]?.name ?? result.workflowId;
+    if (result.error) failures.push({ name, message: conciseReason(result.error.message) });
   }
   if (failures.length) throw new ReplayError(failures);
   return histories.length;

@@ -1,19 +1,45 @@
 /**
  * A worker that runs processes: the interpreter and router workflows, the project's event activities and
  * the user's participants, on the `bureaucrat` task queue by default. `worker.run()` stops gracefully on
- * SIGINT/SIGTERM (Temporal's runtime handles them): running activities finish or are cancelled, and
- * workflows resume on another worker.
+ * SIGINT/SIGTERM (Temporal's runtime handles them): running participants get a grace period to finish, are
+ * then cancelled, and a participant that ignores the cancellation is abandoned after a further margin, so
+ * that a stopping worker always ends; workflows resume on another worker.
  */
 import { Client } from '@temporalio/client';
-import { NativeConnection, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import { msToNumber } from '@temporalio/common/lib/time';
+import {
+  GracefulShutdownPeriodExpiredError,
+  NativeConnection,
+  Worker,
+  type LogLevel,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { eventActivities } from '../../activities/events';
-import { DEFAULT_TASK_QUEUE, resolveConnectConfig, type ConnectionOptions } from '../client/connection';
+import {
+  connectionError,
+  DEFAULT_TASK_QUEUE,
+  resolveConnectConfig,
+  type ConnectionOptions,
+} from '../client/connection';
 import { installRuntimeLogging } from './logging';
 import { participantActivities, type Participants } from './participants';
 import { prebuiltWorkflowBundle, workflowsPath } from './workflow-bundle';
 
+/**
+ * How long a stopping worker lets running participants finish before it cancels them (Temporal's own
+ * default is 0: cancel at once, which turns every deploy into a round of retries).
+ */
+export const DEFAULT_SHUTDOWN_GRACE_TIME = '10s';
+
+/**
+ * After the grace time, how long cancelled participants get to wind up before the worker gives up on them:
+ * `run()` then rejects with the SDK's `GracefulShutdownPeriodExpiredError` and the activities are left to
+ * time out and retry elsewhere. Without this bound a participant that never settles keeps the worker up.
+ */
+export const SHUTDOWN_FORCE_MARGIN_MS = 5000;
+
 /** Options of {@link createWorker}: participants, connection, and any Temporal `WorkerOptions`. */
-export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection'> &
+export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection' | 'connectTimeout'> &
   Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities'>> & {
     /** Participant name → function (names may contain dots). */
     readonly participants: Participants;
@@ -27,7 +53,9 @@ export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection
   };
 
 /**
- * Creates a worker. Call `run()` on it (resolves after shutdown) or `runUntil(promise)`.
+ * Creates a worker. Call `run()` on it (resolves after shutdown) or `runUntil(promise)`. Unless given,
+ * `shutdownGraceTime` is {@link DEFAULT_SHUTDOWN_GRACE_TIME} and `shutdownForceTime` the grace time plus
+ * {@link SHUTDOWN_FORCE_MARGIN_MS}. Throws `TemporalConnectionError` when the server cannot be reached.
  *
  * @example
  * const worker = await createWorker({ participants: { charge: async (w) => ({ charged: true }) } });
@@ -49,29 +77,54 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     throw new TypeError(`participant names starting with "bureaucrat." are reserved: ${reserved.join(', ')}`);
   installRuntimeLogging(logLevel);
   const config = resolveConnectConfig({ address, namespace: ns, profile });
-  const connection = given ?? (await NativeConnection.connect(config.connectionOptions));
+  const connection =
+    given ??
+    (await NativeConnection.connect(config.connectionOptions).catch(async (err: unknown) => {
+      throw await connectionError(config.connectionOptions.address, err);
+    }));
   const namespace = ns ?? config.namespace;
   const client = new Client({ connection, namespace });
+  const shutdownGraceTime = workerOptions.shutdownGraceTime ?? DEFAULT_SHUTDOWN_GRACE_TIME;
+  const forceMs = msToNumber(
+    workerOptions.shutdownForceTime ?? msToNumber(shutdownGraceTime) + SHUTDOWN_FORCE_MARGIN_MS,
+  );
   const worker = await Worker.create({
     ...workflowCode(workerOptions),
     ...workerOptions,
+    shutdownGraceTime,
+    shutdownForceTime: forceMs,
     connection,
     namespace,
     taskQueue: taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: { ...participantActivities(participants), ...eventActivities(client) },
   });
-  if (!given) {
+  // Note when shutdown is requested (the runtime's SIGINT/SIGTERM handler calls this method too), to tell a
+  // forced shutdown from other failures: after one, the SDK throws a bare "Worker still in use".
+  let stopRequested: number | undefined;
+  const shutdown = worker.shutdown.bind(worker);
+  worker.shutdown = () => {
+    stopRequested ??= Date.now();
+    shutdown();
+  };
+  const run = worker.run.bind(worker);
+  worker.run = async () => {
+    try {
+      await run();
+    } catch (err) {
+      // After a forced shutdown the native worker may still hold the connection: report why run() failed.
+      if (!given) await connection.close().catch(() => undefined);
+      if (stopRequested !== undefined && Date.now() - stopRequested >= forceMs) {
+        throw new GracefulShutdownPeriodExpiredError(
+          `participants still running ${forceMs / 1000} s after the shutdown request were abandoned`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
     // The connection opened here belongs to this worker: close it when the worker stops, so that a program
     // whose worker shut down (Ctrl-C) can exit.
-    const run = worker.run.bind(worker);
-    worker.run = async () => {
-      try {
-        await run();
-      } finally {
-        await connection.close();
-      }
-    };
-  }
+    if (!given) await connection.close();
+  };
   return worker;
 }
 

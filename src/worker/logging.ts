@@ -3,6 +3,7 @@
  * for workers created here, `$BUREAUCRAT_LOG_LEVEL` or `WARN`, so a user's console carries their own
  * output and real problems, not the SDK's start-up chatter.
  */
+import type { LogMetadata } from '@temporalio/common';
 import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel } from '@temporalio/worker';
 
 /** The environment variable that sets the level of the SDK's logs. */
@@ -19,6 +20,23 @@ export function logLevel(level?: LogLevel, fallback: LogLevel = 'WARN'): LogLeve
   throw new TypeError(`${LOG_LEVEL_ENV}=${fromEnv}: expected one of ${LEVELS.join(', ')}`);
 }
 
+/**
+ * Leaves out the SDK's "Worker failed" dump for a worker that gave up on participants after its shutdown
+ * grace period: `createWorker` reports that itself, in words.
+ */
+class QuietLogger extends DefaultLogger {
+  override log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    const error = (meta as { error?: unknown } | undefined)?.error;
+    if (
+      message === 'Worker failed' &&
+      error instanceof Error &&
+      error.name === 'GracefulShutdownPeriodExpiredError'
+    )
+      return;
+    super.log(level, message, meta);
+  }
+}
+
 let installed = false;
 
 /**
@@ -32,7 +50,7 @@ export function installRuntimeLogging(level?: LogLevel, fallback?: LogLevel): vo
   const chosen = logLevel(level, fallback);
   try {
     Runtime.install({
-      logger: new DefaultLogger(chosen),
+      logger: new QuietLogger(chosen),
       telemetryOptions: {
         logging: { filter: makeTelemetryFilterString({ core: chosen, other: chosen }), forward: {} },
       },

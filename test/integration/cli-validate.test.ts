@@ -44,7 +44,7 @@ describe('bureaucrat validate', () => {
     expect(result.stderr).toContain(
       `${typo}:6:47: malformed XML: Expected closing tag 'condition' (opened in line 6, col 13) instead of closing tag 'context'.`,
     );
-    expect(result.stderr).toContain('/no/such/file.xml: cannot read: ENOENT');
+    expect(result.stderr).toContain('/no/such/file.xml: cannot read the definition: no such file (ENOENT)');
   });
 
   it('needs at least one file', async () => {
