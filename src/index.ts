@@ -28,7 +28,16 @@ export {
   type ActivityKind,
   type ParseDefinitionOptions,
 } from './definition';
-export { ExpressionError, ExpressionSyntaxError, EXPRESSION_ERROR_CODE } from './expression';
+export {
+  ExpressionError,
+  ExpressionSyntaxError,
+  EXPRESSION_ERROR_CODE,
+  MAX_CELLS,
+  MAX_OPERATIONS,
+  MAX_INT_BITS,
+  type BudgetLimits,
+} from './expression';
+export { MAX_CONTEXT_BYTES, CONTEXT_SIZE_CODE } from './context-size';
 export { processStartMetadata, type ProcessMemo, type ProcessStartMetadata } from './process-metadata';
 export {
   participantActivities,
