@@ -6,6 +6,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { Workitem } from '../../src/protocol';
+import type { Participants } from '../../src/worker/participants';
 import { processId, processStart, withProcessWorker } from '../support/processes';
 import { useTestServer } from '../support/temporal';
 
@@ -15,11 +16,7 @@ describe('expression budgets and the context size limit in a running process', (
   const testServer = useTestServer();
 
   /** Runs `xml` to its end; returns its result or failure and whether any workflow task failed. */
-  async function run(
-    xml: string,
-    participants: Record<string, (w: Workitem) => unknown> = {},
-    fields: Record<string, unknown> = {},
-  ) {
+  async function run(xml: string, participants: Participants = {}, fields: Record<string, unknown> = {}) {
     const env = testServer();
     const workflowId = processId('budget');
     const outcome = await withProcessWorker(env, participants, (taskQueue) =>
@@ -33,7 +30,7 @@ describe('expression budgets and the context size limit in a running process', (
           },
         ),
     );
-    const { events = [] } = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const events = (await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     const failedTasks = events.filter((e) => e.workflowTaskFailedEventAttributes).length;
     return { ...outcome, failedTasks };
   }
