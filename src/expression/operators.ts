@@ -212,16 +212,23 @@ function intOp(
 
 const intTooWide = () => new PythonError('MemoryError', `int result wider than ${MAX_INT_BITS} bits`);
 
+/** Ints below this convert to a float exactly enough for `Math.log2`. */
+const FLOAT_SAFE_INT = 2n ** 1000n;
+
+/** Operations charged per 64-bit word of each operand of int arithmetic: measuring an int walks its digits. */
+const WORD_OPERATIONS = 16;
+
 /**
- * Int arithmetic beyond 2^53. Charged by 64-bit words: the result's words as cells; a word per word for
- * `+`/`-`, word products for `*`, `//`, `%` and `**` (the schoolbook cost, an upper bound).
+ * Int arithmetic beyond 2^53. Charged by 64-bit words: the result's words as cells; as operations,
+ * {@link WORD_OPERATIONS} per word of the operands, plus word products for `*`, `//`, `%` and `**` (the
+ * schoolbook cost, an upper bound).
  */
 function bigIntOp(op: BinaryOperator, x: bigint, y: bigint, budget: Budget): PyValue {
   if (op !== '**') {
     const wx = intWords(x);
     const wy = intWords(y);
     const additive = op === '+' || op === '-';
-    budget.work(additive ? Math.max(wx, wy) : wx * wy);
+    budget.work(WORD_OPERATIONS * (wx + wy) + (additive ? 0 : wx * wy));
     budget.allocate(op === '*' ? wx + wy : Math.max(wx, wy) + 1);
     if (op === '*' && intBits(x) + intBits(y) - 1 > MAX_INT_BITS) throw intTooWide();
   }
@@ -241,7 +248,10 @@ function bigIntOp(op: BinaryOperator, x: bigint, y: bigint, budget: Budget): PyV
     }
     case '**': {
       if (y < 0n) return floatOp('**', toFloat(x), toFloat(y));
-      const bits = x === 0n || x === 1n || x === -1n ? 1 : intBits(x) * Number(y);
+      // |x|^y has floor(y·log2|x|) + 1 bits; above 2^1000, |x|'s bit length bounds log2|x|.
+      const ax = x < 0n ? -x : x;
+      const log2 = ax < FLOAT_SAFE_INT ? Math.log2(Number(ax)) : intBits(ax);
+      const bits = ax <= 1n ? 1 : Math.floor(log2 * Number(y)) + 1;
       if (bits > MAX_INT_BITS) throw intTooWide();
       const words = Math.max(1, Math.ceil(bits / 64));
       budget.work(words * words);

@@ -154,12 +154,12 @@ export function flatSize(v: PyValue, budget: Budget): number {
 /** Python `==`. Each pair of values compared, and each character of compared strings, is an operation. */
 export function pyEquals(a: PyValue, b: PyValue, budget: Budget = new Budget()): boolean {
   budget.work(1);
-  if (a === b) return true;
   if (typeof a === 'string') {
-    // Distinct strings of equal length are compared character by character.
+    // Strings of equal length are compared character by character (unless they are one string).
     if (typeof b === 'string' && a.length === b.length) budget.work(a.length);
-    return false;
+    return a === b;
   }
+  if (a === b) return true;
   if (isNumber(a) && isNumber(b)) return numericCompare(a, b) === 0;
   if (a === null || a === undefined) return b === null || b === undefined;
   if (Array.isArray(a)) return Array.isArray(b) && sequenceEquals(a, b, budget);
@@ -257,8 +257,8 @@ export function pyRepr(v: PyValue, budget: Budget = new Budget()): string {
     case 'number':
       return Number.isInteger(v) ? String(v) : floatRepr(v);
     case 'string':
-      budget.work(v.length);
       budget.allocate(v.length + 2);
+      budget.work(v.length);
       return stringRepr(v);
   }
   if (v instanceof PyFloat) return floatRepr(v.value);
