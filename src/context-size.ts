@@ -30,7 +30,7 @@ export function jsonBytes(value: unknown, limit = Infinity): number {
   while (stack.length > 0) {
     const v = stack.pop();
     if (v === null || v === undefined) total += 4;
-    else if (typeof v === 'string') total += stringBytes(v);
+    else if (typeof v === 'string') total += stringBytes(v, limit - total);
     else if (typeof v === 'number') total += Number.isFinite(v) ? String(v).length : 4;
     else if (typeof v === 'boolean') total += v ? 4 : 5;
     else if (typeof v !== 'object') total += String(v).length;
@@ -41,7 +41,7 @@ export function jsonBytes(value: unknown, limit = Infinity): number {
       const keys = Object.keys(v);
       total += 2 + Math.max(0, keys.length - 1);
       for (const key of keys) {
-        total += stringBytes(key) + 1;
+        total += stringBytes(key, limit - total) + 1;
         stack.push((v as Record<string, unknown>)[key]);
       }
     }
@@ -50,10 +50,13 @@ export function jsonBytes(value: unknown, limit = Infinity): number {
   return total;
 }
 
-/** The UTF-8 bytes of a string as JSON text: quotes, escapes (`\n`, `\u0001`, lone surrogates) included. */
-function stringBytes(s: string): number {
+/**
+ * The UTF-8 bytes of a string as JSON text: quotes, escapes (`\n`, `\u0001`, lone surrogates) included;
+ * or some number above `limit` as soon as the count passes it.
+ */
+function stringBytes(s: string, limit: number): number {
   let bytes = 2;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = 0; i < s.length && bytes <= limit; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) {
       if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x0c || c === 0x0a || c === 0x0d || c === 0x09)
