@@ -73,7 +73,7 @@ function guard<T>(expression: Expression, run: () => T): T {
     if (err instanceof PythonError) throw failure(expression, err.pyType, err.message);
     // The engine's own stack or string limits: deep nesting in the data, or a string V8 cannot hold.
     if (err instanceof RangeError) {
-      const pyType = /string length/i.test(err.message) ? 'MemoryError' : 'RecursionError';
+      const pyType = /(string|array) length/i.test(err.message) ? 'MemoryError' : 'RecursionError';
       throw failure(expression, pyType, err.message);
     }
     throw err;
