@@ -9,8 +9,8 @@
  *   *flattened* size, n times the full nested size of `x`, because the shared structure it builds is
  *   expanded again by `str()`, comparisons and the JSON the context stores.
  * - An **operation** is one item or character visited by a walk (comparison, `in`, `str()`, `sorted`,
- *   `min`/`max`/`sum`, the JSON conversion of the result) or one 64×64-bit word product of int
- *   arithmetic.
+ *   `min`/`max`/`sum`, the JSON conversion of the result); int arithmetic beyond 2^53 costs 16 per 64-bit
+ *   word of its operands (measuring an int walks its digits) plus one per word product of `* // % **`.
  *
  * Pure module: the workflow sandbox imports it.
  */

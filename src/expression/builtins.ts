@@ -3,7 +3,7 @@
  * with Python's results and errors. Nothing else is callable.
  */
 import type { BuiltinName } from './ast';
-import type { Budget } from './budget';
+import { intBits, type Budget } from './budget';
 import { PythonError, overflowError, typeError, valueError } from './errors';
 import { binary, MAX_INT_BITS } from './operators';
 import {
@@ -142,9 +142,8 @@ function round(call: CallArguments): PyValue {
   const n = Number(ndigits);
   if (isInt(x)) {
     if (n >= 0) return typeof x === 'boolean' ? +x : x;
-    const big0 = typeof x === 'bigint' ? x : BigInt(+x);
-    // |x| < 10^digits ≤ 10^-n / 2 rounds to 0: settled without computing a huge power of ten.
-    if (-n > (big0 < 0n ? -big0 : big0).toString().length) return 0;
+    // |x| < 10^(digits of x) ≤ 10^-n / 2 rounds to 0: settled without computing a huge power of ten.
+    if (-n > intBits(typeof x === 'bigint' ? x : BigInt(+x)) * Math.log10(2) + 1) return 0;
     const scale = 10n ** BigInt(-n);
     const big = typeof x === 'bigint' ? x : BigInt(+x);
     let q = big / scale;
@@ -211,7 +210,11 @@ function len(call: CallArguments): PyValue {
   if (typeof v === 'string') return codePoints(v, call.budget);
   if (Array.isArray(v)) return v.length;
   if (v instanceof PyTuple) return v.items.length;
-  if (isDict(v)) return Object.keys(v).length;
+  if (isDict(v)) {
+    const n = Object.keys(v).length;
+    call.budget.work(n); // listing the keys walks the dict
+    return n;
+  }
   throw typeError(`object of type '${typeName(v)}' has no len()`);
 }
 

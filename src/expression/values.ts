@@ -166,6 +166,7 @@ export function pyEquals(a: PyValue, b: PyValue, budget: Budget = new Budget()):
   if (a instanceof PyTuple) return b instanceof PyTuple && sequenceEquals(a.items, b.items, budget);
   if (isDict(a) && isDict(b)) {
     const ka = dictKeys(a);
+    budget.work(ka.length);
     if (ka.length !== dictKeys(b).length) return false;
     return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && pyEquals(a[k], b[k], budget));
   }
