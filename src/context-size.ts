@@ -19,6 +19,12 @@ export const MAX_CONTEXT_BYTES = 1_000_000;
 /** The fault code of a change (assign, participant reply) that would make the context too large. */
 export const CONTEXT_SIZE_CODE = 'ContextSizeError';
 
+/** The fault message for `what` (e.g. `assign property="x"`) would make the context too large. */
+export function contextSizeMessage(what: string): string {
+  const limit = String(MAX_CONTEXT_BYTES).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${what} would make the process context larger than the limit of ${limit} bytes of JSON`;
+}
+
 /**
  * The size in bytes of `JSON.stringify(value)` encoded as UTF-8 (a key whose value is `undefined` counts
  * as `null`), or some number above `limit` as soon as the size passes it. Iterative, so deeply nested data

@@ -35,7 +35,7 @@ import {
   type SequenceActivity,
   type WhileActivity,
 } from '../src/definition';
-import { CONTEXT_SIZE_CODE, jsonBytes, MAX_CONTEXT_BYTES } from '../src/context-size';
+import { CONTEXT_SIZE_CODE, contextSizeMessage, jsonBytes, MAX_CONTEXT_BYTES } from '../src/context-size';
 import { evaluate, evaluateCondition, ExpressionError, EXPRESSION_ERROR_CODE } from '../src/expression';
 import { processStartMetadata } from '../src/process-metadata';
 import {
@@ -689,10 +689,7 @@ function checkContextSize(scope: Scope | undefined, fields: Readonly<ContextValu
     view = merged;
   }
   if (jsonBytes(view, MAX_CONTEXT_BYTES) > MAX_CONTEXT_BYTES) {
-    throw new ProcessFault(
-      CONTEXT_SIZE_CODE,
-      `${what} would make the process context larger than the limit of 1,000,000 bytes of JSON`,
-    );
+    throw new ProcessFault(CONTEXT_SIZE_CODE, contextSizeMessage(what));
   }
 }
 
