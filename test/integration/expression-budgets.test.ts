@@ -3,12 +3,17 @@
  * Temporal, end in a clean process fault that handlers can catch — never a workflow task that fails and
  * is retried forever.
  */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { Workitem } from '../../src/protocol';
 import type { Participants } from '../../src/worker/participants';
 import { processId, processStart, withProcessWorker } from '../support/processes';
-import { useTestServer } from '../support/temporal';
+import { runCli, startCli, stopCli } from '../support/cli';
+import { uniqueTaskQueue, useTestServer } from '../support/temporal';
 
 const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -118,5 +123,36 @@ describe('expression budgets and the context size limit in a running process', (
     expect(failedTasks).toBe(0);
     expect(failure?.type).toBe('ContextSizeError');
     expect(failure?.message).toContain('the launch fields would make the process context larger');
+  });
+});
+
+describe('the issue as reported: `bureaucrat launch f.xml --wait`', () => {
+  const taskQueue = uniqueTaskQueue('budget-cli');
+  let connection: string[] = [];
+  let worker: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    connection = ['--address', process.env.BUREAUCRAT_TEST_ADDRESS ?? '', '--task-queue', taskQueue];
+    const participants = path.join(__dirname, '../fixtures/cli/participants.js');
+    worker = await startCli(
+      ['worker', '--participants', participants, ...connection],
+      /worker on .* task queue/,
+    );
+  });
+  afterAll(async () => {
+    if (worker) await stopCli(worker);
+  });
+
+  it.each([
+    ['len(str([[0]*10**4]*10**4))', 'ExpressionError', 'MemoryError: expression exceeds the budget'],
+    ['"a" * (5 * 10**6)', 'ContextSizeError', 'larger than the limit of 1,000,000 bytes of JSON'],
+  ])('%s: the process ends on fault %s and the command exits 1', async (expression, code, message) => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bureaucrat-budget-')), 'f.xml');
+    writeFileSync(file, `<process><assign property="x">${xmlText(expression)}</assign></process>`);
+    const id = processId('budget-cli');
+    const waited = await runCli(['launch', file, '--id', id, '--wait', ...connection]);
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain(`process ${id} ended on fault ${code}`);
+    expect(waited.stderr).toContain(message);
   });
 });
