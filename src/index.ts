@@ -14,7 +14,12 @@
  */
 
 // Workers and participants.
-export { createWorker, type CreateWorkerOptions } from './worker/create-worker';
+export {
+  createWorker,
+  DEFAULT_SHUTDOWN_GRACE_TIME,
+  SHUTDOWN_FORCE_MARGIN_MS,
+  type CreateWorkerOptions,
+} from './worker/create-worker';
 export {
   participantActivities,
   ParticipantFault,
@@ -35,7 +40,7 @@ export { Launcher, type LaunchOptions } from './client/launcher';
 export { ProcessHandle, ProcessFaultError, ProcessCancelledError } from './client/process-handle';
 export { Events } from './client/events';
 export { watchProcess, type ActivityChange } from './client/watch';
-export { DEFAULT_TASK_QUEUE, type ConnectionOptions } from './client/connection';
+export { DEFAULT_TASK_QUEUE, TemporalConnectionError, type ConnectionOptions } from './client/connection';
 
 // The workflow contract, for code that uses the plain Temporal client.
 export {
@@ -91,7 +96,16 @@ export {
   type LintRuleName,
   type LintSeverity,
 } from './definition';
-export { ExpressionError, ExpressionSyntaxError, EXPRESSION_ERROR_CODE } from './expression';
+export {
+  ExpressionError,
+  ExpressionSyntaxError,
+  EXPRESSION_ERROR_CODE,
+  MAX_CELLS,
+  MAX_OPERATIONS,
+  MAX_INT_BITS,
+  type BudgetLimits,
+} from './expression';
+export { MAX_CONTEXT_BYTES, CONTEXT_SIZE_CODE } from './context-size';
 
 // Replay tests.
 export {
@@ -104,7 +118,12 @@ export {
 } from './testing/replay';
 
 // A local Temporal server.
-export { startDevServer, type DevServer, type DevServerOptions } from './server/dev-server';
+export {
+  startDevServer,
+  DevServerStartError,
+  type DevServer,
+  type DevServerOptions,
+} from './server/dev-server';
 export {
   resolveTemporalCli,
   cachedTemporalCliPath,
@@ -114,6 +133,3 @@ export {
   type ResolveTemporalCliOptions,
   type TemporalCliSource,
 } from './server/temporal-cli';
-export { TemporalConnectionError } from './client/connection';
-export { DEFAULT_SHUTDOWN_GRACE_TIME, SHUTDOWN_FORCE_MARGIN_MS } from './worker/create-worker';
-export { DevServerStartError } from './server/dev-server';

@@ -35,6 +35,7 @@ import {
   type SequenceActivity,
   type WhileActivity,
 } from '../src/definition';
+import { CONTEXT_SIZE_CODE, contextSizeMessage, jsonBytes, MAX_CONTEXT_BYTES } from '../src/context-size';
 import { evaluate, evaluateCondition, ExpressionError, EXPRESSION_ERROR_CODE } from '../src/expression';
 import { processStartOptions, type ProcessSettings } from '../src/process-start';
 import {
@@ -49,7 +50,7 @@ import {
   type SavedFrame,
   type Workitem,
 } from '../src/protocol';
-import { contextValues, MissingPropertyError, Scope, type ContextValues } from '../src/scope';
+import { contextValues, isReserved, MissingPropertyError, Scope, type ContextValues } from '../src/scope';
 import { Mailbox } from './mailbox';
 import { NodeStates } from './node-states';
 import { actionFault, childFault, ProcessFault } from './process-fault';
@@ -175,7 +176,11 @@ export class Interpreter {
     const root =
       this.restore(model, undefined) ??
       new Frame(model, undefined, new Scope(undefined, properties(model.context)));
-    if (!root.resumed) root.scope.update(fields);
+    if (!root.resumed) {
+      // Too large launch fields fail the process before it starts: no handler could run with them.
+      checkContextSize(root.scope, fields, 'the launch fields');
+      root.scope.update(fields);
+    }
     this.root = root;
     this.nodes.attach(model.id, root.scope);
     await this.tracked(model.id, () =>
@@ -227,11 +232,16 @@ export class Interpreter {
     );
   }
 
-  /** Records a finished step; an action's reply is applied to the context (or faults). */
+  /**
+   * Records a finished step; an action's reply is applied to the context, or faults (`ContextSizeError`
+   * when it would make the context too large: the reply is then not applied).
+   */
   private stepDone(activity: Activity, parent: Frame, value: unknown): void {
     if (activity.kind === 'action') {
       try {
-        parent.scope.update(replyFields(activity.participant, value));
+        const fields = replyFields(activity.participant, value);
+        checkContextSize(parent.scope, fields, `the reply of participant ${activity.participant}`);
+        parent.scope.update(fields);
       } catch (err) {
         throw this.stepFailed(activity, err);
       }
@@ -284,10 +294,11 @@ export class Interpreter {
         return this.action(activity.participant, activity.id, parent.scope);
       case 'assign': {
         const context = parent.scope.merged();
-        parent.scope.set(
-          activity.property,
-          this.expression(() => evaluate(activity.expression, { context })),
-        );
+        const value = this.expression(() => evaluate(activity.expression, { context }));
+        // `set` changes the visible binding of the key, so the merged view after it is this one.
+        context[activity.property] = value;
+        checkContextSize(undefined, context, `assign property="${activity.property}"`);
+        parent.scope.set(activity.property, value);
         return undefined;
       }
       case 'delay':
@@ -666,6 +677,25 @@ export function properties(list: readonly PropertyDefinition[]): ContextValues {
   const out: ContextValues = {};
   for (const p of list) out[p.name] = p.value;
   return out;
+}
+
+/**
+ * Faults with {@link CONTEXT_SIZE_CODE} if the merged context seen from `scope` with `fields` applied
+ * (with `set` semantics, reserved keys skipped) would exceed {@link MAX_CONTEXT_BYTES} of JSON; without a
+ * scope, `fields` is the whole view. That view is what an `<action>` sends its participant; measuring it
+ * before the change means a refused value never enters the context.
+ */
+function checkContextSize(scope: Scope | undefined, fields: Readonly<ContextValues>, what: string): void {
+  if (scope && Object.keys(fields).length === 0) return;
+  let view: Readonly<ContextValues> = fields;
+  if (scope) {
+    const merged = scope.merged();
+    for (const key of Object.keys(fields)) if (!isReserved(key)) merged[key] = fields[key];
+    view = merged;
+  }
+  if (jsonBytes(view, MAX_CONTEXT_BYTES) > MAX_CONTEXT_BYTES) {
+    throw new ProcessFault(CONTEXT_SIZE_CODE, contextSizeMessage(what));
+  }
 }
 
 /** The fields a participant's reply sets, or the fault its status means. */

@@ -3,8 +3,9 @@
  * with Python's results and errors. Nothing else is callable.
  */
 import type { BuiltinName } from './ast';
-import { overflowError, typeError, valueError } from './errors';
-import { binary } from './operators';
+import { intBits, type Budget } from './budget';
+import { PythonError, overflowError, typeError, valueError } from './errors';
+import { binary, MAX_INT_BITS } from './operators';
 import {
   isDict,
   isFloat,
@@ -24,10 +25,11 @@ import {
   type PyValue,
 } from './values';
 
-/** Arguments of a builtin call after evaluation. */
+/** Arguments of a builtin call after evaluation, and the evaluation's budget. */
 export interface CallArguments {
   readonly args: readonly PyValue[];
   readonly keywords: Readonly<Record<string, PyValue>>;
+  readonly budget: Budget;
 }
 
 type Builtin = (call: CallArguments) => PyValue;
@@ -46,7 +48,10 @@ export const INT_TEXT = /^\s*[+-]?\d(?:_?\d)*\s*$/;
 export const FLOAT_TEXT =
   /^\s*[+-]?(?:(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?|inf(?:inity)?|nan)\s*$/i;
 
-function toInt(v: PyValue): PyValue {
+/** Decimal digits beyond which `int()` would build an int wider than {@link MAX_INT_BITS} bits. */
+const MAX_INT_DIGITS = Math.floor(MAX_INT_BITS / Math.log2(10));
+
+function toInt(v: PyValue, budget: Budget): PyValue {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (isInt(v)) return v;
   if (isFloat(v)) {
@@ -57,18 +62,26 @@ function toInt(v: PyValue): PyValue {
     return Number.isSafeInteger(t) ? t + 0 : makeInt(BigInt(t));
   }
   if (typeof v === 'string') {
-    if (!INT_TEXT.test(v)) throw valueError(`invalid literal for int() with base 10: ${pyRepr(v)}`);
-    return makeInt(BigInt(v.trim().replace(/_/g, '')));
+    budget.work(v.length);
+    if (!INT_TEXT.test(v)) throw valueError(`invalid literal for int() with base 10: ${pyRepr(v, budget)}`);
+    const digits = v.trim().replace(/_/g, '');
+    if (digits.length > MAX_INT_DIGITS + 1)
+      throw new PythonError('MemoryError', `int result wider than ${MAX_INT_BITS} bits`);
+    // Decimal parsing takes time quadratic in the digits (about 19 per 64-bit word).
+    const words = Math.ceil(digits.length / 19);
+    budget.work(words * words);
+    return makeInt(BigInt(digits));
   }
   throw typeError(
     `int() argument must be a string, a bytes-like object or a real number, not '${typeName(v)}'`,
   );
 }
 
-function toFloatValue(v: PyValue): PyValue {
+function toFloatValue(v: PyValue, budget: Budget): PyValue {
   if (isNumber(v)) return makeFloat(toFloat(v));
   if (typeof v === 'string') {
-    if (!FLOAT_TEXT.test(v)) throw valueError(`could not convert string to float: ${pyRepr(v)}`);
+    budget.work(v.length);
+    if (!FLOAT_TEXT.test(v)) throw valueError(`could not convert string to float: ${pyRepr(v, budget)}`);
     const text = v.trim().replace(/_/g, '').toLowerCase();
     const sign = text.startsWith('-') ? -1 : 1;
     const body = text.replace(/^[+-]/, '');
@@ -129,6 +142,8 @@ function round(call: CallArguments): PyValue {
   const n = Number(ndigits);
   if (isInt(x)) {
     if (n >= 0) return typeof x === 'boolean' ? +x : x;
+    // |x| < 10^(digits of x) ≤ 10^-n / 2 rounds to 0: settled without computing a huge power of ten.
+    if (-n > intBits(typeof x === 'bigint' ? x : BigInt(+x)) * Math.log10(2) + 1) return 0;
     const scale = 10n ** BigInt(-n);
     const big = typeof x === 'bigint' ? x : BigInt(+x);
     let q = big / scale;
@@ -144,9 +159,9 @@ function round(call: CallArguments): PyValue {
 }
 
 function extreme(name: 'min' | 'max', call: CallArguments): PyValue {
-  const { args, keywords } = call;
+  const { args, keywords, budget } = call;
   if (args.length === 0) throw typeError(`${name} expected at least 1 argument, got 0`);
-  const items = args.length === 1 ? iterate(args[0]) : args;
+  const items = args.length === 1 ? iterate(args[0], budget) : args;
   if (args.length > 1 && 'default' in keywords) {
     throw typeError(`Cannot specify a default for ${name}() with multiple positional arguments`);
   }
@@ -157,38 +172,68 @@ function extreme(name: 'min' | 'max', call: CallArguments): PyValue {
   let best = items[0];
   for (let i = 1; i < items.length; i++) {
     const item = items[i];
-    if (name === 'min' ? pyLess(item, best) : pyLess(best, item)) best = item;
+    if (name === 'min' ? pyLess(item, best, false, '<', budget) : pyLess(best, item, false, '<', budget))
+      best = item;
   }
   return best;
 }
 
 function sorted(call: CallArguments): PyValue {
   arity('sorted', call.args, 1, 1);
+  const { budget } = call;
   const reverse = truthy(call.keywords.reverse ?? false);
-  const items = [...iterate(call.args[0])];
-  const order = (a: PyValue, b: PyValue) => (pyLess(a, b) ? -1 : pyLess(b, a) ? 1 : 0);
+  const source = iterate(call.args[0], budget);
+  budget.allocate(source.length);
+  const items = [...source];
+  const less = (a: PyValue, b: PyValue) => pyLess(a, b, false, '<', budget);
+  const order = (a: PyValue, b: PyValue) => (less(a, b) ? -1 : less(b, a) ? 1 : 0);
   // Python's reverse sort keeps equal items in their original order, as a stable descending sort does.
   items.sort(reverse ? (a, b) => order(b, a) : order);
   return items;
 }
 
 function sum(call: CallArguments): PyValue {
-  const { args, keywords } = call;
+  const { args, keywords, budget } = call;
   arity('sum', args, 1, 2);
   let total: PyValue = args.length > 1 ? args[1] : (keywords.start ?? 0);
   if (typeof total === 'string') throw typeError("sum() can't sum strings [use ''.join(seq) instead]");
-  for (const item of iterate(args[0])) total = binary('+', total, item);
+  for (const item of iterate(args[0], budget)) {
+    budget.work(1);
+    total = binary('+', total, item, budget);
+  }
   return total;
 }
 
 function len(call: CallArguments): PyValue {
   arity('len', call.args, 1, 1);
   const [v] = call.args;
-  if (typeof v === 'string') return Array.from(v).length;
+  if (typeof v === 'string') return codePoints(v, call.budget);
   if (Array.isArray(v)) return v.length;
   if (v instanceof PyTuple) return v.items.length;
-  if (isDict(v)) return Object.keys(v).length;
+  if (isDict(v)) {
+    const n = Object.keys(v).length;
+    call.budget.work(n); // listing the keys walks the dict
+    return n;
+  }
   throw typeError(`object of type '${typeName(v)}' has no len()`);
+}
+
+/** The length of a string in code points (Python's `len`), without building its list of characters. */
+function codePoints(s: string, budget: Budget): number {
+  budget.work(s.length);
+  let surrogates = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        surrogates++;
+        i++;
+      }
+    }
+  }
+  return s.length - surrogates;
 }
 
 function abs(call: CallArguments): PyValue {
@@ -210,28 +255,32 @@ export const BUILTINS: Readonly<Record<BuiltinName, Builtin>> = {
   sum,
   min: (call) => extreme('min', call),
   max: (call) => extreme('max', call),
-  str: ({ args }) => {
+  str: ({ args, budget }) => {
     arity('str', args, 0, 1);
-    return args.length ? pyStr(args[0]) : '';
+    return args.length ? pyStr(args[0], budget) : '';
   },
-  int: ({ args }) => {
+  int: ({ args, budget }) => {
     arity('int', args, 0, 1);
-    return args.length ? toInt(args[0]) : 0;
+    return args.length ? toInt(args[0], budget) : 0;
   },
-  float: ({ args }) => {
+  float: ({ args, budget }) => {
     arity('float', args, 0, 1);
-    return args.length ? toFloatValue(args[0]) : new PyFloat(0);
+    return args.length ? toFloatValue(args[0], budget) : new PyFloat(0);
   },
   bool: ({ args }) => {
     arity('bool', args, 0, 1);
     return args.length ? truthy(args[0]) : false;
   },
-  any: ({ args }) => {
+  any: ({ args, budget }) => {
     arity('any', args, 1, 1);
-    return iterate(args[0]).some(truthy);
+    const items = iterate(args[0], budget);
+    budget.work(items.length);
+    return items.some(truthy);
   },
-  all: ({ args }) => {
+  all: ({ args, budget }) => {
     arity('all', args, 1, 1);
-    return iterate(args[0]).every(truthy);
+    const items = iterate(args[0], budget);
+    budget.work(items.length);
+    return items.every(truthy);
   },
 };

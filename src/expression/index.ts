@@ -5,5 +5,7 @@
 export type { Expression, Node as ExpressionNode, NameRef } from './ast';
 export { parseExpression, MAX_EXPRESSION_LENGTH, type ParseOptions } from './parser';
 export { evaluate, evaluateCondition, evaluateValue, type EvaluationScope } from './evaluator';
+export { MAX_CELLS, MAX_OPERATIONS, type BudgetLimits } from './budget';
+export { MAX_INT_BITS } from './operators';
 export { ExpressionError, ExpressionSyntaxError, EXPRESSION_ERROR_CODE } from './errors';
 export { pyRepr, pyStr, type PyValue } from './values';

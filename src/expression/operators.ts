@@ -4,6 +4,7 @@
  * the `TypeError`s Python raises for everything else.
  */
 import type { BinaryOperator, CompareOperator } from './ast';
+import { intBits, intWords, type Budget } from './budget';
 import { PythonError, typeError, zeroDivision, overflowError } from './errors';
 import {
   isDict,
@@ -20,35 +21,44 @@ import {
   toFloat,
   typeName,
   dictGet,
+  flatSize,
   type PyValue,
 } from './values';
 
-/** Strings, lists and tuples longer than this are refused (`MemoryError`), so `"x" * 10**12` cannot exhaust the worker. */
-export const MAX_SEQUENCE_LENGTH = 10_000_000;
-/** Ints wider than this many bits are refused, so `10 ** 10 ** 9` cannot exhaust the worker. */
-const MAX_INT_BITS = 100_000;
+/**
+ * Ints wider than this many bits are refused (`MemoryError`), so `10 ** 10 ** 9` cannot exhaust the
+ * worker: int arithmetic takes time that grows faster than the size of its result.
+ */
+export const MAX_INT_BITS = 100_000;
 
 type Num = number | bigint | boolean | PyFloat;
 
 const unsupported = (op: string, a: PyValue, b: PyValue) =>
   typeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 
-/** Applies a binary arithmetic operator. */
-export function binary(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
-  if (isNumber(a) && isNumber(b)) return numeric(op, a, b);
+/** Applies a binary arithmetic operator, charging what it allocates and computes to `budget`. */
+export function binary(op: BinaryOperator, a: PyValue, b: PyValue, budget: Budget): PyValue {
+  if (isNumber(a) && isNumber(b)) return numeric(op, a, b, budget);
   switch (op) {
     case '+':
-      if (typeof a === 'string' && typeof b === 'string') return checkLength(a.length + b.length) && a + b;
-      if (Array.isArray(a) && Array.isArray(b)) return checkLength(a.length + b.length) && [...a, ...b];
+      if (typeof a === 'string' && typeof b === 'string') {
+        budget.allocate(a.length + b.length);
+        return a + b;
+      }
+      if (Array.isArray(a) && Array.isArray(b)) {
+        budget.allocate(a.length + b.length);
+        return [...a, ...b];
+      }
       if (a instanceof PyTuple && b instanceof PyTuple) {
-        return checkLength(a.items.length + b.items.length) && new PyTuple([...a.items, ...b.items]);
+        budget.allocate(a.items.length + b.items.length);
+        return new PyTuple([...a.items, ...b.items]);
       }
       if (typeof a === 'string') throw typeError(`can only concatenate str (not "${typeName(b)}") to str`);
       if (Array.isArray(a)) throw typeError(`can only concatenate list (not "${typeName(b)}") to list`);
       throw unsupported('+', a, b);
     case '*':
-      if (isInt(b)) return repeat(a, b, () => unsupported('*', a, b));
-      if (isInt(a)) return repeat(b, a, () => unsupported('*', a, b));
+      if (isInt(b)) return repeat(a, b, budget, () => unsupported('*', a, b));
+      if (isInt(a)) return repeat(b, a, budget, () => unsupported('*', a, b));
       throw unsupported('*', a, b);
     case '%':
       if (typeof a === 'string')
@@ -59,32 +69,43 @@ export function binary(op: BinaryOperator, a: PyValue, b: PyValue): PyValue {
   }
 }
 
-function checkLength(n: number): true {
-  if (n > MAX_SEQUENCE_LENGTH)
-    throw new PythonError('MemoryError', `result longer than ${MAX_SEQUENCE_LENGTH} items`);
-  return true;
-}
-
-function repeat(seq: PyValue, times: number | bigint | boolean, fail: () => PythonError): PyValue {
+/**
+ * `seq * n`. Charged its flattened size before anything is allocated: n times the nested size of the
+ * items, since the n references to each item are expanded again by `str()`, comparisons and JSON.
+ */
+function repeat(
+  seq: PyValue,
+  times: number | bigint | boolean,
+  budget: Budget,
+  fail: () => PythonError,
+): PyValue {
   const n = Number(times);
   const count = n > 0 ? n : 0;
-  if (typeof seq === 'string') return checkLength(seq.length * count) && seq.repeat(count);
+  if (typeof seq === 'string') {
+    if (seq.length === 0 || count === 0) return '';
+    budget.allocate(seq.length * count);
+    return seq.repeat(count);
+  }
   const items = Array.isArray(seq) ? seq : seq instanceof PyTuple ? seq.items : undefined;
   if (!items) throw fail();
-  checkLength(items.length * count);
   const out: PyValue[] = [];
-  for (let i = 0; i < count; i++) out.push(...items);
+  if (items.length > 0 && count > 0) {
+    let size = 0;
+    for (const item of items) size += flatSize(item, budget);
+    budget.allocate(size * count);
+    for (let i = 0; i < count; i++) out.push(...items);
+  }
   return Array.isArray(seq) ? out : new PyTuple(out);
 }
 
-function numeric(op: BinaryOperator, a: Num, b: Num): PyValue {
+function numeric(op: BinaryOperator, a: Num, b: Num, budget: Budget): PyValue {
   if (op === '/') {
     const y = toFloat(b);
     if (y === 0) throw zeroDivision('division by zero');
     return finite(toFloat(a) / y, a, b);
   }
   if (isFloat(a) || isFloat(b)) return floatOp(op, toFloat(a), toFloat(b));
-  return intOp(op, a as number | bigint | boolean, b as number | bigint | boolean);
+  return intOp(op, a as number | bigint | boolean, b as number | bigint | boolean, budget);
 }
 
 function finite(result: number, a: Num, b: Num): number | PyFloat {
@@ -146,7 +167,12 @@ function floatOp(op: BinaryOperator, x: number, y: number): PyValue {
   }
 }
 
-function intOp(op: BinaryOperator, a: number | bigint | boolean, b: number | bigint | boolean): PyValue {
+function intOp(
+  op: BinaryOperator,
+  a: number | bigint | boolean,
+  b: number | bigint | boolean,
+  budget: Budget,
+): PyValue {
   if (typeof a !== 'bigint' && typeof b !== 'bigint') {
     const x = +a;
     const y = +b;
@@ -181,10 +207,31 @@ function intOp(op: BinaryOperator, a: number | bigint | boolean, b: number | big
         break; // exact powers via bigint
     }
   }
-  return bigIntOp(op, toBigInt(a), toBigInt(b));
+  return bigIntOp(op, toBigInt(a), toBigInt(b), budget);
 }
 
-function bigIntOp(op: BinaryOperator, x: bigint, y: bigint): PyValue {
+const intTooWide = () => new PythonError('MemoryError', `int result wider than ${MAX_INT_BITS} bits`);
+
+/** Ints below this convert to a float exactly enough for `Math.log2`. */
+const FLOAT_SAFE_INT = 2n ** 1000n;
+
+/** Operations charged per 64-bit word of each operand of int arithmetic: measuring an int walks its digits. */
+const WORD_OPERATIONS = 16;
+
+/**
+ * Int arithmetic beyond 2^53. Charged by 64-bit words: the result's words as cells; as operations,
+ * {@link WORD_OPERATIONS} per word of the operands, plus word products for `*`, `//`, `%` and `**` (the
+ * schoolbook cost, an upper bound).
+ */
+function bigIntOp(op: BinaryOperator, x: bigint, y: bigint, budget: Budget): PyValue {
+  if (op !== '**') {
+    const wx = intWords(x);
+    const wy = intWords(y);
+    const additive = op === '+' || op === '-';
+    budget.work(WORD_OPERATIONS * (wx + wy) + (additive ? 0 : wx * wy));
+    budget.allocate(op === '*' ? wx + wy : Math.max(wx, wy) + 1);
+    if (op === '*' && intBits(x) + intBits(y) - 1 > MAX_INT_BITS) throw intTooWide();
+  }
   switch (op) {
     case '+':
       return makeInt(x + y);
@@ -201,9 +248,14 @@ function bigIntOp(op: BinaryOperator, x: bigint, y: bigint): PyValue {
     }
     case '**': {
       if (y < 0n) return floatOp('**', toFloat(x), toFloat(y));
-      const bits = x === 0n || x === 1n || x === -1n ? 1 : x.toString(2).length * Number(y);
-      if (bits > MAX_INT_BITS)
-        throw new PythonError('MemoryError', `int result wider than ${MAX_INT_BITS} bits`);
+      // |x|^y has floor(y·log2|x|) + 1 bits; above 2^1000, |x|'s bit length bounds log2|x|.
+      const ax = x < 0n ? -x : x;
+      const log2 = ax < FLOAT_SAFE_INT ? Math.log2(Number(ax)) : intBits(ax);
+      const bits = ax <= 1n ? 1 : Math.floor(log2 * Number(y)) + 1;
+      if (bits > MAX_INT_BITS) throw intTooWide();
+      const words = Math.max(1, Math.ceil(bits / 64));
+      budget.work(words * words);
+      budget.allocate(words);
       return makeInt(x ** y);
     }
     default:
@@ -221,24 +273,24 @@ export function unary(op: '-' | '+', v: PyValue): PyValue {
 }
 
 /** Applies one comparison operator of a (possibly chained) comparison. */
-export function compare(op: CompareOperator, a: PyValue, b: PyValue): boolean {
+export function compare(op: CompareOperator, a: PyValue, b: PyValue, budget: Budget): boolean {
   switch (op) {
     case '==':
-      return pyEquals(a, b);
+      return pyEquals(a, b, budget);
     case '!=':
-      return !pyEquals(a, b);
+      return !pyEquals(a, b, budget);
     case '<':
-      return pyLess(a, b);
+      return pyLess(a, b, false, '<', budget);
     case '<=':
-      return pyLess(a, b, true);
+      return pyLess(a, b, true, '<=', budget);
     case '>':
-      return pyLess(b, a, false, '>');
+      return pyLess(b, a, false, '>', budget);
     case '>=':
-      return pyLess(b, a, true, '>=');
+      return pyLess(b, a, true, '>=', budget);
     case 'in':
-      return contains(b, a);
+      return contains(b, a, budget);
     case 'not in':
-      return !contains(b, a);
+      return !contains(b, a, budget);
     case 'is':
       return identical(a, b);
     case 'is not':
@@ -246,14 +298,15 @@ export function compare(op: CompareOperator, a: PyValue, b: PyValue): boolean {
   }
 }
 
-function contains(container: PyValue, item: PyValue): boolean {
+function contains(container: PyValue, item: PyValue, budget: Budget): boolean {
   if (typeof container === 'string') {
     if (typeof item !== 'string')
       throw typeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
+    budget.work(container.length + item.length);
     return container.includes(item);
   }
-  if (Array.isArray(container)) return container.some((x) => pyEquals(x, item));
-  if (container instanceof PyTuple) return container.items.some((x) => pyEquals(x, item));
+  if (Array.isArray(container)) return container.some((x) => pyEquals(x, item, budget));
+  if (container instanceof PyTuple) return container.items.some((x) => pyEquals(x, item, budget));
   if (isDict(container)) {
     if (Array.isArray(item) || isDict(item)) throw typeError(`unhashable type: '${typeName(item)}'`);
     return typeof item === 'string' && dictGet(container, item) !== undefined;

@@ -11,6 +11,7 @@
  *
  * Pure module: the workflow sandbox imports it.
  */
+import { Budget, intWords } from './budget';
 import { overflowError, typeError } from './errors';
 
 /** A float whose value is integral (or not finite): boxed so that it still prints as `2.0`. */
@@ -125,24 +126,56 @@ export function toBigInt(v: number | bigint | boolean): bigint {
   return BigInt(v);
 }
 
-/** Python `==`. */
-export function pyEquals(a: PyValue, b: PyValue): boolean {
+/**
+ * The flattened size of a value in cells (see `budget.ts`): what `str()` or JSON would expand it to.
+ * Containers are measured once per evaluation, each item visited costing an operation, so structure
+ * shared by repetition is not walked again.
+ */
+export function flatSize(v: PyValue, budget: Budget): number {
+  if (typeof v === 'string') return v.length || 1;
+  if (typeof v === 'bigint') return intWords(v);
+  if (typeof v !== 'object' || v === null || v instanceof PyFloat) return 1;
+  const known = budget.knownSize(v);
+  if (known !== undefined) return known;
+  let total = 1;
+  if (Array.isArray(v) || v instanceof PyTuple) {
+    const items = Array.isArray(v) ? v : v.items;
+    budget.work(items.length);
+    for (const item of items) total += flatSize(item, budget);
+  } else {
+    const keys = dictKeys(v);
+    budget.work(keys.length);
+    for (const key of keys) total += (key.length || 1) + flatSize(v[key], budget);
+  }
+  budget.recordSize(v, total);
+  return total;
+}
+
+/** Python `==`. Each pair of values compared, and each character of compared strings, is an operation. */
+export function pyEquals(a: PyValue, b: PyValue, budget: Budget = new Budget()): boolean {
+  budget.work(1);
+  if (typeof a === 'string') {
+    // Strings of equal length are compared character by character (unless they are one string).
+    if (typeof b === 'string' && a.length === b.length) budget.work(a.length);
+    return a === b;
+  }
   if (a === b) return true;
   if (isNumber(a) && isNumber(b)) return numericCompare(a, b) === 0;
   if (a === null || a === undefined) return b === null || b === undefined;
-  if (Array.isArray(a)) return Array.isArray(b) && sequenceEquals(a, b);
-  if (a instanceof PyTuple) return b instanceof PyTuple && sequenceEquals(a.items, b.items);
+  if (Array.isArray(a)) return Array.isArray(b) && sequenceEquals(a, b, budget);
+  if (a instanceof PyTuple) return b instanceof PyTuple && sequenceEquals(a.items, b.items, budget);
   if (isDict(a) && isDict(b)) {
     const ka = dictKeys(a);
+    budget.work(ka.length);
     if (ka.length !== dictKeys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && pyEquals(a[k], b[k]));
+    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && pyEquals(a[k], b[k], budget));
   }
   return false;
 }
 
-function sequenceEquals(a: readonly PyValue[], b: readonly PyValue[]): boolean {
+function sequenceEquals(a: readonly PyValue[], b: readonly PyValue[], budget: Budget): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!pyEquals(a[i], b[i])) return false;
+  for (let i = 0; i < a.length; i++) if (!pyEquals(a[i], b[i], budget)) return false;
   return true;
 }
 
@@ -164,52 +197,85 @@ function numericCompare(
  * Python `<` (and, with swapped operands, `>`), raising `TypeError` for types Python does not order.
  * `orEqual` gives `<=`.
  */
-export function pyLess(a: PyValue, b: PyValue, orEqual = false, op = orEqual ? '<=' : '<'): boolean {
+export function pyLess(
+  a: PyValue,
+  b: PyValue,
+  orEqual = false,
+  op = orEqual ? '<=' : '<',
+  budget: Budget = new Budget(),
+): boolean {
+  budget.work(1);
   if (isNumber(a) && isNumber(b)) {
     const c = numericCompare(a, b);
     return orEqual ? c <= 0 : c < 0;
   }
-  if (typeof a === 'string' && typeof b === 'string') return orEqual ? a <= b : a < b;
-  if (Array.isArray(a) && Array.isArray(b)) return sequenceLess(a, b, orEqual, op);
-  if (a instanceof PyTuple && b instanceof PyTuple) return sequenceLess(a.items, b.items, orEqual, op);
+  if (typeof a === 'string' && typeof b === 'string') {
+    budget.work(Math.min(a.length, b.length));
+    return orEqual ? a <= b : a < b;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) return sequenceLess(a, b, orEqual, op, budget);
+  if (a instanceof PyTuple && b instanceof PyTuple)
+    return sequenceLess(a.items, b.items, orEqual, op, budget);
   throw typeError(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
 }
 
-function sequenceLess(a: readonly PyValue[], b: readonly PyValue[], orEqual: boolean, op: string): boolean {
+function sequenceLess(
+  a: readonly PyValue[],
+  b: readonly PyValue[],
+  orEqual: boolean,
+  op: string,
+  budget: Budget,
+): boolean {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    if (!pyEquals(a[i], b[i])) return pyLess(a[i], b[i], false, op);
+    if (!pyEquals(a[i], b[i], budget)) return pyLess(a[i], b[i], false, op, budget);
   }
   return orEqual ? a.length <= b.length : a.length < b.length;
 }
 
 /** Python `str(v)`. */
-export function pyStr(v: PyValue): string {
-  return typeof v === 'string' ? v : pyRepr(v);
+export function pyStr(v: PyValue, budget: Budget = new Budget()): string {
+  return typeof v === 'string' ? v : pyRepr(v, budget);
 }
 
-/** Python `repr(v)`. */
-export function pyRepr(v: PyValue): string {
+/**
+ * Python `repr(v)`. Each value visited is an operation and each character of the text a cell, charged
+ * before the text is joined, so a huge (or hugely shared) value is refused before its text exists.
+ */
+export function pyRepr(v: PyValue, budget: Budget = new Budget()): string {
+  budget.work(1);
   if (v === null || v === undefined) return 'None';
   switch (typeof v) {
     case 'boolean':
       return v ? 'True' : 'False';
-    case 'bigint':
+    case 'bigint': {
+      // Decimal conversion takes time quadratic in the words; about 3 digits per 10 bits.
+      const words = intWords(v);
+      budget.work(words * words);
+      budget.allocate(words * 20);
       return v.toString();
+    }
     case 'number':
       return Number.isInteger(v) ? String(v) : floatRepr(v);
     case 'string':
+      budget.allocate(v.length + 2);
+      budget.work(v.length);
       return stringRepr(v);
   }
   if (v instanceof PyFloat) return floatRepr(v.value);
+  const repr = (item: PyValue) => pyRepr(item, budget);
   if (v instanceof PyTuple) {
-    if (v.items.length === 1) return `(${pyRepr(v.items[0])},)`;
-    return `(${v.items.map(pyRepr).join(', ')})`;
+    if (v.items.length === 1) return `(${repr(v.items[0])},)`;
+    budget.allocate(2 * v.items.length + 2);
+    return `(${v.items.map(repr).join(', ')})`;
   }
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  return `{${dictKeys(v)
-    .map((k) => `${stringRepr(k)}: ${pyRepr(v[k])}`)
-    .join(', ')}}`;
+  if (Array.isArray(v)) {
+    budget.allocate(2 * v.length + 2);
+    return `[${v.map(repr).join(', ')}]`;
+  }
+  const keys = dictKeys(v);
+  budget.allocate(4 * keys.length + 2);
+  return `{${keys.map((k) => `${repr(k)}: ${repr(v[k])}`).join(', ')}}`;
 }
 
 /**
@@ -235,36 +301,54 @@ export function floatRepr(x: number): string {
   return `${sign}${m}e${exp < 0 ? '-' : '+'}${e}`;
 }
 
+/** The characters `repr()` escapes (quote, backslash, control characters), per quote style. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what repr() escapes
+const ESCAPED_IN_SINGLE = /['\\\x00-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex -- as above
+const ESCAPED_IN_DOUBLE = /["\\\x00-\x1f\x7f-\x9f]/g;
+
 /** Python's `repr(str)`: single quotes unless the text holds `'` but no `"`. */
 function stringRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const code = ch.codePointAt(0) as number;
-    if (ch === quote || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + quote;
+  // One native replace, not a loop per character: `str()` of a megabyte string must stay fast.
+  return quote + s.replace(quote === "'" ? ESCAPED_IN_SINGLE : ESCAPED_IN_DOUBLE, escapeChar) + quote;
 }
 
-/** The items of an iterable value (str → characters, dict → keys), or `TypeError`. */
-export function iterate(v: PyValue): readonly PyValue[] {
+function escapeChar(ch: string): string {
+  if (ch === '\n') return '\\n';
+  if (ch === '\r') return '\\r';
+  if (ch === '\t') return '\\t';
+  const code = ch.charCodeAt(0);
+  if (code < 0x20 || code >= 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return `\\${ch}`;
+}
+
+/**
+ * The items of an iterable value (str → characters, dict → keys), or `TypeError`. A string's characters
+ * and a dict's keys are a new list, charged as cells.
+ */
+export function iterate(v: PyValue, budget: Budget = new Budget()): readonly PyValue[] {
   if (Array.isArray(v)) return v;
   if (v instanceof PyTuple) return v.items;
-  if (typeof v === 'string') return Array.from(v);
-  if (isDict(v)) return dictKeys(v);
+  if (typeof v === 'string') {
+    budget.allocate(v.length);
+    return Array.from(v);
+  }
+  if (isDict(v)) {
+    const keys = dictKeys(v);
+    budget.allocate(keys.length);
+    return keys;
+  }
   throw typeError(`'${typeName(v)}' object is not iterable`);
 }
 
 /**
  * Converts an evaluation result back to JSON data for the process context: boxes unwrap, tuples become
  * lists, bigints that fit stay exact. An int beyond ±2^53 cannot be stored exactly in JSON: OverflowError.
+ * The conversion copies every container (shared ones once per reference): each value is an operation.
  */
-export function toJson(v: PyValue): unknown {
+export function toJson(v: PyValue, budget: Budget = new Budget()): unknown {
+  budget.work(1);
   if (v === undefined) return null;
   if (typeof v !== 'object' || v === null) {
     if (typeof v === 'bigint')
@@ -272,12 +356,12 @@ export function toJson(v: PyValue): unknown {
     return v;
   }
   if (v instanceof PyFloat) return v.value;
-  if (v instanceof PyTuple) return v.items.map(toJson);
-  if (Array.isArray(v)) return v.map(toJson);
+  if (v instanceof PyTuple) return v.items.map((item) => toJson(item, budget));
+  if (Array.isArray(v)) return v.map((item) => toJson(item, budget));
   const out: Record<string, unknown> = {};
   for (const k of dictKeys(v)) {
     Object.defineProperty(out, k, {
-      value: toJson(v[k]),
+      value: toJson(v[k], budget),
       enumerable: true,
       writable: true,
       configurable: true,

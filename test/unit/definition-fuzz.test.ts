@@ -1,10 +1,13 @@
 /**
  * Mutation fuzzing: thousands of random byte- and element-level mutations of valid definitions must only
- * ever yield a valid model or a DefinitionError — never another exception, never a hang.
+ * ever yield a valid model or a DefinitionError — never another exception, never a hang. And random valid
+ * expressions must only ever evaluate or raise ExpressionError, within their budget.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { jsonBytes } from '../../src/context-size';
 import { checkDefinition, DefinitionError, parseDefinition } from '../../src/definition';
+import { evaluate, ExpressionError, parseExpression, type BudgetLimits } from '../../src/expression';
 
 const dir = path.join(__dirname, '../fixtures/definitions');
 const seeds = readdirSync(dir)
@@ -110,5 +113,130 @@ describe('definition parsing under mutation', () => {
     // Both outcomes must actually occur, or the mutations are not exercising the parser.
     expect(valid).toBeGreaterThan(100);
     expect(invalid).toBeGreaterThan(1000);
+  });
+});
+
+/**
+ * Random *valid* expressions, built from the grammar with operands that reach the budgets (repetition by
+ * powers of ten, wide ints, big context values): evaluation either returns JSON data or raises an
+ * ExpressionError — never another exception — and gives the same outcome every time (budgets count).
+ */
+function expressionGenerator(random: () => number) {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const chance = (p: number) => random() < p;
+  const atoms = [
+    '0', '1', '-3', '7', '10**6', '10**9', '2**64', '2**5000', '3**40000', '1.5', '2.0', '-0.0', '1e308',
+    'True', 'False', 'None', '""', '"ab"', '"é😀"', '"x" * 1000', '[]', '()', '{}', '[1, 2, 3]', '(1,)',
+    '[[0] * 100] * 100', '{"k": [1, "v"]}', 'context["n"]', 'context["s"]', 'context["l"]', 'context["d"]',
+    'context["big"]', 'context["nested"]', 'context.get("n", 0)', 'context["d"].get("a")',
+  ]; // prettier-ignore
+  const binaries = ['+', '-', '*', '/', '//', '%', '**'];
+  const comparisons = ['==', '!=', '<', '<=', '>', '>=', 'in', 'not in', 'is', 'is not'];
+  const unaryCalls = [
+    'len',
+    'str',
+    'int',
+    'float',
+    'bool',
+    'abs',
+    'sorted',
+    'sum',
+    'any',
+    'all',
+    'min',
+    'max',
+  ];
+  const node = (depth: number): string => {
+    if (depth <= 0 || chance(0.2)) return pick(atoms);
+    const sub = () => node(depth - 1);
+    switch (Math.floor(random() * 12)) {
+      case 0:
+      case 1:
+        return `(${sub()} ${pick(binaries)} ${sub()})`;
+      case 2:
+        return `(${sub()} * ${pick(['10', '1000', '10**5', '10**7', '2**40', '-1', 'True'])})`;
+      case 3: {
+        const ops = Array.from({ length: 1 + Math.floor(random() * 2) }, () => pick(comparisons));
+        return `(${sub()}${ops.map((op) => ` ${op} ${sub()}`).join('')})`;
+      }
+      case 4:
+        return `(${sub()} ${pick(['and', 'or'])} ${sub()})`;
+      case 5:
+        return `(${pick(['not ', '-', '+'])}${sub()})`;
+      case 6:
+        return `(${sub()} if ${sub()} else ${sub()})`;
+      case 7:
+        return `${pick(unaryCalls)}(${sub()})`;
+      case 8:
+        return pick([
+          `sorted(${sub()}, reverse=${pick(['True', 'False'])})`,
+          `round(${sub()}${chance(0.5) ? `, ${pick(['2', '-2', '-10**6', '0'])}` : ''})`,
+          `${pick(['min', 'max'])}(${sub()}, ${sub()})`,
+          `${pick(['min', 'max'])}(${sub()}, default=${sub()})`,
+          `sum(${sub()}, ${sub()})`,
+        ]);
+      case 9:
+        return `(${sub()})[${pick(['0', '-1', '1', 'context["n"]', '"k"', '"a"'])}]`;
+      case 10:
+        return `(${sub()})[${pick(['', '1', '-2'])}:${pick(['', '3', '-1'])}${pick(['', ':2', ':-1', ':3'])}]`;
+      default:
+        return pick([
+          `[${sub()}, ${sub()}]`,
+          `(${sub()}, ${sub()})`,
+          `{"a": ${sub()}, "b": ${sub()}}`,
+          `(${sub()}).get("a", ${sub()})`,
+        ]);
+    }
+  };
+  return node;
+}
+
+describe('expression evaluation under random valid expressions', () => {
+  const context = {
+    n: 5,
+    s: 'hello',
+    l: [3, 1, 2],
+    d: { a: 1, b: [1, 2] },
+    big: Array.from({ length: 50_000 }, (_, i) => i % 7),
+    nested: { rows: Array.from({ length: 200 }, (_, i) => ({ id: i, tags: ['x', 'y'] })) },
+  };
+
+  const outcome = (source: string, limits?: BudgetLimits): string => {
+    const expression = parseExpression(source); // the generator only builds valid expressions
+    try {
+      const value = evaluate(expression, { context }, limits);
+      return `ok ${jsonBytes(value)}`;
+    } catch (err) {
+      if (err instanceof ExpressionError) return err.pyType;
+      throw new Error(`${source}: ${String(err)}`);
+    }
+  };
+
+  it('returns JSON data or raises ExpressionError for 2,000 expressions under small budgets', () => {
+    const generate = expressionGenerator(prng(20261123));
+    const limits = { cells: 200_000, operations: 200_000 };
+    const tally: Record<string, number> = {};
+    for (let n = 0; n < 2000; n++) {
+      const source = generate(4);
+      const first = outcome(source, limits);
+      expect(outcome(source, limits)).toBe(first); // counted budgets: the same outcome on replay
+      const kind = first.startsWith('ok') ? 'ok' : first;
+      tally[kind] = (tally[kind] ?? 0) + 1;
+    }
+    // The generator must exercise successes, ordinary Python errors and both budgets.
+    expect(tally.ok).toBeGreaterThan(400);
+    expect(tally.TypeError).toBeGreaterThan(400);
+    expect(tally.MemoryError).toBeGreaterThan(20);
+    expect(tally.TimeoutError).toBeGreaterThan(40);
+  });
+
+  it('returns JSON data or raises ExpressionError for 300 expressions under the default budget', () => {
+    const generate = expressionGenerator(prng(11));
+    let budgetErrors = 0;
+    for (let n = 0; n < 300; n++) {
+      const result = outcome(generate(3));
+      if (result === 'MemoryError' || result === 'TimeoutError') budgetErrors++;
+    }
+    expect(budgetErrors).toBeGreaterThan(0);
   });
 });
