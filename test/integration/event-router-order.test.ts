@@ -106,6 +106,9 @@ async function receivedBy(client: Client, processId: string): Promise<unknown[]>
     .map((s) => decode<EventMessage>(s?.input).k);
 }
 
+/** Sixty processes subscribing on a loaded two-core machine can take a while: patience, not a timing claim. */
+const ACTIVE_TIMEOUT_MS = 120_000;
+
 describe('the event router keeps history order for signals buffered at the start of a run', () => {
   const testServer = useTestServer();
 
@@ -157,6 +160,7 @@ describe('the event router keeps history order for signals buffered at the start
           eventually(
             () => h.state(),
             (s) => findNode(s, '_0')?.state === 'active',
+            ACTIVE_TIMEOUT_MS,
           ),
         ),
       );
@@ -273,6 +277,7 @@ describe('the event router keeps history order for signals buffered at the start
           await eventually(
             () => firstRun.describe(),
             (d) => d.status.name === 'CONTINUED_AS_NEW',
+            ACTIVE_TIMEOUT_MS,
           );
           await events.trigger(name, { k: 3 });
           await Promise.all(groups.flat().map((h) => h.result()));
@@ -308,6 +313,7 @@ describe('the event router keeps history order for signals buffered at the start
             eventually(
               () => h.state(),
               (s) => s.state === 'completed' || findNode(s, '_0')?.state === 'active',
+              ACTIVE_TIMEOUT_MS,
             ),
           ),
         );
