@@ -65,13 +65,14 @@ async function serverRestart({ dir, config }) {
       parked.every(Boolean),
       `${parked.filter((p) => !p).length} not active`,
     );
+    h.log(`  parked; stopping the worker and the server for ${downMs / 1000} s`);
+    await h.stopWorker(worker, 'SIGKILL');
+    // Read once no worker runs: from here on nothing can complete until the restart.
     const statusBefore = await h.pool(
       specs,
       20,
       async (s) => (await server.env.client.workflow.getHandle(s.id).describe()).status.name,
     );
-    h.log(`  parked; stopping the worker and the server for ${downMs / 1000} s`);
-    await h.stopWorker(worker, 'SIGKILL');
     await server.stop();
     await h.sleep(downMs);
     server = await startDevServer({ port, dbFilename, log: h.log });
