@@ -42,7 +42,8 @@ async function serverRestart({ dir, config }) {
       return h.pool(group, 20, (s) =>
         h.until(
           () => launcher.get(s.id).state(),
-          (st) => st.children[0].state === 'active',
+          // a short delay may already have fired on a loaded machine: it was parked
+          (st) => st.state === 'completed' || ['active', 'completed'].includes(st.children[0].state),
           60_000,
         ),
       );
