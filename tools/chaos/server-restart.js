@@ -1,0 +1,155 @@
+// Scenario 2: the dev server is stopped and started again on its --db file (same port) while processes are
+// parked in `await` (a broadcast) and in `delay`. The short delays' deadlines pass while the server is down,
+// the long ones' after it is back. The event is triggered once the server is back, before any worker runs.
+// Every process must complete with the right context, and no timer may fire before its deadline.
+'use strict';
+
+const path = require('node:path');
+const { Launcher } = require('../../lib/src/client/launcher');
+const { Events } = require('../../lib/src/client/events');
+const { startDevServer, freePort } = require('../../lib/src/server/dev-server');
+const h = require('./harness');
+
+const awaiting = (event) =>
+  `<process name="parked-await"><await event="${event}"/><action participant="chaos.step"/></process>`;
+const delayed = (seconds) =>
+  `<process name="parked-delay"><delay duration="${seconds}"/><action participant="chaos.step"/></process>`;
+
+/**
+ * An action running when the worker stops is retried once its attempt times out: 5 s here rather than the
+ * default 5 minutes, so that the run does not wait for it.
+ */
+const actionOptions = { startToCloseTimeout: '5s' };
+
+async function serverRestart({ dir, config }) {
+  const checks = new h.Checks('server restart');
+  const { awaiting: nAwait, delayed: nDelay, shortDelay, longDelay, downMs } = config;
+  const port = await freePort();
+  const dbFilename = path.join(dir, 'restart.db');
+  const taskQueue = 'chaos-restart';
+  const logFile = path.join(dir, 'server-restart-worker.log');
+  const event = `chaos-restart-${Date.now()}`;
+  const t0 = performance.now();
+  let server = await startDevServer({ port, dbFilename, log: h.log });
+  let worker;
+  try {
+    worker = await h.startWorker({ server, taskQueue, logFile });
+    const launcher = new Launcher(server.env.client, taskQueue);
+    const park = async (group) => {
+      await h.pool(group, 50, (s) =>
+        launcher.launch(s.xml, { trail: [] }, { processId: s.id, actionOptions }),
+      );
+      return h.pool(group, 20, (s) =>
+        h.until(
+          () => launcher.get(s.id).state(),
+          // a short delay may already have fired on a loaded machine: it was parked
+          (st) => st.state === 'completed' || ['active', 'completed'].includes(st.children[0].state),
+          60_000,
+        ),
+      );
+    };
+    const spec = (kind, i, xml) => ({ id: `chaos-${kind}-${Date.now()}-${i}`, xml });
+    const long = [
+      ...Array.from({ length: nAwait }, (_, i) => spec('await', i, awaiting(event))),
+      ...Array.from({ length: nDelay - Math.floor(nDelay / 2) }, (_, i) =>
+        spec('delay', i, delayed(longDelay)),
+      ),
+    ];
+    // The short delays last, right before the stop, so that their deadlines pass while the server is down.
+    const short = Array.from({ length: Math.floor(nDelay / 2) }, (_, i) =>
+      spec('delay-short', i, delayed(shortDelay)),
+    );
+    const parked = [...(await park(long)), ...(await park(short))];
+    const specs = [...long, ...short];
+    checks.check(
+      `${nAwait} processes parked in await and ${nDelay} in delay`,
+      parked.every(Boolean),
+      `${parked.filter((p) => !p).length} not active`,
+    );
+    h.log(`  parked; stopping the worker and the server for ${downMs / 1000} s`);
+    await h.stopWorker(worker, 'SIGKILL');
+    // Read once no worker runs: from here on nothing can complete until the restart.
+    const statusBefore = await h.pool(
+      specs,
+      20,
+      async (s) => (await server.env.client.workflow.getHandle(s.id).describe()).status.name,
+    );
+    await server.stop();
+    await h.sleep(downMs);
+    server = await startDevServer({ port, dbFilename, log: h.log });
+    const restartedAt = Date.now();
+    h.log(`  server back on port ${port}; triggering ${event} before a worker runs`);
+    const client = server.env.client;
+    const running = await h.pool(
+      specs,
+      20,
+      async (s) => (await client.workflow.getHandle(s.id).describe()).status.name,
+    );
+    const changed = running.filter((s, i) => s !== statusBefore[i]);
+    checks.check(
+      `every process is as it was before the stop (${statusBefore.filter((s) => s === 'RUNNING').length} running)`,
+      changed.length === 0,
+      h.sample(changed),
+    );
+    await new Events(client, taskQueue).trigger(event, { k: 1 });
+    worker = await h.startWorker({ server, taskQueue, logFile });
+    const launcher2 = new Launcher(client, taskQueue);
+    const results = await h.within(
+      Promise.all(specs.map((s) => h.outcome(launcher2.get(s.id)))),
+      config.timeoutMs,
+    );
+    if (!Array.isArray(results)) {
+      checks.check('every process ends', false, results.error);
+      return { checks, figures: {} };
+    }
+    const wrong = results
+      .map((o, i) => ({ id: specs[i].id, o }))
+      .filter(({ o }) => JSON.stringify(o.context) !== JSON.stringify({ trail: ['_1'] }));
+    checks.check('every process completes with the right context', wrong.length === 0, h.sample(wrong));
+    // Timers: fired at or after their deadline (started + duration), judged from the histories.
+    let early = 0;
+    let lateMax = 0;
+    let firedAfterRestart = 0;
+    const failures = await h.pool(specs, 20, async (s) => {
+      const events = await h.historyEvents(client, s.id);
+      const started = events.find((e) => e.timerStartedEventAttributes);
+      const fired = events.find((e) => e.timerFiredEventAttributes);
+      if (started && fired) {
+        const timeout = started.timerStartedEventAttributes.startToFireTimeout;
+        const deadline =
+          h.eventTime(started) + Number(timeout.seconds) * 1000 + Math.floor((timeout.nanos ?? 0) / 1e6);
+        const late = h.eventTime(fired) - deadline;
+        if (late < 0) early++;
+        if (h.eventTime(fired) >= restartedAt) firedAfterRestart++;
+        lateMax = Math.max(lateMax, late);
+      } else if (s.id.startsWith('chaos-delay')) {
+        early++; // a delay process without a fired timer: wrong
+      }
+      return h.workflowTaskFailures(events);
+    });
+    checks.check('no delay fired before its deadline', early === 0, `${early} timers fired early or never`);
+    const failedTasks = failures.reduce((a, b) => a + b, 0);
+    checks.check(
+      'no workflow task failed (histories)',
+      failedTasks === 0,
+      `${failedTasks} WorkflowTaskFailed events`,
+    );
+    return {
+      checks,
+      figures: {
+        awaiting: nAwait,
+        delayed: nDelay,
+        delays: `${shortDelay} s (deadline while down) / ${longDelay} s`,
+        serverDownSeconds: downMs / 1000,
+        timersFiredAfterRestart: firedAfterRestart,
+        latestTimerAfterDeadlineSeconds: Math.round(lateMax / 100) / 10,
+        seconds: Math.round((performance.now() - t0) / 1000),
+      },
+    };
+  } finally {
+    if (worker) await h.stopWorker(worker, 'SIGKILL');
+    await server.stop();
+  }
+}
+
+module.exports = { serverRestart };
