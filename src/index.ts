@@ -49,6 +49,7 @@ export {
   STATE_QUERY,
   CONTEXT_QUERY,
   ACTION_ERROR_CODE,
+  TIMEOUT_CODE,
   HISTORY_LIMIT_CODE,
   type ProcessInput,
   type ActionOptions,

@@ -56,6 +56,9 @@ export const TRACE_QUERY = 'trace';
 /** The fault code of participants that reply `critical`, reply malformed data or exhaust their retries. */
 export const ACTION_ERROR_CODE = 'ActionError';
 
+/** The fault code of an `<await timeout="…">` whose time passed before a matching event came. */
+export const TIMEOUT_CODE = 'Timeout';
+
 /**
  * The fault code raised when a process must continue as new to stay under Temporal's history limit but
  * cannot, because the point it has reached is inside a running `<all>` branch.
@@ -196,6 +199,8 @@ export interface ActivitySnapshot {
   readonly iteration?: number;
   /** What it waits on or calls: participant, event, delay seconds, called property, fault code. */
   readonly participant?: string;
+  /** Action only: the task queue given by its `queue` attribute. */
+  readonly queue?: string;
   readonly event?: string;
   readonly seconds?: number;
   readonly process?: string;

@@ -1,0 +1,88 @@
+/**
+ * Per-action options of the language against a real server: `queue` routes an action to another task
+ * queue's workers, `retries` and `timeout` bound its attempts, and `<await timeout>` raises a catchable
+ * `Timeout` fault naming the event.
+ */
+import { WorkflowFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { useTestServer } from '../support/temporal';
+import { startProcess, withProcessWorker } from '../support/processes';
+
+describe('per-action options', () => {
+  const testServer = useTestServer();
+
+  it('queue="…" runs the action on that task queue, served by another worker', async () => {
+    const env = testServer();
+    await withProcessWorker(
+      env,
+      { 'billing.charge': (w) => ({ charged: w.fields.amount, by: 'billing' }) },
+      (billingQueue) =>
+        withProcessWorker(env, { 'billing.charge': () => ({ by: 'main' }) }, async (taskQueue) => {
+          const xml = `<process><context><property name="amount" type="int">7</property></context>
+              <action participant="billing.charge" queue="${billingQueue}"/></process>`;
+          const handle = await startProcess(env, taskQueue, xml);
+          expect(await handle.result()).toEqual({ amount: 7, charged: 7, by: 'billing' });
+        }),
+    );
+  });
+
+  it('retries="n" allows n attempts after the first, then the action faults with ActionError', async () => {
+    const env = testServer();
+    let attempts = 0;
+    const xml = `<process><action participant="flaky" retries="1"/></process>`;
+    await withProcessWorker(
+      env,
+      {
+        flaky: () => {
+          attempts++;
+          throw new Error(`attempt ${attempts} failed`);
+        },
+      },
+      async (taskQueue) => {
+        const handle = await startProcess(env, taskQueue, xml);
+        const err = await handle.result().catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(WorkflowFailedError);
+        expect(((err as WorkflowFailedError).cause as ApplicationFailure).type).toBe('ActionError');
+        expect(attempts).toBe(2);
+      },
+    );
+  });
+
+  it('timeout="s" ends an attempt that runs longer; retries="0" then faults, caught by <faults>', async () => {
+    const env = testServer();
+    const xml = `<process>
+      <context><property name="handled" type="str"/><faults><case code="ActionError"><assign property="handled">context["inst:fault"]["message"]</assign></case></faults></context>
+      <action participant="slow" timeout="1" retries="0"/>
+    </process>`;
+    await withProcessWorker(
+      env,
+      {
+        slow: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 4000));
+          return { late: true };
+        },
+      },
+      async (taskQueue) => {
+        const handle = await startProcess(env, taskQueue, xml);
+        const result = await handle.result();
+        expect(result).not.toHaveProperty('late');
+        expect(String(result.handled)).toMatch(/slow/);
+      },
+    );
+  });
+
+  it('<await timeout="s"> faults with Timeout naming the event and the wait, catchable by <faults>', async () => {
+    const env = testServer();
+    const xml = `<process>
+      <context><property name="why" type="str"/><faults><case code="Timeout"><assign property="why">context["inst:fault"]["message"]</assign></case></faults></context>
+      <await event="payment" timeout="1"/>
+      <assign property="paid">True</assign>
+    </process>`;
+    await withProcessWorker(env, {}, async (taskQueue) => {
+      const handle = await startProcess(env, taskQueue, xml);
+      const result = await handle.result();
+      expect(result).not.toHaveProperty('paid');
+      expect(result.why).toBe('<await event="payment"> waited 1s and no matching event came');
+    });
+  });
+});
