@@ -71,6 +71,7 @@ export {
   type ProcessStartMetadata,
   type ProcessMemo,
 } from './process-start';
+export { parseRoutes, routeFor, RoutesError, ROUTES_ENV, type Routes } from './routes';
 export { PROCESS_NAME, BUREAUCRAT_SEARCH_ATTRIBUTES } from './search-attributes';
 export type { ContextValues } from './scope';
 

@@ -180,6 +180,11 @@ export interface ActionOptions {
   readonly retry?: RetryPolicy;
   /** Run actions on another task queue (e.g. participants written with another SDK). */
   readonly taskQueue?: string;
+  /**
+   * Participant name or glob → task queue (see `src/routes.ts`); wins over `taskQueue`, loses to an
+   * action's `queue` attribute. Unset (the default) changes nothing.
+   */
+  readonly routes?: Readonly<Record<string, string>>;
 }
 
 /** The states of an activity in a snapshot, as in the original engine. */

@@ -52,6 +52,7 @@ import {
   type SavedFrame,
   type Workitem,
 } from '../src/protocol';
+import { routeFor } from '../src/routes';
 import { contextValues, isReserved, MissingPropertyError, Scope, type ContextValues } from '../src/scope';
 import { Mailbox } from './mailbox';
 import { NodeStates } from './node-states';
@@ -686,16 +687,18 @@ export class Interpreter {
 
 /**
  * The activity options of one `<action>`: the defaults, then the process's action options, then the
- * action's own attributes. `retries="n"` allows n attempts after the first; the other retry settings stay.
+ * routing table, then the action's own attributes. `retries="n"` allows n attempts after the first; the other retry settings stay.
  */
 export function actionActivityOptions(
   activity: ActionActivity,
   processOptions: ActionOptions | undefined,
 ): ActivityOptions {
-  const base: ActivityOptions = { ...DEFAULT_ACTION_OPTIONS, ...processOptions };
+  const { routes, ...options } = processOptions ?? {};
+  const base: ActivityOptions = { ...DEFAULT_ACTION_OPTIONS, ...options };
+  const queue = activity.queue ?? routeFor(routes, activity.participant);
   return {
     ...base,
-    ...(activity.queue !== undefined && { taskQueue: activity.queue }),
+    ...(queue !== undefined && { taskQueue: queue }),
     ...(activity.timeout !== undefined && { startToCloseTimeout: Math.round(activity.timeout * 1000) }),
     ...(activity.heartbeat !== undefined && { heartbeatTimeout: Math.round(activity.heartbeat * 1000) }),
     ...(activity.retries !== undefined && {

@@ -5,6 +5,8 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
+import { Launcher } from '../../src/client/launcher';
+import { ROUTES_ENV } from '../../src/routes';
 import { useTestServer } from '../support/temporal';
 import { startProcess, withProcessWorker } from '../support/processes';
 
@@ -23,6 +25,33 @@ describe('per-action options', () => {
           const handle = await startProcess(env, taskQueue, xml);
           expect(await handle.result()).toEqual({ amount: 7, charged: 7, by: 'billing' });
         }),
+    );
+  });
+
+  it('the routing table (option, else $BUREAUCRAT_ROUTES) routes by name or glob; the queue attribute wins', async () => {
+    const env = testServer();
+    const reply = (by: string) => ({
+      'billing.charge': () => ({ charge: by }),
+      'billing.audit': () => ({ audit: by }),
+      'shop.ship': () => ({ ship: by }),
+    });
+    await withProcessWorker(env, reply('routed'), (routedQueue) =>
+      withProcessWorker(env, reply('attribute'), (attributeQueue) =>
+        withProcessWorker(env, reply('main'), async (taskQueue) => {
+          const xml = `<process><action participant="billing.charge"/>
+            <action participant="billing.audit" queue="${attributeQueue}"/><action participant="shop.ship"/></process>`;
+          const launcher = new Launcher(env.client, taskQueue);
+          const byOption = await launcher.launch(xml, {}, { routes: { 'billing.*': routedQueue } });
+          expect(await byOption.result()).toEqual({ charge: 'routed', audit: 'attribute', ship: 'main' });
+          process.env[ROUTES_ENV] = `billing.*=${routedQueue}, shop.ship=${routedQueue}`;
+          try {
+            const byEnv = await launcher.launch(xml);
+            expect(await byEnv.result()).toEqual({ charge: 'routed', audit: 'attribute', ship: 'routed' });
+          } finally {
+            delete process.env[ROUTES_ENV];
+          }
+        }),
+      ),
     );
   });
 
