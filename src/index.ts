@@ -23,6 +23,7 @@ export {
 export {
   participantActivities,
   ParticipantFault,
+  type ParticipantContext,
   PARTICIPANT_ERROR_TYPE,
   type Participant,
   type Participants,

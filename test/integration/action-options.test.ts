@@ -100,6 +100,57 @@ describe('per-action options', () => {
     );
   });
 
+  it('heartbeat="s": an attempt that stops heartbeating fails; with retries="0" the action faults', async () => {
+    const env = testServer();
+    const xml = `<process><action participant="silent" heartbeat="1" retries="0"/></process>`;
+    await withProcessWorker(
+      env,
+      {
+        silent: async (_w, { heartbeat }) => {
+          heartbeat('started');
+          await new Promise((resolve) => setTimeout(resolve, 5000));
+          return { late: true };
+        },
+      },
+      async (taskQueue) => {
+        const handle = await startProcess(env, taskQueue, xml);
+        const err = await handle.result().catch((e: unknown) => e);
+        expect(((err as WorkflowFailedError).cause as ApplicationFailure).type).toBe('ActionError');
+      },
+    );
+  });
+
+  it('a cancelled process cancels its running participant, which sees it through its abort signal', async () => {
+    const env = testServer();
+    const xml = `<process><action participant="long" heartbeat="2"/></process>`;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let aborted!: (reason: unknown) => void;
+    const sawAbort = new Promise<unknown>((resolve) => (aborted = resolve));
+    await withProcessWorker(
+      env,
+      {
+        long: async (_w, { heartbeat, signal }) => {
+          started();
+          while (!signal.aborted) {
+            heartbeat();
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          aborted(signal.reason);
+          throw signal.reason;
+        },
+      },
+      async (taskQueue) => {
+        const handle = await startProcess(env, taskQueue, xml);
+        await running;
+        await handle.cancel();
+        const err = await handle.result().catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(WorkflowFailedError);
+        expect(await sawAbort).toBeDefined();
+      },
+    );
+  });
+
   it('<await timeout="s"> faults with Timeout naming the event and the wait, catchable by <faults>', async () => {
     const env = testServer();
     const xml = `<process>
