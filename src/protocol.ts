@@ -206,6 +206,14 @@ export interface ActivitySnapshot {
   readonly participant?: string;
   /** Action only: the task queue given by its `queue` attribute. */
   readonly queue?: string;
+  /**
+   * A running action, from the server (`ProcessHandle.inspect`, `bureaucrat status`; not the state query):
+   * its attempt (1-based), why the previous attempt failed, and, while no worker has started it, what it
+   * waits for (`waiting for a worker of participant p on task queue q: none polls it`).
+   */
+  readonly attempt?: number;
+  readonly lastFailure?: string;
+  readonly waiting?: string;
   readonly event?: string;
   readonly seconds?: number;
   readonly process?: string;

@@ -104,7 +104,7 @@ export async function statusCommand(
   flags: ConnectionFlags & { json?: boolean },
 ): Promise<number> {
   const launcher = await Launcher.connect(connectionOptions(flags));
-  const state = await launcher.get(id).state();
+  const state = await launcher.get(id).inspect();
   out(flags.json ? JSON.stringify(state, null, 2) : renderState(state, process.stdout.isTTY));
   return EXIT.ok;
 }

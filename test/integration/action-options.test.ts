@@ -7,8 +7,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { Launcher } from '../../src/client/launcher';
 import { ROUTES_ENV } from '../../src/routes';
-import { useTestServer } from '../support/temporal';
-import { startProcess, withProcessWorker } from '../support/processes';
+import { renderState } from '../../src/cli/render-state';
+import { eventually, uniqueTaskQueue, useTestServer } from '../support/temporal';
+import { findNode, startProcess, withProcessWorker } from '../support/processes';
 
 describe('per-action options', () => {
   const testServer = useTestServer();
@@ -147,6 +148,59 @@ describe('per-action options', () => {
         const err = await handle.result().catch((e: unknown) => e);
         expect(err).toBeInstanceOf(WorkflowFailedError);
         expect(await sawAbort).toBeDefined();
+      },
+    );
+  });
+
+  it('an action whose queue no worker polls shows what it waits for (inspect, bureaucrat status)', async () => {
+    const env = testServer();
+    const nowhere = uniqueTaskQueue('nowhere');
+    const xml = `<process><action participant="billing.charge" queue="${nowhere}"/></process>`;
+    await withProcessWorker(env, {}, async (taskQueue) => {
+      const launcher = new Launcher(env.client, taskQueue);
+      const handle = await launcher.launch(xml);
+      const state = await eventually(
+        () => handle.inspect(),
+        (s) => findNode(s, '_0')?.waiting !== undefined,
+      );
+      expect(findNode(state, '_0')).toMatchObject({
+        state: 'active',
+        queue: nowhere,
+        attempt: 1,
+        waiting: `waiting for a worker of participant billing.charge on task queue ${nowhere}: none polls it`,
+      });
+      expect(renderState(state)).toContain(`billing.charge active — waiting for a worker of participant`);
+      await handle.cancel();
+    });
+  });
+
+  it("the snapshot from inspect shows a running action's attempt and its last failure", async () => {
+    const env = testServer();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let attempts = 0;
+    const xml = `<process><action participant="flaky" retries="3"/></process>`;
+    await withProcessWorker(
+      env,
+      {
+        flaky: async () => {
+          if (++attempts === 1) throw new Error('gateway down');
+          await released;
+          return { ok: true };
+        },
+      },
+      async (taskQueue) => {
+        const handle = new Launcher(env.client, taskQueue).get(
+          (await startProcess(env, taskQueue, xml)).workflowId,
+        );
+        const state = await eventually(
+          () => handle.inspect(),
+          (s) => findNode(s, '_0')?.attempt === 2,
+        );
+        expect(findNode(state, '_0')).toMatchObject({ attempt: 2, lastFailure: 'gateway down' });
+        expect(renderState(state)).toContain('flaky active attempt 2 (last failure: gateway down)');
+        release();
+        expect(await handle.result()).toEqual({ ok: true });
       },
     );
   });
