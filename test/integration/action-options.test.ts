@@ -44,12 +44,13 @@ describe('per-action options', () => {
           const launcher = new Launcher(env.client, taskQueue);
           const byOption = await launcher.launch(xml, {}, { routes: { 'billing.*': routedQueue } });
           expect(await byOption.result()).toEqual({ charge: 'routed', audit: 'attribute', ship: 'main' });
-          process.env[ROUTES_ENV] = `billing.*=${routedQueue}, shop.ship=${routedQueue}`;
+          expect(ROUTES_ENV).toBe('BUREAUCRAT_ROUTES');
+          process.env.BUREAUCRAT_ROUTES = `billing.*=${routedQueue}, shop.ship=${routedQueue}`;
           try {
             const byEnv = await launcher.launch(xml);
             expect(await byEnv.result()).toEqual({ charge: 'routed', audit: 'attribute', ship: 'routed' });
           } finally {
-            delete process.env[ROUTES_ENV];
+            delete process.env.BUREAUCRAT_ROUTES;
           }
         }),
       ),
