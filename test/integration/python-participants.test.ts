@@ -4,11 +4,15 @@
  * the suite's server. The harness prepares the Python environment itself (see test/support/python.ts).
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { uniqueTaskQueue, useTestServer } from '../support/temporal';
 import { startProcess, withProcessWorker } from '../support/processes';
+import { runCli } from '../support/cli';
+import { TEST_ENV } from '../support/env-keys';
 import { findPython, pythonVenv, startPythonWorker, stopPythonWorker } from '../support/python';
 
 const found = findPython();
@@ -59,6 +63,34 @@ describeWithPython(title, () => {
         shipped: '120 by python',
       });
     });
+  });
+
+  it('`bureaucrat launch --wait --routes` runs the mixed process to the right context', async () => {
+    const env = testServer();
+    const dir = mkdtempSync(path.join(tmpdir(), 'bureaucrat-py-'));
+    const file = path.join(dir, 'order.xml');
+    writeFileSync(
+      file,
+      `<process><action participant="shop.price"/><action participant="billing.charge"/>
+        <action participant="shop.ship"/></process>`,
+    );
+    try {
+      await withProcessWorker(env, typescript, async (taskQueue) => {
+        const launched = await runCli([
+          'launch', file, '--wait', '--routes', `billing.*=${pyQueue}`, '--task-queue', taskQueue,
+          '--address', process.env[TEST_ENV.address] ?? '', '--namespace', process.env[TEST_ENV.namespace] ?? 'default',
+        ]); // prettier-ignore
+        expect(launched.code).toBe(0);
+        expect(JSON.parse(launched.stdout)).toMatchObject({
+          amount: 120,
+          charged: 120,
+          charged_by: 'python',
+          shipped: '120 by python',
+        });
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a Python ParticipantFault is process fault `code`, caught by a <faults> case', async () => {
