@@ -4,12 +4,12 @@
  * the suite's server. The harness prepares the Python environment itself (see test/support/python.ts).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { uniqueTaskQueue, useTestServer } from '../support/temporal';
+import { eventually, uniqueTaskQueue, useTestServer } from '../support/temporal';
 import { startProcess, withProcessWorker } from '../support/processes';
 import { runCli } from '../support/cli';
 import { TEST_ENV } from '../support/env-keys';
@@ -87,6 +87,25 @@ describeWithPython(title, () => {
           charged_by: 'python',
           shipped: '120 by python',
         });
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a cancelled process cancels its running Python participant, which sees it', async () => {
+    const env = testServer();
+    const dir = mkdtempSync(path.join(tmpdir(), 'bureaucrat-py-'));
+    const marker = path.join(dir, 'marker');
+    const read = async () => (existsSync(marker) ? readFileSync(marker, 'utf8') : '');
+    const xml = `<process><action participant="report.long" queue="${pyQueue}" heartbeat="2"/></process>`;
+    try {
+      await withProcessWorker(env, typescript, async (taskQueue) => {
+        const handle = await startProcess(env, taskQueue, xml, { fields: { marker } });
+        await eventually(read, (text) => text === 'started');
+        await handle.cancel();
+        await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+        expect(await eventually(read, (text) => text === 'cancelled')).toBe('cancelled');
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
