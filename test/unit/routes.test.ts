@@ -1,3 +1,5 @@
+import { UsageError } from '../../src/cli/errors';
+import { routesNote } from '../../src/cli/serve';
 import { parseRoutes, routeFor, RoutesError } from '../../src/routes';
 
 describe('routing table', () => {
@@ -33,5 +35,20 @@ describe('routing table', () => {
     expect(routeFor(routes, 'shop.audit')).toBe('audit');
     expect(routeFor(routes, 'shop.ship')).toBeUndefined();
     expect(routeFor(undefined, 'shop.ship')).toBeUndefined();
+  });
+});
+
+describe('bureaucrat worker/dev: the routing note of their banner', () => {
+  const participants = { 'billing.charge': () => ({}), 'shop.ship': () => ({}) };
+
+  it('shows $BUREAUCRAT_ROUTES and the participants it sends elsewhere; nothing when unset', () => {
+    expect(routesNote(participants, { BUREAUCRAT_ROUTES: 'billing.*=billing-py' })).toBe(
+      'routes ($BUREAUCRAT_ROUTES): billing.* → billing-py; launches route billing.charge to those queues, not to this worker',
+    );
+    expect(routesNote(participants, {})).toBe('');
+  });
+
+  it('a malformed table is a usage error', () => {
+    expect(() => routesNote(participants, { BUREAUCRAT_ROUTES: 'oops' })).toThrow(UsageError);
   });
 });
