@@ -2,7 +2,8 @@
 
 Connection settings as on the Node side: ``--address``/``--namespace`` override ``TEMPORAL_ADDRESS``,
 ``TEMPORAL_NAMESPACE`` (and the Temporal config-file profile where the SDK supports it), else
-``localhost:7233`` and ``default``.
+``localhost:7233`` and ``default``; ``--profile`` picks a ``temporal.toml`` profile (API key and TLS come from
+the same settings), like ``bureaucrat worker``.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from temporalio.worker import Worker
 from ._core import load_participants, participant_activities
 
 
-def _connect_config(address: Optional[str], namespace: Optional[str]) -> Dict[str, Any]:
+def _connect_config(address: Optional[str], namespace: Optional[str], profile: Optional[str]) -> Dict[str, Any]:
     config: Dict[str, Any] = {}
-    try:  # envconfig (TEMPORAL_* variables and profiles), in SDK versions that have it
+    try:  # envconfig (TEMPORAL_* variables, API key, TLS, temporal.toml profiles), in SDK versions that have it
         from temporalio.envconfig import ClientConfig  # type: ignore
-
-        config = dict(ClientConfig.load_client_connect_config())
-    except Exception:
-        config = {}
+    except ImportError:
+        ClientConfig = None  # older SDK: the two variables below only
+    if ClientConfig is not None:
+        config = dict(ClientConfig.load_client_connect_config(profile=profile))
     config["target_host"] = address or config.get("target_host") or os.environ.get("TEMPORAL_ADDRESS") or "localhost:7233"
     config["namespace"] = namespace or config.get("namespace") or os.environ.get("TEMPORAL_NAMESPACE") or "default"
     return config
@@ -36,7 +37,7 @@ def _connect_config(address: Optional[str], namespace: Optional[str]) -> Dict[st
 
 async def _serve(args: argparse.Namespace) -> None:
     participants = load_participants(args.participants)
-    config = _connect_config(args.address, args.namespace)
+    config = _connect_config(args.address, args.namespace, args.profile)
     client = await Client.connect(**config)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -68,6 +69,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--task-queue", required=True, help="the task queue the actions are routed to")
     parser.add_argument("--address", help="Temporal frontend HOST:PORT (default: $TEMPORAL_ADDRESS, localhost:7233)")
     parser.add_argument("--namespace", help="namespace (default: $TEMPORAL_NAMESPACE, default)")
+    parser.add_argument("--profile", help="Temporal config profile (default: $TEMPORAL_PROFILE, default)")
     parser.add_argument("--threads", type=int, default=16, help="threads for sync participants (default 16)")
     args = parser.parse_args(argv)
     try:
