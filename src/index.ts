@@ -23,6 +23,7 @@ export {
 export {
   participantActivities,
   ParticipantFault,
+  type ParticipantContext,
   PARTICIPANT_ERROR_TYPE,
   type Participant,
   type Participants,
@@ -49,6 +50,7 @@ export {
   STATE_QUERY,
   CONTEXT_QUERY,
   ACTION_ERROR_CODE,
+  TIMEOUT_CODE,
   HISTORY_LIMIT_CODE,
   type ProcessInput,
   type ActionOptions,
@@ -70,6 +72,7 @@ export {
   type ProcessStartMetadata,
   type ProcessMemo,
 } from './process-start';
+export { parseRoutes, routeFor, RoutesError, ROUTES_ENV, type Routes } from './routes';
 export { PROCESS_NAME, BUREAUCRAT_SEARCH_ATTRIBUTES } from './search-attributes';
 export type { ContextValues } from './scope';
 

@@ -56,6 +56,9 @@ export const TRACE_QUERY = 'trace';
 /** The fault code of participants that reply `critical`, reply malformed data or exhaust their retries. */
 export const ACTION_ERROR_CODE = 'ActionError';
 
+/** The fault code of an `<await timeout="…">` whose time passed before a matching event came. */
+export const TIMEOUT_CODE = 'Timeout';
+
 /**
  * The fault code raised when a process must continue as new to stay under Temporal's history limit but
  * cannot, because the point it has reached is inside a running `<all>` branch.
@@ -177,6 +180,11 @@ export interface ActionOptions {
   readonly retry?: RetryPolicy;
   /** Run actions on another task queue (e.g. participants written with another SDK). */
   readonly taskQueue?: string;
+  /**
+   * Participant name or glob → task queue (see `src/routes.ts`); wins over `taskQueue`, loses to an
+   * action's `queue` attribute. Unset (the default) changes nothing.
+   */
+  readonly routes?: Readonly<Record<string, string>>;
 }
 
 /** The states of an activity in a snapshot, as in the original engine. */
@@ -196,6 +204,16 @@ export interface ActivitySnapshot {
   readonly iteration?: number;
   /** What it waits on or calls: participant, event, delay seconds, called property, fault code. */
   readonly participant?: string;
+  /** Action only: the task queue given by its `queue` attribute. */
+  readonly queue?: string;
+  /**
+   * A running action, from the server (`ProcessHandle.inspect`, `bureaucrat status`; not the state query):
+   * its attempt (1-based), why the previous attempt failed, and, while no worker has started it, what it
+   * waits for (`waiting for a worker of participant p on task queue q: none polls it`).
+   */
+  readonly attempt?: number;
+  readonly lastFailure?: string;
+  readonly waiting?: string;
   readonly event?: string;
   readonly seconds?: number;
   readonly process?: string;

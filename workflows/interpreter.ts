@@ -24,6 +24,7 @@ import {
   parseDefinition,
   type Activity,
   type AllActivity,
+  type ActionActivity,
   type AwaitActivity,
   type CallActivity,
   type CaseActivity,
@@ -45,11 +46,13 @@ import {
   PROCESS_WORKFLOW_TYPE,
   SUBSCRIBE_ACTIVITY,
   summaryOf,
+  TIMEOUT_CODE,
   type SubscribeInput,
   type Continuation,
   type SavedFrame,
   type Workitem,
 } from '../src/protocol';
+import { routeFor } from '../src/routes';
 import { contextValues, isReserved, MissingPropertyError, Scope, type ContextValues } from '../src/scope';
 import { Mailbox } from './mailbox';
 import { NodeStates } from './node-states';
@@ -291,7 +294,7 @@ export class Interpreter {
       case 'switch':
         return this.switch(activity.cases, parent);
       case 'action':
-        return this.action(activity.participant, activity.id, parent.scope);
+        return this.action(activity, parent.scope);
       case 'assign': {
         const context = parent.scope.merged();
         const value = this.expression(() => evaluate(activity.expression, { context }));
@@ -473,10 +476,12 @@ export class Interpreter {
   /**
    * `action`: a Temporal activity whose type is the participant name, given the workitem. The reply's
    * fields are applied with `set`; `critical` → fault `ActionError`; a non-retryable failure of type T →
-   * fault T; retries exhausted or timed out → `ActionError`.
+   * fault T; retries exhausted or timed out → `ActionError`. Its own attributes (`queue`, `timeout`,
+   * `retries`, `heartbeat`) override the process's action options; absent, the command is as before.
    */
-  private action(participant: string, id: string, scope: Scope): Promise<unknown> {
-    const activityId = this.fullId(id);
+  private action(activity: ActionActivity, scope: Scope): Promise<unknown> {
+    const { participant } = activity;
+    const activityId = this.fullId(activity.id);
     const workitem: Workitem = {
       fields: scope.merged(), // a fresh object: participants cannot reach the scopes
       participant,
@@ -485,8 +490,7 @@ export class Interpreter {
     };
     return participants[participant].executeWithOptions(
       {
-        ...DEFAULT_ACTION_OPTIONS,
-        ...this.options.actionOptions,
+        ...actionActivityOptions(activity, this.options.actionOptions),
         summary: summaryOf.action(participant, activityId),
       },
       [workitem],
@@ -498,6 +502,8 @@ export class Interpreter {
    * conditions read `context` and `event` (the event message). Cancellable like any other wait.
    */
   private async await(activity: AwaitActivity, scope: Scope): Promise<void> {
+    // A deadline rather than a timer per wait: the loop below may wait several times (resubscriptions).
+    const deadline = activity.timeout !== undefined ? Date.now() + activity.timeout * 1000 : undefined;
     const key = `${activity.id}#${++this.awaits}`;
     const waiter = this.mailbox.enter(key, activity.event, activity.conditions, scope);
     const subscribe = (after?: number) =>
@@ -513,7 +519,14 @@ export class Interpreter {
       if (this.options.broadcastEvents) await subscribe();
       this.nodes.set(activity.id, 'active');
       for (;;) {
-        await condition(() => waiter.settled || waiter.resubscribe);
+        const woken = () => waiter.settled || waiter.resubscribe;
+        if (deadline === undefined) await condition(woken);
+        else if (!(await condition(woken, Math.max(deadline - Date.now(), 1)))) {
+          throw new ProcessFault(
+            TIMEOUT_CODE,
+            `<await event="${activity.event}"> waited ${activity.timeout}s and no matching event came`,
+          );
+        }
         if (waiter.settled) break;
         waiter.resubscribe = false;
         await subscribe(waiter.after);
@@ -670,6 +683,28 @@ export class Interpreter {
       runs: (this.options.resume?.runs ?? 0) + 1,
     });
   }
+}
+
+/**
+ * The activity options of one `<action>`: the defaults, then the process's action options, then the
+ * routing table, then the action's own attributes. `retries="n"` allows n attempts after the first; the other retry settings stay.
+ */
+export function actionActivityOptions(
+  activity: ActionActivity,
+  processOptions: ActionOptions | undefined,
+): ActivityOptions {
+  const { routes, ...options } = processOptions ?? {};
+  const base: ActivityOptions = { ...DEFAULT_ACTION_OPTIONS, ...options };
+  const queue = activity.queue ?? routeFor(routes, activity.participant);
+  return {
+    ...base,
+    ...(queue !== undefined && { taskQueue: queue }),
+    ...(activity.timeout !== undefined && { startToCloseTimeout: Math.round(activity.timeout * 1000) }),
+    ...(activity.heartbeat !== undefined && { heartbeatTimeout: Math.round(activity.heartbeat * 1000) }),
+    ...(activity.retries !== undefined && {
+      retry: { ...base.retry, maximumAttempts: activity.retries + 1 },
+    }),
+  };
 }
 
 /** A `<context>`'s properties as values. */

@@ -124,7 +124,7 @@ export class NodeStates {
 function details(node: ModelNode): Partial<ActivitySnapshot> {
   switch (node.kind) {
     case 'action':
-      return { participant: node.participant };
+      return { participant: node.participant, ...(node.queue !== undefined && { queue: node.queue }) };
     case 'await':
       return { event: node.event };
     case 'delay':

@@ -12,6 +12,7 @@ import { ProcessCancelledError, ProcessFaultError } from '../client/process-hand
 import { watchProcess } from '../client/watch';
 import { DefinitionError, DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
 import { PROCESS_WORKFLOW_TYPE } from '../protocol';
+import { parseRoutes, ROUTES_ENV, RoutesError, type Routes } from '../routes';
 import { readHistories, ReplayError, replayHistories } from '../testing/replay';
 import { EXIT, UsageError } from './errors';
 import { connectionOptions, type ConnectionFlags } from './options';
@@ -29,6 +30,7 @@ export async function launchCommand(
     wait?: boolean;
     follow?: boolean;
     actionTimeout?: number;
+    routes?: string;
   },
 ): Promise<number> {
   // The definition is read and checked before connecting: bad input is reported (exit 2) even when the
@@ -42,10 +44,23 @@ export async function launchCommand(
     err(problem.message);
     return EXIT.usage;
   }
+  let routes: Routes | undefined;
+  try {
+    // Read here too (the launcher would) so that a malformed table is a usage error, before connecting.
+    routes =
+      flags.routes !== undefined
+        ? parseRoutes(flags.routes, '--routes')
+        : parseRoutes(process.env[ROUTES_ENV] ?? '', ROUTES_ENV);
+  } catch (e) {
+    if (!(e instanceof RoutesError)) throw e;
+    err(e.message);
+    return EXIT.usage;
+  }
   const launcher = await Launcher.connect(connectionOptions(flags));
   const handle = await launcher.launch(xml, flags.fields ?? {}, {
     processId: flags.id,
     ...(flags.actionTimeout ? { actionOptions: { startToCloseTimeout: flags.actionTimeout } } : {}),
+    ...(routes ? { routes } : {}),
   });
   if (!flags.wait && !flags.follow) {
     out(handle.processId);
@@ -89,7 +104,7 @@ export async function statusCommand(
   flags: ConnectionFlags & { json?: boolean },
 ): Promise<number> {
   const launcher = await Launcher.connect(connectionOptions(flags));
-  const state = await launcher.get(id).state();
+  const state = await launcher.get(id).inspect();
   out(flags.json ? JSON.stringify(state, null, 2) : renderState(state, process.stdout.isTTY));
   return EXIT.ok;
 }

@@ -98,6 +98,10 @@ export function buildCli(): Command {
         '--action-timeout <duration>',
         "start-to-close timeout of the process's actions (e.g. 30s)",
         duration,
+      )
+      .option(
+        '--routes <table>',
+        'participant name or glob → task queue, e.g. "billing.*=billing-py" (default: $BUREAUCRAT_ROUTES)',
       ),
   ).action((file: string, flags: Parameters<typeof import('./commands').launchCommand>[1]) =>
     run(async () => (await import('./commands')).launchCommand(file, flags)),

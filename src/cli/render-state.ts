@@ -30,7 +30,12 @@ export function renderState(root: ActivitySnapshot, colour = false): string {
   const visit = (node: ActivitySnapshot, depth: number) => {
     const state = colour ? `${COLOURS[node.state]}${node.state}\x1b[0m` : node.state;
     const iteration = node.iteration !== undefined ? ` iteration ${node.iteration}` : '';
-    lines.push(`${'  '.repeat(depth)}${node.id} ${node.type}${detail(node)} ${state}${iteration}`);
+    const attempt = node.attempt !== undefined && node.attempt > 1 ? ` attempt ${node.attempt}` : '';
+    const failure = node.lastFailure !== undefined ? ` (last failure: ${node.lastFailure})` : '';
+    const waiting = node.waiting !== undefined ? ` — ${node.waiting}` : '';
+    lines.push(
+      `${'  '.repeat(depth)}${node.id} ${node.type}${detail(node)} ${state}${iteration}${attempt}${failure}${waiting}`,
+    );
     for (const child of node.children) visit(child, depth + 1);
     for (const handler of node.faults) visit(handler, depth + 1);
   };

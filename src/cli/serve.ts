@@ -10,6 +10,7 @@ import type { Participants } from '../worker/participants';
 import { participants as exampleParticipants } from '../../examples/participants';
 import { loadParticipants } from './load-participants';
 import { UsageError } from './errors';
+import { parseRoutes, routeFor, ROUTES_ENV, RoutesError, type Routes } from '../routes';
 import type { ConnectionFlags } from './options';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -20,11 +21,35 @@ export function participantsFrom(module: string | undefined): Participants {
   return exampleParticipants;
 }
 
+/**
+ * What the worker's banner says of `$BUREAUCRAT_ROUTES` (the routing table launches read, see README):
+ * the table, and which of this worker's participants it sends to other queues, so an operator sees why
+ * this worker will not get them. Empty when unset. A malformed table is a usage error (exit 2).
+ */
+export function routesNote(participants: Participants, env: NodeJS.ProcessEnv = process.env): string {
+  let routes: Routes;
+  try {
+    routes = parseRoutes(env[ROUTES_ENV] ?? '');
+  } catch (e) {
+    if (e instanceof RoutesError) throw new UsageError(e.message);
+    throw e;
+  }
+  const entries = Object.entries(routes);
+  if (!entries.length) return '';
+  const table = entries.map(([pattern, queue]) => `${pattern} → ${queue}`).join(', ');
+  const away = Object.keys(participants).filter((name) => routeFor(routes, name) !== undefined);
+  return (
+    `routes ($${ROUTES_ENV}): ${table}` +
+    (away.length ? `; launches route ${away.join(', ')} to those queues, not to this worker` : '')
+  );
+}
+
 /** `bureaucrat worker [--participants MODULE]` against the configured server. */
 export async function workerCommand(
   flags: ConnectionFlags & { participants?: string; shutdownGrace?: number },
 ): Promise<number> {
   const participants = participantsFrom(flags.participants);
+  const routing = routesNote(participants);
   const { connectionOptions, namespace } = resolveConnectConfig({ ...flags });
   const taskQueue = flags.taskQueue ?? DEFAULT_TASK_QUEUE;
   const worker = await createWorker({
@@ -39,6 +64,7 @@ export async function workerCommand(
     `worker on ${connectionOptions.address} namespace ${flags.namespace ?? namespace} task queue ${taskQueue}; ` +
       `participants: ${Object.keys(participants).join(', ')}`,
   );
+  if (routing) err(routing);
   await run(worker);
   return 0;
 }
@@ -54,6 +80,7 @@ export async function devCommand(
   },
 ): Promise<number> {
   const participants = participantsFrom(flags.participants);
+  const routing = routesNote(participants);
   if (flags.port !== undefined && !(await isPortFree(flags.port))) {
     throw new UsageError(`--port ${flags.port}: the port is in use; choose another, or leave --port out`);
   }
@@ -78,6 +105,7 @@ export async function devCommand(
         `Temporal dev server: ${server.address} (namespace ${server.namespace}${flags.db ? `, data in ${flags.db}` : ', in memory'})`,
         `Web UI: ${server.uiUrl ?? '(off)'}`,
         `Worker on task queue ${taskQueue}; participants: ${Object.keys(participants).join(', ')}`,
+        ...(routing ? [routing] : []),
         `Try: bureaucrat launch examples/processes/example1.xml --address ${server.address} --wait`,
         'Ctrl-C stops.',
         '',

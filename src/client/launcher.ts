@@ -7,6 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
 import { processStartOptions } from '../process-start';
 import { PROCESS_WORKFLOW_TYPE, type ActionOptions } from '../protocol';
+import { parseRoutes, ROUTES_ENV, type Routes } from '../routes';
 import type { ContextValues } from '../scope';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 import { ProcessHandle } from './process-handle';
@@ -21,6 +22,11 @@ export interface LaunchOptions {
   readonly processId?: string;
   /** Timeouts and retry policy of the process's actions (see README). */
   readonly actionOptions?: ActionOptions;
+  /**
+   * Participant name or glob → task queue. Unset: `actionOptions.routes`, else `$BUREAUCRAT_ROUTES` (see
+   * README, routing). An `<action queue="…">` attribute wins over both.
+   */
+  readonly routes?: Routes;
 }
 
 /**
@@ -55,6 +61,9 @@ export class Launcher {
     const { xml, source } = await definitionText(definition);
     const model = parseDefinition(xml, { source });
     const processId = options.processId ?? randomUUID();
+    const routes = options.routes ?? options.actionOptions?.routes ?? envRoutes();
+    const actionOptions =
+      routes && Object.keys(routes).length ? { ...options.actionOptions, routes } : options.actionOptions;
     try {
       await this.client.workflow.start(PROCESS_WORKFLOW_TYPE, {
         ...processStartOptions(model, {
@@ -62,7 +71,7 @@ export class Launcher {
           definition: xml,
           fields,
           taskQueue: this.taskQueue,
-          settings: { broadcastEvents: true, actionOptions: options.actionOptions },
+          settings: { broadcastEvents: true, actionOptions },
         }),
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
         workflowIdConflictPolicy: 'USE_EXISTING',
@@ -78,6 +87,12 @@ export class Launcher {
   get(processId: string): ProcessHandle {
     return new ProcessHandle(this.client, processId);
   }
+}
+
+/** The routes of `$BUREAUCRAT_ROUTES`, if set (a malformed value throws {@link RoutesError}). */
+function envRoutes(): Routes | undefined {
+  const text = process.env[ROUTES_ENV];
+  return text === undefined ? undefined : parseRoutes(text);
 }
 
 /** XML text as given, or read from the file it names. */

@@ -11,6 +11,11 @@ import {
   type ProcessSnapshot,
 } from '../protocol';
 import type { ContextValues } from '../scope';
+import { withPendingActions, type PendingAction } from './pending-actions';
+
+/** Temporal's enum values (temporal.api.enums.v1), spelled out so as not to depend on the proto package. */
+const PENDING_ACTIVITY_STATE_SCHEDULED = 1;
+const TASK_QUEUE_TYPE_ACTIVITY = 2;
 
 /** A process that ended on an unhandled fault: `code`, `message` and the state snapshot at that moment. */
 export class ProcessFaultError extends Error {
@@ -41,7 +46,10 @@ export class ProcessHandle {
   readonly processId: string;
   private readonly workflow: WorkflowHandle;
 
-  constructor(client: Client, processId: string) {
+  constructor(
+    private readonly client: Client,
+    processId: string,
+  ) {
     this.processId = processId;
     this.workflow = client.workflow.getHandle(processId);
   }
@@ -61,6 +69,48 @@ export class ProcessHandle {
   /** The state snapshot tree (works after the process ended, too). */
   state(): Promise<ProcessSnapshot> {
     return this.workflow.query<ProcessSnapshot>(STATE_QUERY);
+  }
+
+  /**
+   * The state snapshot with what the server knows of running actions: each active action's `attempt`,
+   * `lastFailure` and, while no worker has started it, `waiting` (naming the participant and task queue,
+   * and saying so when no worker polls that queue). One describe call, plus one per task queue of
+   * actions still waiting.
+   */
+  async inspect(): Promise<ProcessSnapshot> {
+    const [state, description] = await Promise.all([this.state(), this.workflow.describe()]);
+    const infos = description.raw.pendingActivities ?? [];
+    const polled = new Map<string, Promise<boolean>>();
+    const pending = await Promise.all(
+      infos.map(async (info, i): Promise<PendingAction> => {
+        const taskQueue = info.activityOptions?.taskQueue?.name ?? undefined;
+        const scheduled = Number(info.state) === PENDING_ACTIVITY_STATE_SCHEDULED;
+        let noWorkers: boolean | undefined;
+        if (scheduled && taskQueue) {
+          if (!polled.has(taskQueue)) polled.set(taskQueue, this.hasActivityPollers(taskQueue));
+          noWorkers = !(await polled.get(taskQueue));
+        }
+        return {
+          participant: info.activityType?.name ?? '',
+          attempt: info.attempt ?? 1,
+          scheduled,
+          ...(info.lastFailure?.message ? { lastFailure: info.lastFailure.message } : {}),
+          ...(taskQueue ? { taskQueue } : {}),
+          ...(noWorkers !== undefined ? { noWorkers } : {}),
+          order: Number(info.activityId) || i,
+        };
+      }),
+    );
+    return withPendingActions(state, pending);
+  }
+
+  private async hasActivityPollers(taskQueue: string): Promise<boolean> {
+    const answer = await this.client.workflowService.describeTaskQueue({
+      namespace: this.client.options.namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType: TASK_QUEUE_TYPE_ACTIVITY,
+    });
+    return (answer.pollers ?? []).length > 0;
   }
 
   /** The process context. */

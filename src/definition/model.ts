@@ -84,6 +84,14 @@ export interface ForeachActivity extends ComplexActivity<'foreach'> {
 /** `<action participant="…">`: a task for a participant (a Temporal activity of that name). */
 export interface ActionActivity extends ActivityBase<'action'> {
   readonly participant: string;
+  /** `queue="…"`: the task queue whose workers serve this participant (overrides any routing). */
+  readonly queue?: string;
+  /** `timeout="…"`: seconds per attempt (Temporal's start-to-close timeout). */
+  readonly timeout?: number;
+  /** `retries="…"`: attempts after the first one (Temporal's maximum attempts minus one). */
+  readonly retries?: number;
+  /** `heartbeat="…"`: seconds between heartbeats before an attempt counts as lost. */
+  readonly heartbeat?: number;
 }
 
 /** `<switch>`: runs the first case whose conditions hold; none → it just completes. */
@@ -107,6 +115,8 @@ export interface AwaitActivity extends ActivityBase<'await'> {
   readonly event: string;
   /** OR-ed; empty means any event of that name. They may read `event` as well as `context`. */
   readonly conditions: readonly Condition[];
+  /** `timeout="…"`: seconds to wait before the await faults with `Timeout`; unset waits forever. */
+  readonly timeout?: number;
 }
 
 /** `<fault code="…" message="…">`: raises a fault. */

@@ -42,7 +42,7 @@ const ATTRIBUTES: Record<string, Record<string, boolean>> = {
   faults: {},
   default: {},
   sequence: {},
-  action: { participant: true },
+  action: { participant: true, queue: false, timeout: false, retries: false, heartbeat: false },
   switch: {},
   case: {},
   condition: {},
@@ -50,11 +50,14 @@ const ATTRIBUTES: Record<string, Record<string, boolean>> = {
   all: {},
   call: { process: true },
   delay: { duration: true },
-  await: { event: true },
+  await: { event: true, timeout: false },
   fault: { code: false, message: false },
   assign: { property: true },
   foreach: { select: true },
 };
+
+/** `retries="…"`: a whole number of at most four digits (the schema checks the same). */
+const RETRIES_TEXT = /^\d{1,4}$/;
 
 const PROPERTY_REFERENCE = /^\$([^\s$]+)$/;
 
@@ -556,7 +559,33 @@ class ModelBuilder {
         if (attrs.participant !== undefined && !participant) {
           this.problem(place, 'participant must not be empty', this.attributeOffset(place, 'participant'));
         }
-        return { kind, id, loc, participant };
+        const queue = attrs.queue?.trim();
+        if (attrs.queue !== undefined && !queue) {
+          this.problem(place, 'queue must not be empty', this.attributeOffset(place, 'queue'));
+        }
+        const timeout = this.positiveSeconds(place, attrs, 'timeout');
+        const heartbeat = this.positiveSeconds(place, attrs, 'heartbeat');
+        let retries: number | undefined;
+        if (attrs.retries !== undefined) {
+          const text = attrs.retries.trim();
+          if (RETRIES_TEXT.test(text)) retries = Number(text);
+          else
+            this.problem(
+              place,
+              `retries must be a whole number from 0 to 9999 (attempts after the first), got "${attrs.retries}"`,
+              this.attributeOffset(place, 'retries'),
+            );
+        }
+        return {
+          kind,
+          id,
+          loc,
+          participant,
+          ...(queue && { queue }),
+          ...(timeout !== undefined && { timeout }),
+          ...(retries !== undefined && { retries }),
+          ...(heartbeat !== undefined && { heartbeat }),
+        };
       }
       case 'call': {
         this.noContent(place);
@@ -589,7 +618,8 @@ class ModelBuilder {
         const event = (attrs.event ?? '').trim();
         if (attrs.event !== undefined && !event)
           this.problem(place, 'event must not be empty', this.attributeOffset(place, 'event'));
-        return { kind, id, loc, event, conditions };
+        const timeout = this.positiveSeconds(place, attrs, 'timeout');
+        return { kind, id, loc, event, conditions, ...(timeout !== undefined && { timeout }) };
       }
       case 'fault':
         this.noContent(place);
@@ -609,6 +639,24 @@ class ModelBuilder {
         return expression ? { kind, id, loc, property, expression } : undefined;
       }
     }
+  }
+
+  /**
+   * An optional attribute holding a positive number of seconds (decimals allowed): its value, or
+   * `undefined` when absent or invalid (then reported at the attribute).
+   */
+  private positiveSeconds(place: Place, attrs: Record<string, string>, name: string): number | undefined {
+    const raw = attrs[name];
+    if (raw === undefined) return undefined;
+    const text = raw.trim();
+    const seconds = Number(text);
+    if (/^\d+(\.\d+)?$/.test(text) && Number.isFinite(seconds) && seconds > 0) return seconds;
+    this.problem(
+      place,
+      `${name} must be a positive number of seconds, got "${raw}"`,
+      this.attributeOffset(place, name),
+    );
+    return undefined;
   }
 
   /** `<await>` holds conditions only: the complex-body walk accepted activities and context, which it must not. */

@@ -2,17 +2,33 @@
  * Participants: the functions that do a process's work. Each one becomes a Temporal activity named after
  * the participant, wrapped so that it speaks Bureaucrat's reply protocol.
  *
- * Pure of Node APIs except through `@temporalio/common`, so it runs in any worker.
+ * Pure of Node APIs except through `@temporalio/common` and `@temporalio/activity`, so it runs in any worker.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { ParticipantReply, Workitem } from '../protocol';
 
 /**
+ * What a running participant can do besides replying: its second argument. Long participants heartbeat
+ * (required within `<action heartbeat="…">` seconds) and watch `signal`, which aborts when the process
+ * cancels the action (the process was cancelled, or a fault cancelled its branch). The workitem stays
+ * plain data; this is the seam to Temporal's activity context.
+ */
+export interface ParticipantContext {
+  /** Records a heartbeat; `details` (JSON) is kept and shown with the activity. */
+  heartbeat(details?: unknown): void;
+  /** Aborts when the action is cancelled: the participant should stop and throw. Seen after a heartbeat. */
+  readonly signal: AbortSignal;
+}
+
+/**
  * A participant: receives a workitem, returns the fields it changed or a reply with a status (or nothing,
- * when it changes nothing).
+ * when it changes nothing). The second argument, which short participants ignore, is its
+ * {@link ParticipantContext}.
  */
 export type Participant = (
   workitem: Workitem,
+  context: ParticipantContext,
 ) => ParticipantReply | undefined | Promise<ParticipantReply | undefined> | Promise<void>;
 
 /** Participants by name; names may contain dots (`webhook_launcher.tasks.handle_webhook`). */
@@ -50,7 +66,7 @@ export function participantActivities(
     activities[name] = async (workitem) => {
       let reply: unknown;
       try {
-        reply = await participant(workitem);
+        reply = await participant(workitem, participantContext());
       } catch (err) {
         if (err instanceof ParticipantFault) {
           // A business outcome, not a worker problem: BENIGN keeps it out of the worker's warnings and
@@ -74,6 +90,17 @@ export function participantActivities(
     };
   }
   return activities;
+}
+
+/** The running activity's heartbeat and cancellation signal (inert when called outside an activity). */
+function participantContext(): ParticipantContext {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return { heartbeat: () => undefined, signal: new AbortController().signal };
+  }
+  return { heartbeat: (details) => ctx.heartbeat(details), signal: ctx.cancellationSignal };
 }
 
 function isErrorReply(reply: unknown): reply is { status: 'error'; error?: string } {

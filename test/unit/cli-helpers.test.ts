@@ -25,7 +25,10 @@ describe('participant modules', () => {
       ),
     );
     expect(
-      await ts.double({ fields: { x: 4 }, participant: 'double', processId: 'p', activityId: 'p_0' }),
+      await ts.double(
+        { fields: { x: 4 }, participant: 'double', processId: 'p', activityId: 'p_0' },
+        { heartbeat: () => undefined, signal: new AbortController().signal },
+      ),
     ).toEqual({
       x: 8,
     });

@@ -188,7 +188,7 @@ describe('parseDefinition: validation problems', () => {
     ],
     [
       '<action participant="p" color="red"/>',
-      '2:27 process/action[1]: unknown attribute "color" on <action> (allowed: participant)',
+      '2:27 process/action[1]: unknown attribute "color" on <action> (allowed: participant, queue, timeout, retries, heartbeat)',
     ],
     ['<bogus/>', '2:3 process/bogus[1]: unknown element <bogus>'],
     [
@@ -376,5 +376,33 @@ describe('parseDefinition: unsafe and oversized XML', () => {
   it('limits the element count', () => {
     const many = `<process>${'<fault/>'.repeat(MAX_ELEMENTS)}</process>`;
     expect(problemsOf(many)).toEqual([`1:1 definition has more than ${MAX_ELEMENTS} elements`]);
+  });
+});
+
+describe('parseDefinition: per-action options', () => {
+  it('reads queue, timeout, retries and heartbeat of actions and the timeout of awaits', () => {
+    const model = parseDefinition(
+      '<process><action participant="a" queue=" py " timeout="30" retries="3" heartbeat="0.5"/>' +
+        '<action participant="b"/><await event="e" timeout="3600"/></process>',
+    );
+    expect(model.activities[0]).toMatchObject({ queue: 'py', timeout: 30, retries: 3, heartbeat: 0.5 });
+    expect(model.activities[1]).not.toHaveProperty('queue');
+    expect(model.activities[1]).not.toHaveProperty('retries');
+    expect(model.activities[2]).toMatchObject({ kind: 'await', event: 'e', timeout: 3600 });
+  });
+
+  it('reports invalid values at their attribute with line:col', () => {
+    expect(
+      problemsOf(
+        '<process>\n<action participant="a" timeout="0" retries="-1"\n heartbeat="x" queue=""/>\n' +
+          '<await event="e" timeout="1s"/></process>',
+      ),
+    ).toEqual([
+      '2:25 process/action[1]: timeout must be a positive number of seconds, got "0"',
+      '2:37 process/action[1]: retries must be a whole number from 0 to 9999 (attempts after the first), got "-1"',
+      '3:2 process/action[1]: heartbeat must be a positive number of seconds, got "x"',
+      '3:16 process/action[1]: queue must not be empty',
+      '4:18 process/await[1]: timeout must be a positive number of seconds, got "1s"',
+    ]);
   });
 });

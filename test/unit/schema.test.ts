@@ -70,6 +70,10 @@ const VALID: Record<string, string> = {
   'fault, delay and call forms': p(
     '<fault/><fault code="" message="m"/><delay duration=" 0.5 "/><delay duration="7"/><call process="$sub"/>',
   ),
+  'per-action options': p(
+    '<action participant="a" queue="billing-py" timeout="30" retries="0" heartbeat="0.5"/>' +
+      '<action participant="b" timeout=" 00.10 " retries="9999"/><await event="e" timeout="3600"/>',
+  ),
   'names with spaces kept': p(
     '<assign property=" x ">1</assign>',
     '<property name=" y" type="str"></property>',
@@ -118,6 +122,15 @@ const INVALID: Record<string, string> = {
   'call with a space': p('<call process="$a b"/>'),
   'empty select segment': p(`<foreach select="a..b">${A}</foreach>`),
   'empty select': p(`<foreach select="">${A}</foreach>`),
+  'zero action timeout': p('<action participant="a" timeout="0"/>'),
+  'zero heartbeat': p('<action participant="a" heartbeat="0.0"/>'),
+  'timeout with unit': p('<action participant="a" timeout="30s"/>'),
+  'negative retries': p('<action participant="a" retries="-1"/>'),
+  'fractional retries': p('<action participant="a" retries="1.5"/>'),
+  'too many retries': p('<action participant="a" retries="10000"/>'),
+  'blank queue': p('<action participant="a" queue=" "/>'),
+  'zero await timeout': p('<await event="e" timeout="0"/>'),
+  'timeout on a delay': p('<delay duration="1" timeout="2"/>'),
   'text in an action': p('<action participant="a">go</action>'),
   'element in an action': p(`<action participant="a">${A}</action>`),
   'text in a sequence': p('<sequence>hello</sequence>'),

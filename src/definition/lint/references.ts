@@ -45,7 +45,12 @@ export function lintReferences(root: ProcessDefinition, report: Reporter, option
             'it must come with the launch fields or from a participant',
         );
       }
-    } else if (node.kind === 'action' && participants && !participants.has(node.participant)) {
+    } else if (
+      node.kind === 'action' &&
+      node.queue === undefined && // served on its own queue, maybe by another SDK's worker
+      participants &&
+      !participants.has(node.participant)
+    ) {
       report('W005', node, `no worker registers participant "${node.participant}"`);
     } else if (node.kind === 'await' && events && !events.has(node.event)) {
       report('W006', node, `nothing triggers event "${node.event}" (not in the events given)`);
