@@ -39,6 +39,13 @@ export {
 export { Launcher, type LaunchOptions } from './client/launcher';
 export { ProcessHandle, ProcessFaultError, ProcessCancelledError } from './client/process-handle';
 export { Events } from './client/events';
+export {
+  Schedules,
+  type ScheduleAddOptions,
+  type ScheduleInfo,
+  type ScheduleOverlap,
+  type ScheduleTiming,
+} from './client/schedules';
 export { watchProcess, type ActivityChange } from './client/watch';
 export { DEFAULT_TASK_QUEUE, TemporalConnectionError, type ConnectionOptions } from './client/connection';
 
@@ -70,7 +77,7 @@ export {
   type ProcessStartMetadata,
   type ProcessMemo,
 } from './process-start';
-export { PROCESS_NAME, BUREAUCRAT_SEARCH_ATTRIBUTES } from './search-attributes';
+export { PROCESS_NAME, SCHEDULE_NAME, TRIGGER_NAME, BUREAUCRAT_SEARCH_ATTRIBUTES } from './search-attributes';
 export type { ContextValues } from './scope';
 
 // Definitions and expressions.

@@ -163,6 +163,44 @@ export function buildCli(): Command {
     run(async () => (await import('./commands')).historyCommand(id, flags)),
   );
 
+  const schedule = program
+    .command('schedule')
+    .description('processes that start on a timetable (Temporal Schedules)');
+  withConnectionFlags(
+    schedule
+      .command('add')
+      .description('create a schedule that starts FILE every DURATION or on a cron expression')
+      .argument('<name>', 'schedule name (its processes get ids that begin with it)')
+      .argument('<file>', 'definition file (.xml)')
+      .option('--every <duration>', 'start a process every DURATION (e.g. 30s, 1h)', duration)
+      .option('--cron <expr>', 'start a process on this cron expression (e.g. "0 2 * * *")')
+      .option('--fields <json>', 'launch fields of every process', jsonObject)
+      .option('--overlap <policy>', 'when the last process still runs: skip (default) | buffer | allow'),
+  ).action(
+    (
+      name: string,
+      file: string,
+      flags: Parameters<typeof import('./schedule-commands').scheduleAddCommand>[2],
+    ) => run(async () => (await import('./schedule-commands')).scheduleAddCommand(name, file, flags)),
+  );
+  withConnectionFlags(
+    schedule.command('list').description('list schedules: name, timing, state, process name, next start'),
+  ).action((flags: ConnectionFlags) =>
+    run(async () => (await import('./schedule-commands')).scheduleListCommand(flags)),
+  );
+  for (const [action, description] of [
+    ['pause', 'stop a schedule starting processes'],
+    ['resume', 'let a paused schedule start processes again'],
+    ['trigger', "start the schedule's process now, once"],
+    ['remove', 'delete a schedule (its processes keep running)'],
+  ] as const) {
+    withConnectionFlags(
+      schedule.command(action).description(description).argument('<name>', 'schedule name'),
+    ).action((name: string, flags: ConnectionFlags) =>
+      run(async () => (await import('./schedule-commands')).scheduleActionCommand(action, name, flags)),
+    );
+  }
+
   program
     .command('replay')
     .description('replay exported histories against the current interpreter; exit 1 naming each mismatch')
