@@ -46,6 +46,24 @@ export {
   type ScheduleOverlap,
   type ScheduleTiming,
 } from './client/schedules';
+export {
+  Triggers,
+  TriggerConflictError,
+  TriggerExpressionError,
+  type TriggerAddOptions,
+  type TriggerInfo,
+  type RedriveResult,
+  type DeadLetter,
+  type AddTriggerResult,
+} from './client/triggers';
+export {
+  recordCreated,
+  recordUpdated,
+  recordDeleted,
+  recordChanges,
+  type RecordEvent,
+  type FieldChange,
+} from './triggers/record-events';
 export { watchProcess, type ActivityChange } from './client/watch';
 export { DEFAULT_TASK_QUEUE, TemporalConnectionError, type ConnectionOptions } from './client/connection';
 

@@ -163,6 +163,52 @@ export function buildCli(): Command {
     run(async () => (await import('./commands')).historyCommand(id, flags)),
   );
 
+  const trigger = program
+    .command('trigger')
+    .description('processes that start themselves when an event is published');
+  withConnectionFlags(
+    trigger
+      .command('add')
+      .description('start FILE for every published EVENT whose --when holds (one per --id value)')
+      .argument('<event>', 'event name')
+      .argument('<file>', 'definition file (.xml)')
+      .option('--name <name>', 'trigger name (default: derived from the settings)')
+      .option('--when <expr>', 'predicate over event, e.g. "event[\'total\'] > 100"')
+      .option('--id <expr>', 'correlation id over event: the process id (one process per id)')
+      .option('--retries <n>', 'retries of a failed start before the event is dead-lettered (default 3)')
+      .option('--replace', 'replace a trigger of the same name with other settings'),
+  ).action((event: string, file: string, flags: import('./trigger-commands').TriggerAddFlags) =>
+    run(async () => (await import('./trigger-commands')).triggerAddCommand(event, file, flags)),
+  );
+  withConnectionFlags(
+    trigger
+      .command('list')
+      .description('list triggers: name, event, process, predicate, processes started, dead letters'),
+  ).action((flags: ConnectionFlags) =>
+    run(async () => (await import('./trigger-commands')).triggerListCommand(flags)),
+  );
+  withConnectionFlags(
+    trigger.command('remove').description('remove a trigger').argument('<name>', 'trigger name'),
+  ).action((name: string, flags: ConnectionFlags) =>
+    run(async () => (await import('./trigger-commands')).triggerRemoveCommand(name, flags)),
+  );
+  withConnectionFlags(
+    trigger
+      .command('dead-letters')
+      .description('events whose start failed, with the error (one JSON line each)')
+      .argument('[name]', 'trigger name (default: all)'),
+  ).action((name: string | undefined, flags: ConnectionFlags) =>
+    run(async () => (await import('./trigger-commands')).triggerDeadLettersCommand(name, flags)),
+  );
+  withConnectionFlags(
+    trigger
+      .command('redrive')
+      .description('run a trigger again on its dead letters')
+      .argument('<name>', 'trigger name'),
+  ).action((name: string, flags: ConnectionFlags) =>
+    run(async () => (await import('./trigger-commands')).triggerRedriveCommand(name, flags)),
+  );
+
   const schedule = program
     .command('schedule')
     .description('processes that start on a timetable (Temporal Schedules)');
