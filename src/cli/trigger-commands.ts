@@ -2,7 +2,7 @@
  * `bureaucrat trigger add | list | remove | dead-letters | redrive`: thin wrappers over {@link Triggers}.
  */
 import { TriggerConflictError, TriggerExpressionError, Triggers, validateTrigger } from '../client/triggers';
-import { DefinitionError } from '../definition';
+import { DefinitionError, DefinitionFileError, formatProblem } from '../definition';
 import { EXIT } from './errors';
 import { connectionOptions, type ConnectionFlags } from './options';
 
@@ -36,6 +36,13 @@ export async function triggerAddCommand(
   try {
     await validateTrigger(event, file, options);
   } catch (e) {
+    if (e instanceof DefinitionError && !(e instanceof DefinitionFileError)) {
+      // As `validate` prints them: one line per problem, file:line:col: path: problem.
+      for (const p of e.problems) {
+        err(p.line > 0 ? `${file}:${formatProblem(p).replace(' ', ': ')}` : `${file}: ${formatProblem(p)}`);
+      }
+      return EXIT.usage;
+    }
     if (e instanceof DefinitionError || e instanceof TriggerExpressionError || e instanceof TypeError) {
       err(e.message);
       return EXIT.usage;
