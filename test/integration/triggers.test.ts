@@ -8,6 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { msToTs } from '@temporalio/common/lib/time';
 import { eventActivities } from '../../activities/events';
 import { Events } from '../../src/client/events';
+import { Launcher } from '../../src/client/launcher';
 import { TriggerConflictError, TriggerExpressionError, Triggers } from '../../src/client/triggers';
 import { DefinitionError } from '../../src/definition';
 import { PROCESS_NAME, SCHEDULE_NAME } from '../../src/search-attributes';
@@ -112,11 +113,20 @@ test('predicate, correlation id and typed fields; a raising predicate dead-lette
   });
 });
 
-test('one process per event without --id; removal stops the trigger; other triggers are not affected', async () => {
+test('one process per event without --id; removal stops the trigger; other triggers and awaits are not affected', async () => {
   await withTriggerWorker(async (triggers, events) => {
     const event = unique('ping');
     const every = await triggers.add(event, order);
     const raising = await triggers.add(event, order, { when: "event['missing'] == 1" });
+    // An await waiting for the event still receives it, whatever the triggers do.
+    const launcher = new Launcher(triggers.client, triggers.taskQueue);
+    const waiting = await launcher.launch(
+      `<process><await event="${event}"/><assign property="heard">True</assign></process>`,
+    );
+    await eventually(
+      () => waiting.state(),
+      (snapshot) => snapshot.children[0]?.state === 'active',
+    );
     await events.trigger(event, { order: 1 });
     await events.trigger(event, { order: 1 });
     await eventually(
@@ -127,6 +137,7 @@ test('one process per event without --id; removal stops the trigger; other trigg
       () => triggers.deadLetters(raising.name),
       (l) => l.length === 2 && l.every((d) => d.error.includes('KeyError')),
     );
+    expect(await waiting.result()).toEqual({ heard: true });
     expect(await triggers.remove(every.name)).toBe(true);
     expect(await triggers.remove(every.name)).toBe(false);
     expect((await triggers.list()).map((t) => t.name)).toEqual([raising.name]);
