@@ -15,6 +15,7 @@ import {
   type RouterState,
   type SubscribeInput,
 } from '../src/protocol';
+import { triggerActivities } from './triggers';
 
 /** How many signals a delivery sends at once. */
 const DELIVERY_CONCURRENCY = 64;
@@ -30,6 +31,8 @@ export const newRouterState = (event: string): RouterState => ({
 /** The event activities, bound to a client of the worker's namespace. */
 export function eventActivities(client: Client) {
   return {
+    ...triggerActivities(client),
+
     /** Records the subscription at the router (starting it if needed); returns once it is in its history. */
     async [SUBSCRIBE_ACTIVITY]({ event, ...subscription }: SubscribeInput): Promise<void> {
       await client.workflow.signalWithStart(EVENT_ROUTER_WORKFLOW_TYPE, {

@@ -40,6 +40,31 @@ export {
 export { Launcher, type LaunchOptions } from './client/launcher';
 export { ProcessHandle, ProcessFaultError, ProcessCancelledError } from './client/process-handle';
 export { Events } from './client/events';
+export {
+  Schedules,
+  type ScheduleAddOptions,
+  type ScheduleInfo,
+  type ScheduleOverlap,
+  type ScheduleTiming,
+} from './client/schedules';
+export {
+  Triggers,
+  TriggerConflictError,
+  TriggerExpressionError,
+  type TriggerAddOptions,
+  type TriggerInfo,
+  type RedriveResult,
+  type DeadLetter,
+  type AddTriggerResult,
+} from './client/triggers';
+export {
+  recordCreated,
+  recordUpdated,
+  recordDeleted,
+  recordChanges,
+  type RecordEvent,
+  type FieldChange,
+} from './triggers/record-events';
 export { watchProcess, type ActivityChange } from './client/watch';
 export { DEFAULT_TASK_QUEUE, TemporalConnectionError, type ConnectionOptions } from './client/connection';
 
@@ -73,7 +98,7 @@ export {
   type ProcessMemo,
 } from './process-start';
 export { parseRoutes, routeFor, RoutesError, ROUTES_ENV, type Routes } from './routes';
-export { PROCESS_NAME, BUREAUCRAT_SEARCH_ATTRIBUTES } from './search-attributes';
+export { PROCESS_NAME, SCHEDULE_NAME, TRIGGER_NAME, BUREAUCRAT_SEARCH_ATTRIBUTES } from './search-attributes';
 export type { ContextValues } from './scope';
 
 // Definitions and expressions.

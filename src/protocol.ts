@@ -148,6 +148,10 @@ export interface RouterState {
    * suggests it; set: exactly this threshold, kept across runs (tests use a small one).
    */
   readonly continueAsNewAfterEvents?: number;
+  /** Whether triggers are registered for this event (see `src/triggers`): then each event fires them. */
+  readonly triggersOn?: boolean;
+  /** Events whose triggers had not been fired when the last run continued as new. */
+  readonly pendingFires?: readonly { readonly seq: number; readonly message: EventMessage }[];
 }
 
 /** Input of the interpreter workflow. */

@@ -11,5 +11,11 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /** The definition's `<process name="…">`, set once when a process starts, so the Web UI can filter by it. */
 export const PROCESS_NAME = defineSearchAttributeKey('BureaucratProcessName', SearchAttributeType.KEYWORD);
 
+/** The schedule that started a process (`bureaucrat schedule`), so `list` and the Web UI can filter by it. */
+export const SCHEDULE_NAME = defineSearchAttributeKey('BureaucratSchedule', SearchAttributeType.KEYWORD);
+
+/** The trigger that started a process (`bureaucrat trigger`); `trigger list` counts its processes by it. */
+export const TRIGGER_NAME = defineSearchAttributeKey('BureaucratTrigger', SearchAttributeType.KEYWORD);
+
 /** Every search attribute this project needs registered, in one list. */
-export const BUREAUCRAT_SEARCH_ATTRIBUTES = [PROCESS_NAME] as const;
+export const BUREAUCRAT_SEARCH_ATTRIBUTES = [PROCESS_NAME, SCHEDULE_NAME, TRIGGER_NAME] as const;

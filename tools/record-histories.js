@@ -20,6 +20,7 @@ const { PROCESS_WORKFLOW_TYPE, STATE_QUERY, EVENT_SIGNAL } = require('../lib/src
 const { participantActivities, ParticipantFault } = require('../lib/src/worker/participants');
 const { eventActivities } = require('../lib/activities/events');
 const { Events } = require('../lib/src/client/events');
+const { Triggers } = require('../lib/src/client/triggers');
 const scenarios = require('../test/histories/scenarios');
 
 const directory = path.join(__dirname, '../test/histories');
@@ -68,6 +69,13 @@ async function record(client, taskQueue, scenario) {
     signal: (message) => handle.signal(EVENT_SIGNAL, message),
     trigger: (name, data) => new Events(client, taskQueue).trigger(name, data),
     cancel: () => handle.cancel(),
+    addTrigger: (event, xml, options) => new Triggers(client, taskQueue).add(event, xml, options),
+    waitForProcess: (id) =>
+      poll(
+        () => client.workflow.getHandle(id).result(),
+        () => true,
+        id,
+      ),
   };
   if (scenario.drive) await scenario.drive(helpers);
   const outcome = await handle.result().then(

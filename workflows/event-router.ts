@@ -35,6 +35,12 @@ import {
   type Subscription,
   type Trigger,
 } from '../src/protocol';
+import {
+  FIRE_TRIGGERS_ACTIVITY,
+  TRIGGERS_ON_SIGNAL,
+  type FiredEvent,
+  type FireTriggersInput,
+} from '../src/triggers/protocol';
 
 /** How many past triggers a router keeps for resubscribing awaits to catch up. */
 export const RECENT_TRIGGERS = 256;
@@ -42,16 +48,38 @@ export const RECENT_TRIGGERS = 256;
 /** The patch under which a run applies the signals buffered before its first workflow task in history order. */
 const HISTORY_ORDER_PATCH = 'router-buffered-signals-in-history-order';
 
+/**
+ * The patch under which a run hands every event to the trigger activity once triggers are registered for
+ * its name (`src/triggers`). Runs recorded before it never fire triggers on replay.
+ */
+const TRIGGERS_PATCH = 'router-fires-triggers';
+
+/** Events per trigger activity, and trigger activities in flight at once. */
+const FIRE_BATCH = 100;
+const FIRES_IN_FLIGHT = 4;
+
 /** The router continues as new past this many history events. */
 const ROUTER_HISTORY_LIMIT = 5_000;
 
 export const subscribeSignal = defineSignal<[Subscription]>(SUBSCRIBE_SIGNAL);
 export const triggerSignal = defineSignal<[Trigger]>(TRIGGER_SIGNAL);
+export const triggersOnSignal = defineSignal(TRIGGERS_ON_SIGNAL);
 
 const { [DELIVER_ACTIVITY]: deliver } = proxyActivities<{
   [DELIVER_ACTIVITY]: (input: DeliverInput) => Promise<void>;
 }>({
   startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+// Starting processes retries each failed start itself (the trigger's --retries) and then dead-letters the
+// event, so the activity fails only when the worker dies or the server is away: retried without end, and
+// a retry starts nothing twice (process ids are deterministic).
+const { [FIRE_TRIGGERS_ACTIVITY]: fireTriggers } = proxyActivities<{
+  [FIRE_TRIGGERS_ACTIVITY]: (input: FireTriggersInput) => Promise<void>;
+}>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
@@ -74,10 +102,22 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
       subscriptions.set(key(subscription), subscription);
     }
   };
+  // Triggers (see src/triggers): on for this event once a registration signalled it, never in runs
+  // recorded before the patch.
+  const firesTriggers = patched(TRIGGERS_PATCH);
+  let triggersOn = state.triggersOn ?? false;
+  const fires: FiredEvent[] = [...(state.pendingFires ?? [])];
+  let firesInFlight = 0;
+  let closing = false;
+  const onTriggersOn = () => {
+    triggersOn = true;
+  };
+
   const onTrigger = ({ message }: Trigger) => {
     seq += 1;
     recent.push({ seq, message });
     if (recent.length > RECENT_TRIGGERS) recent.shift();
+    if (firesTriggers && triggersOn) fires.push({ seq, message });
     if (subscriptions.size === 0) return;
     queue.push({ message, seq, targets: targets([...subscriptions.values()]) });
     subscriptions.clear();
@@ -93,23 +133,48 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     setDefaultSignalHandler((name, ...args) => {
       if (name === SUBSCRIBE_SIGNAL) onSubscribe(args[0] as Subscription);
       else if (name === TRIGGER_SIGNAL) onTrigger(args[0] as Trigger);
+      else if (name === TRIGGERS_ON_SIGNAL) onTriggersOn();
     });
   }
   setHandler(subscribeSignal, onSubscribe);
   setHandler(triggerSignal, onTrigger);
+  setHandler(triggersOnSignal, onTriggersOn);
   // Later signals of other names stay buffered (unhandled), as they always were.
   setDefaultSignalHandler(undefined);
+
+  // Triggers fire beside deliveries, in batches, so that a burst of events neither waits for awaits'
+  // deliveries nor costs an activity per event.
+  const origin = workflowInfo().firstExecutionRunId;
+  const fireLoop = async () => {
+    for (;;) {
+      await condition(() => !closing && fires.length > 0 && firesInFlight < FIRES_IN_FLIGHT);
+      const events = fires.splice(0, FIRE_BATCH);
+      firesInFlight += 1;
+      const done = () => {
+        firesInFlight -= 1;
+      };
+      void fireTriggers({ event: state.event, origin, events }).then(done, done);
+    }
+  };
+  if (firesTriggers) void fireLoop();
 
   const continueAsNew = makeContinueAsNewFunc<typeof bureaucratEventRouter>();
   for (;;) {
     await condition(() => queue.length > 0 || historyTooLong(state.continueAsNewAfterEvents));
     for (let next = queue.shift(); next; next = queue.shift()) await deliver(next);
     if (historyTooLong(state.continueAsNewAfterEvents)) {
+      if (firesTriggers) {
+        closing = true; // batches in flight finish here; queued events go on to the next run
+        await condition(() => firesInFlight === 0);
+        if (queue.length > 0) continue; // deliveries that arrived meanwhile go out first
+      }
       await continueAsNew({
         event: state.event,
         seq,
         subscriptions: [...subscriptions.values()],
         recent,
+        ...(triggersOn ? { triggersOn } : {}),
+        ...(fires.length > 0 ? { pendingFires: fires } : {}),
         ...(state.continueAsNewAfterEvents !== undefined
           ? { continueAsNewAfterEvents: state.continueAsNewAfterEvents }
           : {}),

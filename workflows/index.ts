@@ -14,3 +14,4 @@
  */
 export { bureaucratProcess } from './process';
 export { bureaucratEventRouter } from './event-router';
+export { bureaucratTriggers } from './trigger-registry';

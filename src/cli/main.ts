@@ -167,6 +167,90 @@ export function buildCli(): Command {
     run(async () => (await import('./commands')).historyCommand(id, flags)),
   );
 
+  const trigger = program
+    .command('trigger')
+    .description('processes that start themselves when an event is published');
+  withConnectionFlags(
+    trigger
+      .command('add')
+      .description('start FILE for every published EVENT whose --when holds (one per --id value)')
+      .argument('<event>', 'event name')
+      .argument('<file>', 'definition file (.xml)')
+      .option('--name <name>', 'trigger name (default: derived from the settings)')
+      .option('--when <expr>', 'predicate over event, e.g. "event[\'total\'] > 100"')
+      .option('--id <expr>', 'correlation id over event: the process id (one process per id)')
+      .option('--retries <n>', 'retries of a failed start before the event is dead-lettered (default 3)')
+      .option('--replace', 'replace a trigger of the same name with other settings'),
+  ).action((event: string, file: string, flags: import('./trigger-commands').TriggerAddFlags) =>
+    run(async () => (await import('./trigger-commands')).triggerAddCommand(event, file, flags)),
+  );
+  withConnectionFlags(
+    trigger
+      .command('list')
+      .description('list triggers: name, event, process, predicate, processes started, dead letters'),
+  ).action((flags: ConnectionFlags) =>
+    run(async () => (await import('./trigger-commands')).triggerListCommand(flags)),
+  );
+  withConnectionFlags(
+    trigger.command('remove').description('remove a trigger').argument('<name>', 'trigger name'),
+  ).action((name: string, flags: ConnectionFlags) =>
+    run(async () => (await import('./trigger-commands')).triggerRemoveCommand(name, flags)),
+  );
+  withConnectionFlags(
+    trigger
+      .command('dead-letters')
+      .description('events whose start failed, with the error (one JSON line each)')
+      .argument('[name]', 'trigger name (default: all)'),
+  ).action((name: string | undefined, flags: ConnectionFlags) =>
+    run(async () => (await import('./trigger-commands')).triggerDeadLettersCommand(name, flags)),
+  );
+  withConnectionFlags(
+    trigger
+      .command('redrive')
+      .description('run a trigger again on its dead letters')
+      .argument('<name>', 'trigger name'),
+  ).action((name: string, flags: ConnectionFlags) =>
+    run(async () => (await import('./trigger-commands')).triggerRedriveCommand(name, flags)),
+  );
+
+  const schedule = program
+    .command('schedule')
+    .description('processes that start on a timetable (Temporal Schedules)');
+  withConnectionFlags(
+    schedule
+      .command('add')
+      .description('create a schedule that starts FILE every DURATION or on a cron expression')
+      .argument('<name>', 'schedule name (its processes get ids that begin with it)')
+      .argument('<file>', 'definition file (.xml)')
+      .option('--every <duration>', 'start a process every DURATION (e.g. 30s, 1h)', duration)
+      .option('--cron <expr>', 'start a process on this cron expression (e.g. "0 2 * * *")')
+      .option('--fields <json>', 'launch fields of every process', jsonObject)
+      .option('--overlap <policy>', 'when the last process still runs: skip (default) | buffer | allow'),
+  ).action(
+    (
+      name: string,
+      file: string,
+      flags: Parameters<typeof import('./schedule-commands').scheduleAddCommand>[2],
+    ) => run(async () => (await import('./schedule-commands')).scheduleAddCommand(name, file, flags)),
+  );
+  withConnectionFlags(
+    schedule.command('list').description('list schedules: name, timing, state, process name, next start'),
+  ).action((flags: ConnectionFlags) =>
+    run(async () => (await import('./schedule-commands')).scheduleListCommand(flags)),
+  );
+  for (const [action, description] of [
+    ['pause', 'stop a schedule starting processes'],
+    ['resume', 'let a paused schedule start processes again'],
+    ['trigger', "start the schedule's process now, once"],
+    ['remove', 'delete a schedule (its processes keep running)'],
+  ] as const) {
+    withConnectionFlags(
+      schedule.command(action).description(description).argument('<name>', 'schedule name'),
+    ).action((name: string, flags: ConnectionFlags) =>
+      run(async () => (await import('./schedule-commands')).scheduleActionCommand(action, name, flags)),
+    );
+  }
+
   program
     .command('replay')
     .description('replay exported histories against the current interpreter; exit 1 naming each mismatch')

@@ -156,4 +156,27 @@ module.exports = [
     // The router's history is recorded too (it keeps running, so a partial history).
     alsoRecord: ['bureaucrat-events:history-bcast'],
   },
+  {
+    // A published event reaches the await and, through the router's trigger activity, starts a process
+    // of a trigger (one matching event, one not); the router's and the trigger registry's histories too.
+    name: 'triggered',
+    xml: `<process name="triggered">
+      <await event="history-trig"/>
+      <assign property="done">True</assign>
+    </process>`,
+    input: { broadcastEvents: true },
+    participants: {},
+    async drive(helpers) {
+      await helpers.waitFor('_0', 'active');
+      await helpers.addTrigger('history-trig', '<process name="started"><assign property="x">1</assign></process>', {
+        name: 'history-trigger',
+        when: "event['n'] > 0",
+        id: "'history-triggered-' + str(event['n'])",
+      });
+      await helpers.trigger('history-trig', { n: 0 }); // the await takes it; the predicate is false
+      await helpers.trigger('history-trig', { n: 1 }); // starts history-triggered-1
+      await helpers.waitForProcess('history-triggered-1');
+    },
+    alsoRecord: ['bureaucrat-events:history-trig', 'bureaucrat-triggers:record-histories'],
+  },
 ];

@@ -44,7 +44,7 @@ describe('committed histories replay against the current interpreter', () => {
       forEachDescendant(parseDefinition(definition), (node) => kinds.add(node.kind));
       endings.add(list[list.length - 1].eventType);
     }
-    expect([...types].sort()).toEqual(['bureaucratEventRouter', 'bureaucratProcess']);
+    expect([...types].sort()).toEqual(['bureaucratEventRouter', 'bureaucratProcess', 'bureaucratTriggers']);
     expect([...kinds].sort()).toEqual([...new Set([...ACTIVITY_KINDS, 'case', 'handler'])].sort());
     expect([...endings].sort()).toEqual(
       [

@@ -1,0 +1,211 @@
+/**
+ * Processes that start on a timetable, on Temporal Schedules: the server starts them, so no worker of ours
+ * keeps a timer loop, a schedule survives any restart, and the Temporal Web UI and CLI show and control it
+ * like any other schedule.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Duration } from '@temporalio/common';
+import {
+  ScheduleNotFoundError,
+  type Client,
+  type ScheduleOverlapPolicy,
+  type ScheduleSpec,
+  type ScheduleDescription,
+} from '@temporalio/client';
+import { DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
+import { processStartOptions } from '../process-start';
+import { PROCESS_WORKFLOW_TYPE } from '../protocol';
+import type { ContextValues } from '../scope';
+import { SCHEDULE_NAME } from '../search-attributes';
+import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
+
+/** What a schedule does when a start is due while the previous process still runs. */
+export type ScheduleOverlap = 'skip' | 'buffer' | 'allow';
+
+const OVERLAP: Record<ScheduleOverlap, ScheduleOverlapPolicy> = {
+  skip: 'SKIP',
+  buffer: 'BUFFER_ONE',
+  allow: 'ALLOW_ALL',
+};
+
+/** When a schedule starts its process: every interval, or on a cron expression (exactly one). */
+export type ScheduleTiming = { readonly every: Duration } | { readonly cron: string };
+
+/** Options of {@link Schedules.add}. */
+export type ScheduleAddOptions = ScheduleTiming & {
+  /** Launch fields of every process the schedule starts. */
+  readonly fields?: ContextValues;
+  /** What a start that falls due while the last process still runs does; `skip` by default. */
+  readonly overlap?: ScheduleOverlap;
+};
+
+/** One schedule as {@link Schedules.list} reports it. */
+export interface ScheduleInfo {
+  readonly name: string;
+  /** `<process name="…">` of the definition it starts, when the definition names itself. */
+  readonly processName?: string;
+  /** `every 1m` or `cron 0 * * * *`. */
+  readonly timing: string;
+  readonly paused: boolean;
+  /** When it will start its next processes. */
+  readonly nextStarts: readonly Date[];
+  /** The ids of the processes it started most recently. */
+  readonly recentProcessIds: readonly string[];
+}
+
+/** The memo of a schedule of ours: tells our schedules from others in the namespace. */
+interface ScheduleMemo {
+  readonly bureaucratSchedule: string;
+  readonly processName?: string;
+  readonly timing: string;
+}
+
+/**
+ * Schedules of processes. A schedule's processes get ids that begin with the schedule's name (Temporal
+ * appends the start time: `nightly-report-2025-01-01T02:00:00Z`) and carry the name in their memo
+ * (`schedule`) and in the search attribute `BureaucratSchedule`, so `bureaucrat list` and the Web UI show
+ * where they came from.
+ *
+ * @example
+ * const schedules = await Schedules.connect();
+ * await schedules.add('nightly-report', 'report.xml', { cron: '0 2 * * *', fields: { depth: 2 } });
+ * await schedules.pause('nightly-report');
+ */
+export class Schedules {
+  constructor(
+    readonly client: Client,
+    readonly taskQueue: string = DEFAULT_TASK_QUEUE,
+  ) {}
+
+  /** Schedules on the connection `options` describe (envconfig by default). */
+  static async connect(options: ConnectionOptions = {}): Promise<Schedules> {
+    return new Schedules(await connectClient(options), options.taskQueue);
+  }
+
+  /**
+   * Creates schedule `name` starting the definition (XML text or an `.xml` path). Throws
+   * `DefinitionError` for an invalid definition (nothing is created) and the SDK's
+   * `ScheduleAlreadyRunning` when the name is taken.
+   */
+  async add(name: string, definition: string, options: ScheduleAddOptions): Promise<void> {
+    if (!name) throw new TypeError('a schedule needs a name');
+    const { xml, source } = await definitionText(definition);
+    const model = parseDefinition(xml, { source });
+    const { spec, timing } = scheduleSpec(options);
+    const start = processStartOptions(model, {
+      processId: name,
+      definition: xml,
+      fields: options.fields,
+      taskQueue: this.taskQueue,
+      settings: { broadcastEvents: true },
+      summary: `Bureaucrat process${model.name ? ` ${model.name}` : ''} from schedule ${name}`,
+    });
+    const memo: ScheduleMemo = {
+      bureaucratSchedule: name,
+      ...(model.name ? { processName: model.name } : {}),
+      timing,
+    };
+    await this.client.schedule.create({
+      scheduleId: name,
+      spec,
+      policies: { overlap: OVERLAP[options.overlap ?? 'skip'] },
+      memo: { ...memo },
+      action: {
+        type: 'startWorkflow',
+        workflowType: PROCESS_WORKFLOW_TYPE,
+        workflowId: name,
+        taskQueue: this.taskQueue,
+        args: start.args,
+        memo: { ...start.memo, schedule: name },
+        typedSearchAttributes: [...start.typedSearchAttributes, { key: SCHEDULE_NAME, value: name }],
+        staticSummary: start.staticSummary,
+      },
+    });
+  }
+
+  /** The schedules of processes in the namespace (others' schedules are left out), by name. */
+  async list(): Promise<ScheduleInfo[]> {
+    const found: ScheduleInfo[] = [];
+    for await (const summary of this.client.schedule.list()) {
+      const memo = summary.memo as Partial<ScheduleMemo> | undefined;
+      if (typeof memo?.bureaucratSchedule !== 'string') continue;
+      // The listing comes from visibility, which lags a pause or resume by a moment; describing each
+      // schedule reads its current state.
+      try {
+        const description = await this.client.schedule.getHandle(summary.scheduleId).describe();
+        found.push(scheduleInfo(description, memo as ScheduleMemo));
+      } catch (err) {
+        if (!(err instanceof ScheduleNotFoundError)) throw err; // removed meanwhile
+      }
+    }
+    return found.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Stops schedule `name` starting processes until {@link resume}. */
+  async pause(name: string, note = 'paused by bureaucrat'): Promise<void> {
+    await this.client.schedule.getHandle(name).pause(note);
+  }
+
+  /** Lets a paused schedule start processes again. */
+  async resume(name: string, note = 'resumed by bureaucrat'): Promise<void> {
+    await this.client.schedule.getHandle(name).unpause(note);
+  }
+
+  /** Starts the schedule's process now, once, under its overlap policy (also while paused). */
+  async trigger(name: string): Promise<void> {
+    await this.client.schedule.getHandle(name).trigger();
+  }
+
+  /** Deletes schedule `name`; processes it started keep running. */
+  async remove(name: string): Promise<void> {
+    await this.client.schedule.getHandle(name).delete();
+  }
+
+  /** Whether schedule `name` exists. */
+  async exists(name: string): Promise<boolean> {
+    try {
+      await this.client.schedule.getHandle(name).describe();
+      return true;
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError) return false;
+      throw err;
+    }
+  }
+}
+
+function scheduleSpec(options: ScheduleTiming): { spec: ScheduleSpec; timing: string } {
+  const every = 'every' in options ? options.every : undefined;
+  const cron = 'cron' in options ? options.cron : undefined;
+  if ((every === undefined) === (cron === undefined)) {
+    throw new TypeError('a schedule needs exactly one of every (an interval) or cron (an expression)');
+  }
+  if (cron !== undefined) return { spec: { cronExpressions: [cron] }, timing: `cron ${cron}` };
+  return {
+    spec: { intervals: [{ every: every as Duration }] },
+    timing: `every ${typeof every === 'number' ? `${every}ms` : every}`,
+  };
+}
+
+function scheduleInfo(summary: ScheduleDescription, memo: ScheduleMemo): ScheduleInfo {
+  const recent = summary.info.recentActions.flatMap((a) =>
+    a.action.type === 'startWorkflow' ? [a.action.workflow.workflowId] : [],
+  );
+  return {
+    name: summary.scheduleId,
+    ...(memo.processName ? { processName: memo.processName } : {}),
+    timing: memo.timing,
+    paused: summary.state.paused,
+    nextStarts: summary.info.nextActionTimes,
+    recentProcessIds: recent,
+  };
+}
+
+/** XML text as given, or read from the file it names. */
+export async function definitionText(definition: string): Promise<{ xml: string; source?: string }> {
+  if (definition.trimStart().startsWith('<')) return { xml: definition };
+  try {
+    return { xml: await readFile(definition, 'utf8'), source: definition };
+  } catch (err) {
+    throw new DefinitionFileError(definition, fileErrorReason(err), { cause: err });
+  }
+}
