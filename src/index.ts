@@ -15,6 +15,17 @@ export {
 } from './server/temporal-cli';
 export { resolveTimeSkippingServer, timeSkippingLauncherPath } from './server/time-skipping-server';
 export { PROCESS_NAME, BUREAUCRAT_SEARCH_ATTRIBUTES } from './search-attributes';
+export {
+  setupNamespace,
+  searchAttributeProblems,
+  registrationInstructions,
+  isTemporalCloud,
+  SetupError,
+  DEFAULT_RETENTION_MS,
+  type SetupOptions,
+  type SetupResult,
+  type SearchAttributeProblem,
+} from './admin/setup';
 export * from './protocol';
 export {
   parseDefinition,

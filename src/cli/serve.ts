@@ -10,6 +10,7 @@ import type { Participants } from '../worker/participants';
 import { participants as exampleParticipants } from '../../examples/participants';
 import { loadParticipants } from './load-participants';
 import type { ConnectionFlags } from './options';
+import { warnAboutMissingSearchAttributes } from './setup';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -24,6 +25,7 @@ export async function workerCommand(flags: ConnectionFlags & { participants?: st
   const participants = participantsFrom(flags.participants);
   const { connectionOptions, namespace } = resolveConnectConfig({ ...flags });
   const taskQueue = flags.taskQueue ?? DEFAULT_TASK_QUEUE;
+  await warnAboutMissingSearchAttributes(flags);
   const worker = await createWorker({ ...flags, participants, taskQueue });
   err(
     `worker on ${connectionOptions.address} namespace ${flags.namespace ?? namespace} task queue ${taskQueue}; ` +
