@@ -6,7 +6,7 @@
  * parked. The tests run in order and share the cluster.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -17,6 +17,7 @@ import {
   createSchemas,
   ensureServerTools,
   log,
+  makeTlsFiles,
   run,
   startPostgres,
   startServer,
@@ -87,13 +88,16 @@ async function waitUntilActive(id: string, type: string): Promise<void> {
   );
 }
 
-/** Starts `bureaucrat worker` and resolves once it polls. */
-async function startWorker(): Promise<Worker> {
-  const child = spawn(
-    process.execPath,
-    [CLI, 'worker', '--participants', PARTICIPANTS, '--address', config.address],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/**
+ * Starts `bureaucrat worker` and resolves once it polls; by default on the cluster's address, else with
+ * `env` (an envconfig profile).
+ */
+async function startWorker(env?: NodeJS.ProcessEnv): Promise<Worker> {
+  const connect = env ? [] : ['--address', config.address];
+  const child = spawn(process.execPath, [CLI, 'worker', '--participants', PARTICIPANTS, ...connect], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: env ?? process.env,
+  });
   const worker: Worker = { child, pid: child.pid ?? 0, output: '' };
   const collect = (d: Buffer) => (worker.output += d.toString());
   child.stdout?.on('data', collect);
@@ -104,6 +108,19 @@ async function startWorker(): Promise<Worker> {
     return /worker on /.test(worker.output);
   });
   return worker;
+}
+
+/** `bureaucrat ARGS` with only `env` saying where to connect. */
+function bureaucratWithEnv(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** True when the frontend answers `temporal operator cluster health`. */
@@ -389,5 +406,51 @@ describe('failures', () => {
     expect(await launchAndWait('await.xml', ['--id', 'parked-await'])).toMatchObject({ n: 2, paid: 77 });
     expect(await launchAndWait('restart-delay.xml', ['--id', 'parked-delay'])).toMatchObject({ n: 2 });
     for (const w of workers) expect(w.child.exitCode).toBeNull();
+  });
+});
+
+describe('TLS', () => {
+  test('the frontend with TLS from a private CA: worker and launcher connect through an envconfig profile', async () => {
+    await Promise.all(workers.splice(0).map((w) => stopCli(w.child)));
+    await server.stop();
+    const tls = makeTlsFiles(root);
+    config = await writeServerConfig(root, pg, tls);
+    server = await startServer(tools, config, () => healthy(config.address, ['--tls-ca-path', tls.caCert]));
+
+    const profileFile = path.join(root, 'temporal.toml');
+    writeFileSync(
+      profileFile,
+      [
+        '[profile.cluster-tls]',
+        `address = "${config.address}"`,
+        'namespace = "default"',
+        '[profile.cluster-tls.tls]',
+        `server_ca_cert_path = "${tls.caCert}"`,
+        '',
+      ].join('\n'),
+    );
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TEMPORAL_CONFIG_FILE: profileFile,
+      TEMPORAL_PROFILE: 'cluster-tls',
+    };
+    delete env.TEMPORAL_ADDRESS;
+    delete env.TEMPORAL_NAMESPACE;
+
+    const worker = await startWorker(env);
+    expect(worker.output).toMatch(new RegExp(`worker on ${config.address} namespace default`));
+    const launched = await bureaucratWithEnv(
+      ['launch', fixture('sequence.xml'), '--id', 'tls-1', '--wait'],
+      env,
+    );
+    expect(launched.stderr).toMatch(/process tls-1/);
+    expect(JSON.parse(launched.stdout)).toMatchObject({ n: 3, label: 'two' });
+    // Processes from before the switch to TLS are still there: the same database.
+    const status = await bureaucratWithEnv(['status', 'seq-1', '--json'], env);
+    expect(JSON.parse(status.stdout)).toMatchObject({ id: 'seq-1', state: 'completed' });
+
+    // Without the profile (plain text to a TLS port) nothing gets through.
+    const plain = await runCli(['status', 'seq-1', '--address', config.address]);
+    expect(plain.code).not.toBe(0);
   });
 });
