@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { searchAttributeProblems } from '../../src/admin/setup';
+import { STATE_QUERY } from '../../src/protocol';
 import { resolveTemporalCli } from '../../src/server/temporal-cli';
 import { CLI, runCli, stopCli, type CliResult } from '../support/cli';
 import {
@@ -81,11 +82,15 @@ function nodes(tree: Snapshot): Snapshot[] {
   return [tree, ...tree.children.flatMap(nodes)];
 }
 
-/** Waits until the process's activity of `type` is active (parked on an await or a timer). */
+/**
+ * Waits until the process's activity of `type` is active (parked on an await or a timer). Polls with the
+ * `state` query from this process: a CLI run per poll would be slow on a loaded machine.
+ */
 async function waitUntilActive(id: string, type: string): Promise<void> {
-  await waitFor(60_000, `${type} of ${id} to be active`, async () =>
-    nodes(await snapshot(id)).some((n) => n.type === type && n.state === 'active'),
-  );
+  await waitFor(60_000, `${type} of ${id} to be active`, async () => {
+    const tree = await client.workflow.getHandle(id).query<Snapshot>(STATE_QUERY);
+    return nodes(tree).some((n) => n.type === type && n.state === 'active');
+  });
 }
 
 /**
@@ -332,6 +337,7 @@ describe('processes on the cluster, through the CLI', () => {
 
   test('history export and replay against the current interpreter', async () => {
     const dir = path.join(root, 'histories');
+    mkdirSync(dir);
     for (const id of ['seq-1', 'call-1', 'await-1']) {
       const exported = await bureaucrat(['history', id, '--out', path.join(dir, `${id}.json`)]);
       expect(exported.code).toBe(0);
@@ -382,21 +388,19 @@ describe('failures', () => {
 
   test('the server restarted with processes parked on an await and a timer: they complete afterwards', async () => {
     await startWorker(); // back to two workers
-    expect(
-      (
-        await bureaucrat([
-          'launch',
-          fixture('await.xml'),
-          '--id',
-          'parked-await',
-          '--fields',
-          '{"order": 77}',
-        ])
-      ).code,
-    ).toBe(0);
+    // The timer (30 s) first, so that it is still pending when the server goes down.
     expect((await bureaucrat(['launch', fixture('restart-delay.xml'), '--id', 'parked-delay'])).code).toBe(0);
-    await waitUntilActive('parked-await', 'await');
     await waitUntilActive('parked-delay', 'delay');
+    const parked = await bureaucrat([
+      'launch',
+      fixture('await.xml'),
+      '--id',
+      'parked-await',
+      '--fields',
+      '{"order": 77}',
+    ]);
+    expect(parked.code).toBe(0);
+    await waitUntilActive('parked-await', 'await');
 
     await server.stop();
     expect(await healthy()).toBe(false);
@@ -411,8 +415,12 @@ describe('failures', () => {
 
 describe('TLS', () => {
   test('the frontend with TLS from a private CA: worker and launcher connect through an envconfig profile', async () => {
+    let t = Date.now();
     await Promise.all(workers.splice(0).map((w) => stopCli(w.child)));
+    log(`workers stopped in ${Date.now() - t} ms`);
+    t = Date.now();
     await server.stop();
+    log(`server stopped in ${Date.now() - t} ms`);
     const tls = makeTlsFiles(root);
     config = await writeServerConfig(root, pg, tls);
     server = await startServer(tools, config, () => healthy(config.address, ['--tls-ca-path', tls.caCert]));
@@ -450,6 +458,7 @@ describe('TLS', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ id: 'seq-1', state: 'completed' });
 
     // Without the profile (plain text to a TLS port) nothing gets through.
+    log(`TLS checks done`);
     const plain = await runCli(['status', 'seq-1', '--address', config.address]);
     expect(plain.code).not.toBe(0);
   });
