@@ -183,33 +183,37 @@ export async function startPostgres(root: string): Promise<Postgres> {
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}${init.stdout}`);
 
   const port = await freePort();
-  const [cmd, args] = asDatabaseUser(path.join(bin, 'postgres'), [
-    '-D',
-    dataDir,
-    '-p',
-    String(port),
-    '-k',
-    socketDir,
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-c',
-    'max_connections=200',
-    '-c',
-    'fsync=off',
-    '-c',
-    'synchronous_commit=off',
-    '-c',
-    'full_page_writes=off',
-  ]);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  await waitFor(30_000, 'PostgreSQL to accept connections', async () => {
-    if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
-    return spawnSync(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]).status === 0;
-  });
+  // pg_ctl, not a child `postgres`: signals to `runuser` do not reach the server, pg_ctl stops it cleanly.
+  const logFile = path.join(socketDir, 'postgres.log');
+  const serverOptions = [
+    `-p ${port}`,
+    `-k ${socketDir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c max_connections=200',
+    // A throw-away database: durability settings off make it faster on a busy machine.
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+  ].join(' ');
+  const pgCtl = (args: string[]) => {
+    const [cmd, cmdArgs] = asDatabaseUser(path.join(bin, 'pg_ctl'), ['-D', dataDir, ...args]);
+    return run(cmd, cmdArgs);
+  };
+  await pgCtl(['start', '-w', '-t', '60', '-l', logFile, '-o', serverOptions]);
+  await waitFor(
+    30_000,
+    'PostgreSQL to accept connections',
+    async () => spawnSync(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]).status === 0,
+  );
   log(`PostgreSQL ${path.basename(path.dirname(bin))} on 127.0.0.1:${port}`);
-  return { port, user, password, stop: () => stopChild(child, 'SIGINT') };
+  return {
+    port,
+    user,
+    password,
+    stop: async () => {
+      await pgCtl(['stop', '-w', '-m', 'fast']);
+    },
+  };
 }
 
 /** Creates the `temporal` and `temporal_visibility` databases and their schemas with Temporal's SQL tool. */
