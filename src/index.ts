@@ -161,3 +161,14 @@ export {
   type ResolveTemporalCliOptions,
   type TemporalCliSource,
 } from './server/temporal-cli';
+export {
+  setupNamespace,
+  searchAttributeProblems,
+  registrationInstructions,
+  isTemporalCloud,
+  SetupError,
+  DEFAULT_RETENTION_MS,
+  type SetupOptions,
+  type SetupResult,
+  type SearchAttributeProblem,
+} from './admin/setup';

@@ -77,6 +77,18 @@ export function buildCli(): Command {
 
   withConnectionFlags(
     program
+      .command('setup')
+      .description(
+        "prepare a cluster's namespace: register the search attributes (and the namespace with --create-namespace); idempotent",
+      )
+      .option('--create-namespace', 'register the namespace when it does not exist')
+      .option('--retention <duration>', 'retention of a namespace created here (default 7d)', duration),
+  ).action((flags: ConnectionFlags & { createNamespace?: boolean; retention?: number }) =>
+    run(async () => (await import('./setup')).setupCommand(flags)),
+  );
+
+  withConnectionFlags(
+    program
       .command('worker')
       .description('run a worker with your participants against an existing Temporal server')
       .option('--participants <module>', 'JS/TS module exporting the participants (default: the examples)')

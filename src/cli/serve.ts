@@ -12,6 +12,7 @@ import { loadParticipants } from './load-participants';
 import { UsageError } from './errors';
 import { parseRoutes, routeFor, ROUTES_ENV, RoutesError, type Routes } from '../routes';
 import type { ConnectionFlags } from './options';
+import { warnAboutMissingSearchAttributes } from './setup';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -52,6 +53,7 @@ export async function workerCommand(
   const routing = routesNote(participants);
   const { connectionOptions, namespace } = resolveConnectConfig({ ...flags });
   const taskQueue = flags.taskQueue ?? DEFAULT_TASK_QUEUE;
+  await warnAboutMissingSearchAttributes(flags);
   const worker = await createWorker({
     address: flags.address,
     namespace: flags.namespace,
