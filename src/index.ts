@@ -133,3 +133,4 @@ export {
   type ResolveTemporalCliOptions,
   type TemporalCliSource,
 } from './server/temporal-cli';
+export { treeOfDefinition, treeOfSnapshot, renderSvg, type DiagramTree, type SvgOptions } from './diagram';

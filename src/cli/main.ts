@@ -163,6 +163,16 @@ export function buildCli(): Command {
     run(async () => (await import('./commands')).historyCommand(id, flags)),
   );
 
+  withConnectionFlags(
+    program
+      .command('show')
+      .description('draw a definition (FILE.xml) or a process (ID, coloured by state) as an SVG diagram')
+      .argument('<target>', 'definition file (.xml) or process id')
+      .option('--svg <file>', 'write the SVG to this file instead of stdout'),
+  ).action((target: string, flags: ConnectionFlags & { svg?: string }) =>
+    run(async () => (await import('./show')).showCommand(target, flags)),
+  );
+
   program
     .command('replay')
     .description('replay exported histories against the current interpreter; exit 1 naming each mismatch')
