@@ -62,6 +62,7 @@ export function buildCli(): Command {
       .option('--db <file>', 'keep the server state in this SQLite file (default: in memory)')
       .option('--participants <module>', 'JS/TS module exporting the participants (default: the examples)')
       .option('--ui-port <port>', 'Web UI port (default 8233, or a free one when 8233 is taken)', port)
+      .option('--console-port <port>', 'web console port (default: a free one)', port)
       .option(...shutdownGraceOption),
   ).action(
     (
@@ -71,8 +72,19 @@ export function buildCli(): Command {
         participants?: string;
         uiPort?: number;
         shutdownGrace?: number;
+        consolePort?: number;
       },
     ) => run(async () => (await import('./serve')).devCommand(flags)),
+  );
+
+  withConnectionFlags(
+    program
+      .command('console')
+      .description('serve the web console (processes, live diagrams, events, cancel) against a server')
+      .option('--port <port>', 'console port (default: a free one)', port)
+      .option('--web-ui <url>', 'the Temporal Web UI address, for links to each process'),
+  ).action((flags: ConnectionFlags & { port?: number; webUi?: string }) =>
+    run(async () => (await import('./serve')).consoleCommand(flags)),
   );
 
   withConnectionFlags(
