@@ -93,7 +93,7 @@ export function renderFlow(flow: FlowGraph, options: SvgOptions = {}, legend = f
   const width = Math.ceil(
     Math.max(
       graph.width ?? 0,
-      legend ? 560 : 0,
+      legend ? 640 : 0,
       options.title ? textWidth([options.title]) * 1.2 + 2 * PAD : 0,
     ),
   );
@@ -148,7 +148,7 @@ function arrow(id: string, colour: string): string {
 
 function drawLegend(top: number): string {
   const items = (Object.keys(STATE_COLOURS) as ActivityState[]).map((state, i) => {
-    const x = PAD + i * 76;
+    const x = PAD + i * 88;
     const { fill, stroke } = STATE_COLOURS[state];
     return `<rect x="${x}" y="${top + 6}" width="12" height="12" rx="2" fill="${fill}" stroke="${stroke}"/><text class="label" x="${x + 16}" y="${top + 16}">${state}</text>`;
   });
