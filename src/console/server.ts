@@ -122,6 +122,7 @@ async function processData(process: ProcessHandle) {
   };
   visit(state);
   return {
+    timeline: timelineOf(await process.workflowHandle.fetchHistory()),
     id: process.processId,
     name,
     status,
@@ -132,6 +133,52 @@ async function processData(process: ProcessHandle) {
     states,
     svg: renderSvg(treeOfSnapshot(state, name)),
   };
+}
+
+/** One step of the timeline: when, and what happened (from the workflow history). */
+interface Step {
+  readonly time: string;
+  readonly what: string;
+}
+
+type History = Awaited<ReturnType<ProcessHandle['workflowHandle']['fetchHistory']>>;
+
+/** The steps a person cares about, read from the history's events (the rest is Temporal's bookkeeping). */
+export function timelineOf(history: History): Step[] {
+  const steps: Step[] = [];
+  const scheduled = new Map<string, string>();
+  for (const event of history.events ?? []) {
+    const seconds = Number(event.eventTime?.seconds ?? 0);
+    const time = new Date(seconds * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6)).toISOString();
+    const id = String(event.eventId ?? '');
+    let what: string | undefined;
+    if (event.workflowExecutionStartedEventAttributes) what = 'process started';
+    else if (event.activityTaskScheduledEventAttributes) {
+      const name = event.activityTaskScheduledEventAttributes.activityType?.name ?? '?';
+      scheduled.set(id, name);
+      what = `${name} scheduled`;
+    } else if (event.activityTaskCompletedEventAttributes) {
+      what = `${scheduled.get(String(event.activityTaskCompletedEventAttributes.scheduledEventId ?? '')) ?? 'activity'} completed`;
+    } else if (event.activityTaskFailedEventAttributes) {
+      const a = event.activityTaskFailedEventAttributes;
+      what = `${scheduled.get(String(a.scheduledEventId ?? '')) ?? 'activity'} failed: ${a.failure?.message ?? ''}`;
+    } else if (event.timerStartedEventAttributes) what = 'delay started';
+    else if (event.timerFiredEventAttributes) what = 'delay fired';
+    else if (event.workflowExecutionSignaledEventAttributes)
+      what = `signal ${event.workflowExecutionSignaledEventAttributes.signalName ?? ''} received`;
+    else if (event.startChildWorkflowExecutionInitiatedEventAttributes) what = 'sub-process started';
+    else if (event.childWorkflowExecutionCompletedEventAttributes) what = 'sub-process completed';
+    else if (event.childWorkflowExecutionFailedEventAttributes) what = 'sub-process failed';
+    else if (event.workflowExecutionCancelRequestedEventAttributes) what = 'cancellation requested';
+    else if (event.workflowExecutionCompletedEventAttributes) what = 'process completed';
+    else if (event.workflowExecutionFailedEventAttributes)
+      what = `process failed: ${event.workflowExecutionFailedEventAttributes.failure?.message ?? ''}`;
+    else if (event.workflowExecutionCanceledEventAttributes) what = 'process cancelled';
+    else if (event.workflowExecutionTerminatedEventAttributes) what = 'process terminated';
+    else if (event.workflowExecutionContinuedAsNewEventAttributes) what = 'continued as new';
+    if (what) steps.push({ time, what });
+  }
+  return steps;
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#0f172a}header{background:#1e293b;color:#fff;padding:10px 18px}
@@ -183,7 +230,7 @@ async function refresh(){try{const r=await fetch(api);if(!r.ok){$('#error').text
 $('#status').textContent=d.status;$('#status').className='status '+d.status;$('#name').textContent=d.name||'';
 $('#started').textContent=d.startTime+(d.closeTime?' – '+d.closeTime:'');$('#diagram').innerHTML=d.svg;
 $('#context').textContent=JSON.stringify(d.context,null,2);$('#fault').textContent=d.fault?d.fault.code+': '+d.fault.message:'';
-$('#fault-box').hidden=!d.fault;$('#actions').hidden=d.status!=='running';document.body.dataset.status=d.status;$('#error').textContent='';
+$('#fault-box').hidden=!d.fault;$('#timeline').innerHTML=d.timeline.map((t)=>'<tr><td>'+t.time.slice(11,23)+'</td><td></td></tr>').join('');[...$('#timeline').rows].forEach((r,i)=>{r.cells[1].textContent=d.timeline[i].what});$('#actions').hidden=d.status!=='running';document.body.dataset.status=d.status;$('#error').textContent='';
 if(d.status!=='running'){clearInterval(timer)}}catch(e){$('#error').textContent=String(e)}}
 async function post(path,body){const r=await fetch(api+path,{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(body)});
 $('#result').textContent=r.ok?'done':await r.text();refresh()}
@@ -199,6 +246,6 @@ refresh();timer=setInterval(refresh,1000);`;
 <div id="actions" hidden><h3>Actions</h3>
 <p>Event <input id="event-name" placeholder="name"> data <input id="event-data" placeholder='{"approved": true}'> <button id="send-event">Send event</button></p>
 <p><button id="cancel">Cancel process</button></p><p id="result"></p></div>
-<h3>Context</h3><pre id="context"></pre></div></div><script>${script}</script>`,
+<h3>Context</h3><pre id="context"></pre><h3>Timeline</h3><table><tbody id="timeline"></tbody></table></div></div><script>${script}</script>`,
   );
 }

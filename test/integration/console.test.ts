@@ -96,6 +96,17 @@ function drawnStates(page: Page): Promise<Record<string, string>> {
         await page.waitForSelector('body[data-status="completed"]');
         await page.waitForSelector('#diagram g.node[data-id="_2"][data-state="completed"]');
         expect(await drawnStates(page)).toEqual(flatten(await processState(env(), id)));
+        const timeline = await page.$$eval('#timeline tr', (rows) =>
+          rows.map((r) => r.cells[1]?.textContent),
+        );
+        expect(timeline).toEqual(
+          expect.arrayContaining([
+            'process started',
+            'ask completed',
+            'signal event received',
+            'process completed',
+          ]),
+        );
         await page.screenshot({ path: path.join(ARTEFACTS, 'console-completed.png') });
 
         const other = processId('console-cancel');
