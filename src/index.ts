@@ -172,3 +172,4 @@ export {
   type SetupResult,
   type SearchAttributeProblem,
 } from './admin/setup';
+export { treeOfDefinition, treeOfSnapshot, renderSvg, type DiagramTree, type SvgOptions } from './diagram';

@@ -12,6 +12,7 @@ import { watchProcess } from '../client/watch';
 import { startDevServer } from '../server/dev-server';
 import { packageRoot } from '../server/package-root';
 import { createWorker } from '../worker/create-worker';
+import { startConsole } from '../console/server';
 import { chooseUiPort, participantsFrom } from './serve';
 
 /** Options of `bureaucrat demo`. */
@@ -33,6 +34,12 @@ export async function runDemo(
   });
   out(`Temporal dev server: ${server.address} (started in ${Math.round(server.startupMs)} ms)`);
   if (server.uiUrl) out(`Web UI: ${server.uiUrl}`);
+  const web = await startConsole({
+    client: server.env.client,
+    namespace: server.namespace,
+    webUiUrl: server.uiUrl,
+  });
+  out(`Console: ${web.url}`);
   try {
     const taskQueue = 'bureaucrat-demo';
     const worker = await createWorker({
@@ -65,11 +72,12 @@ export async function runDemo(
         }),
       ]);
       if (!options.once) {
-        out(`Running until Ctrl-C. Web UI: ${server.uiUrl ?? '(off)'}`);
+        out(`Running until Ctrl-C. Console: ${web.url} Web UI: ${server.uiUrl ?? '(off)'}`);
         await waitForSignal();
       }
     });
   } finally {
+    await web.close();
     await server.stop();
   }
 }

@@ -62,6 +62,7 @@ export function buildCli(): Command {
       .option('--db <file>', 'keep the server state in this SQLite file (default: in memory)')
       .option('--participants <module>', 'JS/TS module exporting the participants (default: the examples)')
       .option('--ui-port <port>', 'Web UI port (default 8233, or a free one when 8233 is taken)', port)
+      .option('--console-port <port>', 'web console port (default: a free one)', port)
       .option(...shutdownGraceOption),
   ).action(
     (
@@ -71,6 +72,7 @@ export function buildCli(): Command {
         participants?: string;
         uiPort?: number;
         shutdownGrace?: number;
+        consolePort?: number;
       },
     ) => run(async () => (await import('./serve')).devCommand(flags)),
   );
@@ -85,6 +87,16 @@ export function buildCli(): Command {
       .option('--retention <duration>', 'retention of a namespace created here (default 7d)', duration),
   ).action((flags: ConnectionFlags & { createNamespace?: boolean; retention?: number }) =>
     run(async () => (await import('./setup')).setupCommand(flags)),
+  );
+
+  withConnectionFlags(
+    program
+      .command('console')
+      .description('serve the web console (processes, live diagrams, events, cancel) against a server')
+      .option('--port <port>', 'console port (default: a free one)', port)
+      .option('--web-ui <url>', 'the Temporal Web UI address, for links to each process'),
+  ).action((flags: ConnectionFlags & { port?: number; webUi?: string }) =>
+    run(async () => (await import('./serve')).consoleCommand(flags)),
   );
 
   withConnectionFlags(
@@ -262,6 +274,16 @@ export function buildCli(): Command {
       run(async () => (await import('./schedule-commands')).scheduleActionCommand(action, name, flags)),
     );
   }
+
+  withConnectionFlags(
+    program
+      .command('show')
+      .description('draw a definition (FILE.xml) or a process (ID, coloured by state) as an SVG diagram')
+      .argument('<target>', 'definition file (.xml) or process id')
+      .option('--svg <file>', 'write the SVG to this file instead of stdout'),
+  ).action((target: string, flags: ConnectionFlags & { svg?: string }) =>
+    run(async () => (await import('./show')).showCommand(target, flags)),
+  );
 
   program
     .command('replay')

@@ -6,6 +6,7 @@ import type { Worker } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE, resolveConnectConfig } from '../client/connection';
 import { freePort, isPortFree, startDevServer } from '../server/dev-server';
 import { createWorker } from '../worker/create-worker';
+import { startConsole } from '../console/server';
 import type { Participants } from '../worker/participants';
 import { participants as exampleParticipants } from '../../examples/participants';
 import { loadParticipants } from './load-participants';
@@ -79,6 +80,7 @@ export async function devCommand(
     participants?: string;
     uiPort?: number;
     shutdownGrace?: number;
+    consolePort?: number;
   },
 ): Promise<number> {
   const participants = participantsFrom(flags.participants);
@@ -102,8 +104,15 @@ export async function devCommand(
       taskQueue,
       ...shutdownOptions(flags.shutdownGrace),
     });
+    const web = await startConsole({
+      client: server.env.client,
+      namespace: server.namespace,
+      webUiUrl: server.uiUrl,
+      port: flags.consolePort,
+    });
     process.stdout.write(
       [
+        `Console: ${web.url}`,
         `Temporal dev server: ${server.address} (namespace ${server.namespace}${flags.db ? `, data in ${flags.db}` : ', in memory'})`,
         `Web UI: ${server.uiUrl ?? '(off)'}`,
         `Worker on task queue ${taskQueue}; participants: ${Object.keys(participants).join(', ')}`,
@@ -113,7 +122,11 @@ export async function devCommand(
         '',
       ].join('\n'),
     );
-    await run(worker);
+    try {
+      await run(worker);
+    } finally {
+      await web.close();
+    }
   } finally {
     await server.stop();
   }
@@ -165,4 +178,26 @@ async function run(worker: Worker): Promise<void> {
     return;
   }
   err('worker stopped');
+}
+
+/** `bureaucrat console [--port N] [--web-ui URL]`: the web console against the configured server, until Ctrl-C. */
+export async function consoleCommand(
+  flags: ConnectionFlags & { port?: number; webUi?: string },
+): Promise<number> {
+  const { connectClient, resolveConnectConfig: resolve } = await import('../client/connection');
+  const client = await connectClient({ ...flags });
+  const { namespace } = resolve({ ...flags });
+  const running = await startConsole({
+    client,
+    namespace: flags.namespace ?? namespace,
+    webUiUrl: flags.webUi,
+    port: flags.port,
+  });
+  process.stdout.write(`Console: ${running.url}\nCtrl-C stops.\n`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  await running.close();
+  return 0;
 }

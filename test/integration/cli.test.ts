@@ -185,7 +185,18 @@ describe('the bureaucrat CLI, end to end against a real server', () => {
       /\[demo-approval\] final context: \{"request":7,"approved":true,.*"notified":true\}/,
     );
     expect(demo.stdout).toMatch(/\[demo-example1\] final context: \{.*"counter":4/);
+    expect(demo.stdout).toMatch(/^Console: http:\/\/127\.0\.0\.1:\d+\/$/m);
   }, 150_000);
+
+  it('`bureaucrat show FILE` prints the SVG picture of a definition, `--svg` writes it', async () => {
+    const file = path.join(__dirname, '../../examples/processes/approval.xml');
+    const shown = await runCli(['show', file]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^<svg /);
+    expect(shown.stdout).toContain('<g class="node" data-id="_1" data-kind="await">');
+    const invalid = await runCli(['show', path.join(__dirname, '../fixtures/cli/invalid.xml')]);
+    expect(invalid.code).toBe(2);
+  });
 
   it('`bureaucrat dev` serves a dev server and a worker until Ctrl-C', async () => {
     const dev = await startCli(['dev', '--port', '17391', '--ui-port', '17392'], /Ctrl-C stops/);

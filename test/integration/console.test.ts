@@ -1,0 +1,134 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startConsole, type RunningConsole } from '../../src/console/server';
+import type { ActivitySnapshot } from '../../src/protocol';
+import { processId, processState, startProcess, withProcessWorker } from '../support/processes';
+import { useTestServer } from '../support/temporal';
+
+/** Debian's chromium (CI installs it); browser downloads are not possible here. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(`console browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+}
+
+/** Screenshots are kept as test artefacts (gitignored). */
+const ARTEFACTS = path.join(__dirname, '../../test-artifacts');
+
+const DEFINITION = `<process name="console-test">
+  <action participant="ask"/>
+  <await event="go"/>
+  <action participant="ask"/>
+</process>`;
+
+function flatten(root: ActivitySnapshot): Record<string, string> {
+  const states: Record<string, string> = {};
+  const visit = (node: ActivitySnapshot) => {
+    states[node.id.slice(root.id.length)] = node.state;
+    [...node.children, ...node.faults].forEach(visit);
+  };
+  visit(root);
+  return states;
+}
+
+/** The states the page's diagram shows, by activity id. */
+function drawnStates(page: Page): Promise<Record<string, string>> {
+  return page.$$eval('#diagram g.node[data-id]', (nodes) =>
+    Object.fromEntries(
+      nodes.map((n) => [n.getAttribute('data-id') ?? '', n.getAttribute('data-state') ?? '']),
+    ),
+  );
+}
+
+(haveChromium ? describe : describe.skip)('web console in a real browser', () => {
+  const env = useTestServer();
+  let browser: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    mkdirSync(ARTEFACTS, { recursive: true });
+    profile = mkdtempSync(path.join(os.tmpdir(), 'bureaucrat-chromium-'));
+    // A fresh profile directory per run (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      viewport: { width: 1200, height: 900 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('shows the live diagram through an await and an event, and cancels a process', async () => {
+    await withProcessWorker(env(), { ask: async () => ({}) }, async (taskQueue) => {
+      const web: RunningConsole = await startConsole({
+        client: env().client,
+        namespace: env().namespace ?? 'default',
+        webUiUrl: 'http://127.0.0.1:8233',
+      });
+      const page = await browser.newPage();
+      try {
+        const id = processId('console');
+        await startProcess(env(), taskQueue, DEFINITION, {}, id);
+        await page.goto(`${web.url}processes/${encodeURIComponent(id)}`);
+        await page.waitForSelector('#diagram g.node[data-id="_1"][data-state="active"]');
+        expect(await drawnStates(page)).toEqual(flatten(await processState(env(), id)));
+        expect(await page.getAttribute('#web-ui', 'href')).toBe(
+          `http://127.0.0.1:8233/namespaces/${env().namespace ?? 'default'}/workflows/${id}`,
+        );
+        await page.screenshot({ path: path.join(ARTEFACTS, 'console-await.png') });
+
+        await page.fill('#event-name', 'go');
+        await page.fill('#event-data', '{"ok": true}');
+        await page.click('#send-event');
+        await page.waitForSelector('body[data-status="completed"]');
+        await page.waitForSelector('#diagram g.node[data-id="_2"][data-state="completed"]');
+        expect(await drawnStates(page)).toEqual(flatten(await processState(env(), id)));
+        const timeline = await page.$$eval('#timeline tr', (rows) =>
+          rows.map((r) => r.cells[1]?.textContent),
+        );
+        expect(timeline).toEqual(
+          expect.arrayContaining([
+            'process started',
+            'ask completed',
+            'signal event received',
+            'process completed',
+          ]),
+        );
+        await page.screenshot({ path: path.join(ARTEFACTS, 'console-completed.png') });
+
+        const other = processId('console-cancel');
+        await startProcess(env(), taskQueue, DEFINITION, {}, other);
+        await page.goto(`${web.url}processes/${encodeURIComponent(other)}`);
+        await page.waitForSelector('#diagram g.node[data-id="_1"][data-state="active"]');
+        page.once('dialog', (dialog) => void dialog.accept());
+        await page.click('#cancel');
+        await page.waitForSelector('body[data-status="cancelled"]');
+        expect((await drawnStates(page))['_1']).toBe('canceled');
+        await page.screenshot({ path: path.join(ARTEFACTS, 'console-cancelled.png') });
+
+        await page.goto(`${web.url}?name=console`);
+        const listed = await page.$$eval('tr[data-process]', (rows) =>
+          rows.map((r) => r.getAttribute('data-process')),
+        );
+        expect(listed).toEqual(expect.arrayContaining([id, other]));
+        await page.screenshot({ path: path.join(ARTEFACTS, 'console-list.png') });
+      } finally {
+        await page.close();
+        await web.close();
+      }
+    });
+  });
+});
