@@ -10,6 +10,10 @@ import { useTestServer } from '../support/temporal';
 /** Debian's chromium (CI installs it); browser downloads are not possible here. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) {
+  // CI installs Chromium (.ci/run): a missing one there is a failure, not a reason to skip.
+  throw new Error(`no Chromium at ${CHROMIUM} in CI`);
+}
 if (!haveChromium) {
   console.warn(`console browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 }
