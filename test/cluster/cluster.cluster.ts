@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { searchAttributeProblems } from '../../src/admin/setup';
 import { STATE_QUERY } from '../../src/protocol';
+import { BUREAUCRAT_SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { resolveTemporalCli } from '../../src/server/temporal-cli';
 import { CLI, runCli, stopCli, type CliResult } from '../support/cli';
 import {
@@ -179,14 +180,18 @@ describe('an operator sets the cluster up', () => {
     client = new Client({ connection, namespace: 'default' });
     const described = await connection.workflowService.describeNamespace({ namespace: 'default' });
     expect(Number(described.config?.workflowExecutionRetentionTtl?.seconds)).toBe(72 * 3600);
-    expect(await searchAttributeProblems(connection, 'default')).toEqual([
-      { key: expect.objectContaining({ name: 'BureaucratProcessName' }) },
-    ]);
+    expect(await searchAttributeProblems(connection, 'default')).toEqual(
+      BUREAUCRAT_SEARCH_ATTRIBUTES.map((key) => ({
+        key: expect.objectContaining({ name: key.name }) as unknown,
+      })),
+    );
   });
 
   test('a worker started before setup warns about the missing search attribute', async () => {
     const worker = await startWorker();
-    expect(worker.output).toMatch(/warning: namespace default lacks search attributes BureaucratProcessName/);
+    expect(worker.output).toMatch(
+      /warning: namespace default lacks search attributes BureaucratProcessName, BureaucratSchedule, BureaucratTrigger/,
+    );
     expect(worker.output).toMatch(
       /temporal operator search-attribute create --namespace default --name BureaucratProcessName --type Keyword/,
     );

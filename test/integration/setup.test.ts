@@ -11,7 +11,10 @@ import {
   SetupError,
   setupNamespace,
 } from '../../src/admin/setup';
-import { PROCESS_NAME } from '../../src/search-attributes';
+import { BUREAUCRAT_SEARCH_ATTRIBUTES, PROCESS_NAME } from '../../src/search-attributes';
+
+/** Every attribute the project registers, by name. */
+const ALL = BUREAUCRAT_SEARCH_ATTRIBUTES.map((key) => key.name);
 import { runCli } from '../support/cli';
 import { TEST_ENV } from '../support/env-keys';
 import { useTestServer } from '../support/temporal';
@@ -31,7 +34,7 @@ describe('setupNamespace', () => {
       namespace: 'default',
       namespaceCreated: false,
       added: [],
-      present: ['BureaucratProcessName'],
+      present: ALL,
     });
     expect(lines).toEqual([
       expect.stringMatching(/^namespace default already exists/),
@@ -50,13 +53,13 @@ describe('setupNamespace', () => {
     expect(first).toMatchObject({
       namespaceCreated: true,
       retentionMs: 2 * 86_400_000,
-      added: ['BureaucratProcessName'],
+      added: ALL,
       present: [],
     });
     expect(await searchAttributeProblems(env().connection, namespace)).toEqual([]);
 
     const second = await setupNamespace({ connection: env().connection, namespace, createNamespace: true });
-    expect(second).toMatchObject({ namespaceCreated: false, added: [], present: ['BureaucratProcessName'] });
+    expect(second).toMatchObject({ namespaceCreated: false, added: [], present: ALL });
   });
 
   test('a missing namespace without createNamespace: SetupError naming the commands', async () => {
