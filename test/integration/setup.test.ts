@@ -38,7 +38,7 @@ describe('setupNamespace', () => {
     });
     expect(lines).toEqual([
       expect.stringMatching(/^namespace default already exists/),
-      'search attribute BureaucratProcessName already registered in default',
+      ...ALL.map((name) => `search attribute ${name} already registered in default`),
     ]);
   });
 
