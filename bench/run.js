@@ -17,7 +17,15 @@ const { resolveTimeSkippingServer } = require('../lib/src/server/time-skipping-s
 const { EVENT_SIGNAL, STATE_QUERY } = require('../lib/src/protocol');
 const { participantActivities } = require('../lib/src/worker/participants');
 const { parseBenchmark } = require('./definition');
-const { startServer, processStart, stats, median, log, PROCESS_WORKFLOW_TYPE } = require('./lib/harness');
+const {
+  startServer,
+  processStart,
+  pool,
+  stats,
+  median,
+  log,
+  PROCESS_WORKFLOW_TYPE,
+} = require('./lib/harness');
 const { shapes } = require('./lib/shapes');
 const { workerStartup } = require('./worker-startup');
 
@@ -27,18 +35,6 @@ const config = smoke
   : { reps: 3, processes: 200, fanout: 1000, launches: 500, replaySteps: [1000, 10000], parseReps: 15 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool(items, limit, fn) {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
 
 const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: log };
 

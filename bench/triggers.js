@@ -13,7 +13,7 @@ const { Launcher } = require('../lib/src/client/launcher');
 const { Schedules } = require('../lib/src/client/schedules');
 const { Triggers } = require('../lib/src/client/triggers');
 const { eventActivities } = require('../lib/activities/events');
-const { startServer, createWorker, stats, machine, log } = require('./lib/harness');
+const { startServer, createWorker, pool, stats, machine, log } = require('./lib/harness');
 
 const smoke = process.argv.includes('--smoke');
 const config = smoke
@@ -23,17 +23,6 @@ const DEFINITION =
   '<process name="bench"><context><property name="n" type="int">0</property></context><assign property="x">1</assign></process>';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function pool(items, limit, fn) {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
 
 function percentile(values, p) {
   const s = [...values].sort((a, b) => a - b);

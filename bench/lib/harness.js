@@ -56,4 +56,16 @@ function stats(values) {
 
 const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 
-module.exports = { startServer, createWorker, processStart, stats, median, machine, log, PROCESS_WORKFLOW_TYPE };
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool(items, limit, fn) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+module.exports = { startServer, createWorker, processStart, pool, stats, median, machine, log, PROCESS_WORKFLOW_TYPE };

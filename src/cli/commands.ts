@@ -2,7 +2,7 @@
  * The client sub-commands of `bureaucrat`: launch, event, status, list, cancel, history, replay. Each one
  * is a small function over the library API; `main.ts` wires them to the command line.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { connectClient } from '../client/connection';
@@ -10,7 +10,7 @@ import { Events } from '../client/events';
 import { Launcher } from '../client/launcher';
 import { ProcessCancelledError, ProcessFaultError } from '../client/process-handle';
 import { watchProcess } from '../client/watch';
-import { DefinitionError, DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
+import { readDefinitionFile } from './definition-file';
 import { PROCESS_WORKFLOW_TYPE } from '../protocol';
 import { parseRoutes, ROUTES_ENV, RoutesError, type Routes } from '../routes';
 import { readHistories, ReplayError, replayHistories } from '../testing/replay';
@@ -35,15 +35,8 @@ export async function launchCommand(
 ): Promise<number> {
   // The definition is read and checked before connecting: bad input is reported (exit 2) even when the
   // server is down, and nothing is started.
-  let xml: string;
-  try {
-    xml = await readFile(file, 'utf8');
-    parseDefinition(xml, { source: file });
-  } catch (e) {
-    const problem = e instanceof DefinitionError ? e : new DefinitionFileError(file, fileErrorReason(e));
-    err(problem.message);
-    return EXIT.usage;
-  }
+  const definition = await readDefinitionFile(file, err);
+  if (!definition) return EXIT.usage;
   let routes: Routes | undefined;
   try {
     // Read here too (the launcher would) so that a malformed table is a usage error, before connecting.
@@ -57,7 +50,7 @@ export async function launchCommand(
     return EXIT.usage;
   }
   const launcher = await Launcher.connect(connectionOptions(flags));
-  const handle = await launcher.launch(xml, flags.fields ?? {}, {
+  const handle = await launcher.launch(definition.xml, flags.fields ?? {}, {
     processId: flags.id,
     ...(flags.actionTimeout ? { actionOptions: { startToCloseTimeout: flags.actionTimeout } } : {}),
     ...(routes ? { routes } : {}),

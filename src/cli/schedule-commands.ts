@@ -2,9 +2,8 @@
  * `bureaucrat schedule add | list | pause | resume | trigger | remove`: thin wrappers over
  * {@link Schedules}.
  */
-import { readFile } from 'node:fs/promises';
 import { Schedules, type ScheduleOverlap } from '../client/schedules';
-import { DefinitionError, DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
+import { readDefinitionFile } from './definition-file';
 import { EXIT } from './errors';
 import { connectionOptions, type ConnectionFlags } from './options';
 
@@ -34,17 +33,10 @@ export async function scheduleAddCommand(
     return EXIT.usage;
   }
   // Checked before connecting, like `launch`: bad input exits 2 and creates nothing.
-  let xml: string;
-  try {
-    xml = await readFile(file, 'utf8');
-    parseDefinition(xml, { source: file });
-  } catch (e) {
-    const problem = e instanceof DefinitionError ? e : new DefinitionFileError(file, fileErrorReason(e));
-    err(problem.message);
-    return EXIT.usage;
-  }
+  const definition = await readDefinitionFile(file, err);
+  if (!definition) return EXIT.usage;
   const schedules = await Schedules.connect(connectionOptions(flags));
-  await schedules.add(name, file, {
+  await schedules.add(name, definition.xml, {
     ...(flags.cron !== undefined ? { cron: flags.cron } : { every: flags.every as number }),
     ...(flags.fields ? { fields: flags.fields } : {}),
     ...(flags.overlap ? { overlap: flags.overlap as ScheduleOverlap } : {}),

@@ -2,10 +2,10 @@
  * `bureaucrat show FILE.xml|ID [--svg OUT.svg]`: the picture of a definition, or of a process with each
  * activity coloured by its state.
  */
-import { stat, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Launcher } from '../client/launcher';
-import { DefinitionError, DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
+import { readDefinitionFile } from './definition-file';
 import { renderSvg, treeOfDefinition, treeOfSnapshot } from '../diagram';
 import { EXIT } from './errors';
 import { connectionOptions, type ConnectionFlags } from './options';
@@ -27,14 +27,9 @@ export async function showCommand(
 ): Promise<number> {
   let svg: string;
   if (await isDefinitionFile(target)) {
-    try {
-      const model = parseDefinition(await readFile(target, 'utf8'), { source: target });
-      svg = renderSvg(treeOfDefinition(model), { title: path.basename(target) });
-    } catch (e) {
-      const problem = e instanceof DefinitionError ? e : new DefinitionFileError(target, fileErrorReason(e));
-      process.stderr.write(`${problem.message}\n`);
-      return EXIT.usage;
-    }
+    const definition = await readDefinitionFile(target, (line) => process.stderr.write(`${line}\n`));
+    if (!definition) return EXIT.usage;
+    svg = renderSvg(treeOfDefinition(definition.model), { title: path.basename(target) });
   } else {
     const launcher = await Launcher.connect(connectionOptions(flags));
     const state = await launcher.get(target).state();

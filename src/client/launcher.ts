@@ -2,10 +2,9 @@
  * The original's launcher API on the Temporal client: validate a definition, start it as a process.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
 import { processStartOptions } from '../process-start';
+import { loadDefinition } from './definition-source';
 import { PROCESS_WORKFLOW_TYPE, type ActionOptions } from '../protocol';
 import { parseRoutes, ROUTES_ENV, type Routes } from '../routes';
 import type { ContextValues } from '../scope';
@@ -58,8 +57,7 @@ export class Launcher {
     fields: ContextValues = {},
     options: LaunchOptions = {},
   ): Promise<ProcessHandle> {
-    const { xml, source } = await definitionText(definition);
-    const model = parseDefinition(xml, { source });
+    const { xml, model } = await loadDefinition(definition);
     const processId = options.processId ?? randomUUID();
     const routes = options.routes ?? options.actionOptions?.routes ?? envRoutes();
     const actionOptions =
@@ -93,14 +91,4 @@ export class Launcher {
 function envRoutes(): Routes | undefined {
   const text = process.env[ROUTES_ENV];
   return text === undefined ? undefined : parseRoutes(text);
-}
-
-/** XML text as given, or read from the file it names. */
-async function definitionText(definition: string): Promise<{ xml: string; source?: string }> {
-  if (definition.trimStart().startsWith('<')) return { xml: definition };
-  try {
-    return { xml: await readFile(definition, 'utf8'), source: definition };
-  } catch (err) {
-    throw new DefinitionFileError(definition, fileErrorReason(err), { cause: err });
-  }
 }

@@ -3,7 +3,6 @@
  * keeps a timer loop, a schedule survives any restart, and the Temporal Web UI and CLI show and control it
  * like any other schedule.
  */
-import { readFile } from 'node:fs/promises';
 import type { Duration } from '@temporalio/common';
 import {
   ScheduleNotFoundError,
@@ -12,8 +11,8 @@ import {
   type ScheduleSpec,
   type ScheduleDescription,
 } from '@temporalio/client';
-import { DefinitionFileError, fileErrorReason, parseDefinition } from '../definition';
 import { processStartOptions } from '../process-start';
+import { loadDefinition } from './definition-source';
 import { PROCESS_WORKFLOW_TYPE } from '../protocol';
 import type { ContextValues } from '../scope';
 import { SCHEDULE_NAME } from '../search-attributes';
@@ -89,8 +88,7 @@ export class Schedules {
    */
   async add(name: string, definition: string, options: ScheduleAddOptions): Promise<void> {
     if (!name) throw new TypeError('a schedule needs a name');
-    const { xml, source } = await definitionText(definition);
-    const model = parseDefinition(xml, { source });
+    const { xml, model } = await loadDefinition(definition);
     const { spec, timing } = scheduleSpec(options);
     const start = processStartOptions(model, {
       processId: name,
@@ -198,14 +196,4 @@ function scheduleInfo(summary: ScheduleDescription, memo: ScheduleMemo): Schedul
     nextStarts: summary.info.nextActionTimes,
     recentProcessIds: recent,
   };
-}
-
-/** XML text as given, or read from the file it names. */
-export async function definitionText(definition: string): Promise<{ xml: string; source?: string }> {
-  if (definition.trimStart().startsWith('<')) return { xml: definition };
-  try {
-    return { xml: await readFile(definition, 'utf8'), source: definition };
-  } catch (err) {
-    throw new DefinitionFileError(definition, fileErrorReason(err), { cause: err });
-  }
 }

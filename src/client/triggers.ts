@@ -13,7 +13,6 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { clearDeadLetter, fireTrigger } from '../../activities/triggers';
 import { newRouterState } from '../../activities/events';
-import { parseDefinition } from '../definition';
 import { parseExpression } from '../expression';
 import { EVENT_ROUTER_WORKFLOW_TYPE, eventRouterId } from '../protocol';
 import {
@@ -31,7 +30,7 @@ import {
   type TriggerRegistryState,
 } from '../triggers/protocol';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
-import { definitionText } from './schedules';
+import { loadDefinition } from './definition-source';
 
 export type { DeadLetter, AddTriggerResult } from '../triggers/protocol';
 
@@ -257,8 +256,7 @@ export async function validateTrigger(
       `a trigger name takes letters, digits, "_", "-", "." and ":" (at most 200), got ${JSON.stringify(options.name)}`,
     );
   }
-  const { xml, source } = await definitionText(definition);
-  const model = parseDefinition(xml, { source });
+  const { xml, source, model } = await loadDefinition(definition);
   for (const [flag, text] of [
     ['--when', options.when],
     ['--id', options.id],

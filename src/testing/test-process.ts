@@ -8,7 +8,6 @@
  * own module registry); `closeTestEnvironment()` in `afterAll` stops them.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { Context } from '@temporalio/activity';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TimeoutFailure, type Duration } from '@temporalio/common';
@@ -18,7 +17,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { eventActivities } from '../../activities/events';
 import { Events } from '../client/events';
-import { parseDefinition } from '../definition';
+import { loadDefinition } from '../client/definition-source';
 import { traceQuery } from '../messages';
 import { processStartOptions } from '../process-start';
 import {
@@ -123,8 +122,7 @@ export async function testProcess(
   definition: string,
   options: TestProcessOptions = {},
 ): Promise<ProcessTestResult> {
-  const { xml, source } = await definitionText(definition);
-  const model = parseDefinition(xml, source ? { source } : {});
+  const { xml, model } = await loadDefinition(definition);
   const participants = scriptedParticipants(options.participants ?? {});
   const { client, taskQueue } = await testKit();
   const processId = options.processId ?? `test-${randomUUID()}`;
@@ -286,9 +284,4 @@ function faultOf(err: unknown, processId: string, timeoutSeconds: number): { cod
     if (cause instanceof CancelledFailure) throw new Error(`testProcess: process ${processId} was cancelled`);
   }
   throw err;
-}
-
-async function definitionText(definition: string): Promise<{ xml: string; source?: string }> {
-  if (definition.trimStart().startsWith('<')) return { xml: definition };
-  return { xml: await readFile(definition, 'utf8'), source: definition };
 }
