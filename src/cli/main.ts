@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { EXIT, formatError, describeError } from './errors';
+import type { DevFlags } from './serve';
 import {
   duration,
   gracePeriod,
@@ -64,18 +65,7 @@ export function buildCli(): Command {
       .option('--ui-port <port>', 'Web UI port (default 8233, or a free one when 8233 is taken)', port)
       .option('--console-port <port>', 'web console port (default: a free one)', port)
       .option(...shutdownGraceOption),
-  ).action(
-    (
-      flags: ConnectionFlags & {
-        port?: number;
-        db?: string;
-        participants?: string;
-        uiPort?: number;
-        shutdownGrace?: number;
-        consolePort?: number;
-      },
-    ) => run(async () => (await import('./serve')).devCommand(flags)),
-  );
+  ).action((flags: DevFlags) => run(async () => (await import('./serve')).devCommand(flags)));
 
   withConnectionFlags(
     program

@@ -72,17 +72,18 @@ export async function workerCommand(
   return 0;
 }
 
+/** The flags of `bureaucrat dev`. */
+export interface DevFlags extends ConnectionFlags {
+  port?: number;
+  db?: string;
+  participants?: string;
+  uiPort?: number;
+  shutdownGrace?: number;
+  consolePort?: number;
+}
+
 /** `bureaucrat dev`: a local dev server (Web UI on) and a worker, until Ctrl-C. */
-export async function devCommand(
-  flags: ConnectionFlags & {
-    port?: number;
-    db?: string;
-    participants?: string;
-    uiPort?: number;
-    shutdownGrace?: number;
-    consolePort?: number;
-  },
-): Promise<number> {
+export async function devCommand(flags: DevFlags): Promise<number> {
   const participants = participantsFrom(flags.participants);
   const routing = routesNote(participants);
   if (flags.port !== undefined && !(await isPortFree(flags.port))) {

@@ -142,12 +142,7 @@ async function broadcastRace({ server, dir, config }) {
       wrong.length === 0,
       h.sample(wrong),
     );
-    const failedTasks = received.reduce((a, r) => a + r.failedTasks, 0);
-    checks.check(
-      'no workflow task failed (histories)',
-      failedTasks === 0,
-      `${failedTasks} WorkflowTaskFailed events`,
-    );
+    checks.noFailedWorkflowTasks(received.map((r) => r.failedTasks));
     const byTrigger = {};
     for (const r of received) for (const x of r.k) byTrigger[`k=${x}`] = (byTrigger[`k=${x}`] ?? 0) + 1;
     return {

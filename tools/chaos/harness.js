@@ -149,6 +149,12 @@ class Checks {
     log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}${ok ? '' : `: ${detail}`}`);
   }
 
+  /** The check every scenario ends with: no workflow task failed in any history (`counts`: one per history). */
+  noFailedWorkflowTasks(counts) {
+    const failed = counts.reduce((a, b) => a + b, 0);
+    this.check('no workflow task failed (histories)', failed === 0, `${failed} WorkflowTaskFailed events`);
+  }
+
   get passed() {
     return this.list.filter((c) => c.ok).length;
   }

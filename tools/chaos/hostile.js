@@ -129,12 +129,7 @@ async function hostile({ server, dir, config }) {
     const failures = await h.pool(handles, 20, async (hd) =>
       h.workflowTaskFailures(await h.historyEvents(client, hd.processId)),
     );
-    const failedTasks = failures.reduce((a, b) => a + b, 0);
-    checks.check(
-      'no workflow task failed (histories)',
-      failedTasks === 0,
-      `${failedTasks} WorkflowTaskFailed events`,
-    );
+    checks.noFailedWorkflowTasks(failures);
     checks.check(
       'the worker is still running',
       worker.exitCode === null && worker.signalCode === null,

@@ -121,12 +121,7 @@ async function killStorm({ server, dir, config }) {
   const failures = await h.pool(handles, 20, async (hd) =>
     h.workflowTaskFailures(await h.historyEvents(server.env.client, hd.processId)),
   );
-  const failedTasks = failures.reduce((a, b) => a + b, 0);
-  checks.check(
-    'no workflow task failed (histories)',
-    failedTasks === 0,
-    `${failedTasks} WorkflowTaskFailed events`,
-  );
+  checks.noFailedWorkflowTasks(failures);
   return {
     checks,
     figures: {
