@@ -19,6 +19,7 @@ const { processStartOptions } = require('../lib/src/process-start');
 const { PROCESS_WORKFLOW_TYPE, STATE_QUERY, EVENT_SIGNAL } = require('../lib/src/protocol');
 const { participantActivities, ParticipantFault } = require('../lib/src/worker/participants');
 const { eventActivities } = require('../lib/activities/events');
+const { hookSinks } = require('../lib/src/worker/hooks');
 const { Events } = require('../lib/src/client/events');
 const { Triggers } = require('../lib/src/client/triggers');
 const scenarios = require('../test/histories/scenarios');
@@ -136,6 +137,7 @@ async function main() {
       namespace: server.namespace,
       taskQueue,
       workflowsPath: require.resolve('../lib/workflows'),
+      sinks: hookSinks(),
       activities: { ...participantActivities(participants), ...eventActivities(server.env.client) },
     });
     await worker.runUntil(async () => {

@@ -1,5 +1,6 @@
 /**
- * A handle on one running or finished process: its result, state, context, events and cancellation.
+ * A handle on one running or finished process: its result, state, context, events and cancellation, and
+ * the operator's pause, resume, set, retry and reset.
  */
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure } from '@temporalio/common';
@@ -11,7 +12,16 @@ import {
   type ProcessSnapshot,
 } from '../protocol';
 import type { ContextValues } from '../scope';
+import {
+  checkFields,
+  pauseUpdate,
+  resumeUpdate,
+  setFieldsUpdate,
+  type PauseInfo,
+  type PauseRequest,
+} from '../operations';
 import { withPendingActions, type PendingAction } from './pending-actions';
+import { resetProcess, type ResetResult } from './reset';
 
 /** Temporal's enum values (temporal.api.enums.v1), spelled out so as not to depend on the proto package. */
 const PENDING_ACTIVITY_STATE_SCHEDULED = 1;
@@ -126,6 +136,50 @@ export class ProcessHandle {
   /** Requests cancellation: running activities, timers, awaits and sub-processes are cancelled. */
   async cancel(): Promise<void> {
     await this.workflow.cancel();
+  }
+
+  /**
+   * Pauses the process: no new step starts until {@link resume} (running actions finish, timers keep their
+   * deadlines). `state()` shows `paused` on the root with `by`, `reason` and `since`. Resolves once the
+   * process has taken the pause (a Temporal Update: a worker must be running); a process already paused
+   * stays paused as it was. Fails when the process has ended.
+   */
+  pause(request: PauseRequest = {}): Promise<PauseInfo> {
+    return this.workflow.executeUpdate(pauseUpdate, { args: [request] });
+  }
+
+  /** Resumes a paused process where it stopped; resolves `false` when it was not paused. */
+  resume(): Promise<boolean> {
+    return this.workflow.executeUpdate(resumeUpdate);
+  }
+
+  /**
+   * Sets fields of the process context (`set` from the process scope, as a participant's reply does) and
+   * resolves with the new process context. Throws {@link InvalidFieldsError} before sending for fields that
+   * are not a JSON object or name a reserved `inst:` key; the process checks them again (and refuses a
+   * context over the size limit) before the change enters its history.
+   */
+  setFields(fields: ContextValues): Promise<ContextValues> {
+    checkFields(fields);
+    return this.workflow.executeUpdate(setFieldsUpdate, { args: [fields] });
+  }
+
+  /**
+   * Retries a failed process from the step that faulted, with the context it had when that step last
+   * started; steps that completed are not run again. Same process id, a new run (Temporal's reset).
+   * Throws {@link ResetError} when the process did not fail. Needs a worker (it queries the process).
+   */
+  retry(): Promise<ResetResult> {
+    return resetProcess(this.client, this.processId, 'retry');
+  }
+
+  /**
+   * Runs the process again (running, completed or failed) from the first start of `activityId` (as
+   * `state()` shows it, or relative: `_0_2`), with the state it had then. Throws {@link ResetError} when
+   * the process never reached that activity in its current run.
+   */
+  reset(activityId: string): Promise<ResetResult> {
+    return resetProcess(this.client, this.processId, { activityId });
   }
 
   /** The underlying Temporal workflow handle. */
