@@ -41,6 +41,7 @@ export function hookSinks(hooks: ProcessHooks = {}): InjectedSinks<HookSinks> {
         await hook(event);
       } catch (err) {
         Runtime.instance().logger.error(`bureaucrat hook ${name} threw; the process is not affected`, {
+          processId: (event as HookEvent).processId,
           error: err instanceof Error ? err.message : String(err),
         });
       }

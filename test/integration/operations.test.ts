@@ -4,12 +4,14 @@ import { ResetError } from '../../src/client/reset';
 import { InvalidFieldsError, setFieldsUpdate } from '../../src/operations';
 import type { ProcessSnapshot, Workitem } from '../../src/protocol';
 import { ParticipantFault } from '../../src/worker/participants';
+import { createWorker } from '../../src/worker/create-worker';
+import type { ProcessHooks } from '../../src/worker/hooks';
 import { findNode, startProcess, withProcessWorker } from '../support/processes';
-import { eventually, useTestServer } from '../support/temporal';
+import { eventually, uniqueTaskQueue, useTestServer } from '../support/temporal';
 
 /** A promise with its resolve function: a participant waits on it until the test lets it finish. */
 function latch(): { promise: Promise<void>; open: () => void } {
-  let open = () => undefined as void;
+  let open: () => void = () => undefined;
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };
 }
@@ -195,5 +197,69 @@ describe('operating processes: pause, resume, halt, set, retry, reset', () => {
       expect(err).toBeInstanceOf(ResetError);
       expect((err as Error).message).toMatch(/never reached activity .*_7/);
     });
+  });
+});
+
+describe('lifecycle hooks on the worker', () => {
+  const testServer = useTestServer();
+
+  it('calls each hook once per occurrence, never on replay, and a throwing hook affects nothing', async () => {
+    const xml = `<process name="audited">
+      <action participant="check"/>
+      <assign property="after">1</assign>
+    </process>`;
+    const failing = `<process name="doomed"><fault code="Nope" message="no way"/></process>`;
+    // What each process's hooks said, in order, by process id.
+    const log = new Map<string, string[]>();
+    const say = (processId: string, line: string) =>
+      log.set(processId, [...(log.get(processId) ?? []), line]);
+    const hooks: ProcessHooks = {
+      processStarted: (e) => say(e.processId, `started ${e.processName}`),
+      processCompleted: (e) => say(e.processId, `completed with ${JSON.stringify(e.context)}`),
+      processFaulted: (e) => say(e.processId, `faulted ${e.code}: ${e.message}`),
+      processPaused: (e) => say(e.processId, `paused by ${e.paused.by}: ${e.paused.reason}`),
+      stepCompleted: (e) => {
+        say(e.processId, `step ${e.activityId.slice(e.processId.length)}`);
+        if (e.activityId.endsWith('_1')) throw new Error('the audit log is full');
+      },
+    };
+    const env = testServer();
+    const taskQueue = uniqueTaskQueue('hooks');
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      participants: { check: () => ({ status: 'halt', reason: 'look', checked: true }) },
+      hooks,
+      // No workflow cache: every workflow task replays the history from the start, so a hook called on
+      // replay would show up more than once.
+      maxCachedWorkflows: 0,
+    });
+    const [audited, doomed] = await worker.runUntil(async () => {
+      const started = await startProcess(env, taskQueue, xml);
+      const handle = new ProcessHandle(env.client, started.workflowId);
+      await eventually(
+        () => handle.state(),
+        (s) => s.paused !== undefined,
+      );
+      await handle.resume();
+      expect(await handle.result()).toEqual({ checked: true, after: 1 });
+      const failed = await startProcess(env, taskQueue, failing);
+      await expect(new ProcessHandle(env.client, failed.workflowId).result()).rejects.toThrow(/Nope/);
+      // Sink calls run once their workflow task has completed: wait for the last ones.
+      await eventually(
+        async () => [...log.values()].flat().length,
+        (n) => n >= 7,
+      );
+      return [started.workflowId, failed.workflowId];
+    });
+    expect(log.get(audited)).toEqual([
+      'started audited',
+      'paused by participant check: look',
+      'step _0',
+      'step _1', // its hook threw: logged, and the process went on
+      'completed with {"checked":true,"after":1}',
+    ]);
+    expect(log.get(doomed)).toEqual(['started doomed', 'faulted Nope: no way']);
   });
 });
