@@ -121,7 +121,7 @@ describe('operating processes: pause, resume, halt, set, retry, reset', () => {
         .executeUpdate(setFieldsUpdate, { args: [{ 'inst:x': 1 }] })
         .catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-      expect((refused as Error).cause?.message).toMatch(/reserved for the engine: inst:x/);
+      expect(((refused as Error).cause as Error).message).toMatch(/reserved for the engine: inst:x/);
       await handle.event('go');
       expect(await handle.result()).toEqual({ approved: 1, note: 'by phone', done: 2 });
     });
