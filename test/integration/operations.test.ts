@@ -211,8 +211,9 @@ describe('lifecycle hooks on the worker', () => {
     const failing = `<process name="doomed"><fault code="Nope" message="no way"/></process>`;
     // What each process's hooks said, in order, by process id.
     const log = new Map<string, string[]>();
-    const say = (processId: string, line: string) =>
+    const say = (processId: string, line: string): void => {
       log.set(processId, [...(log.get(processId) ?? []), line]);
+    };
     const hooks: ProcessHooks = {
       processStarted: (e) => say(e.processId, `started ${e.processName}`),
       processCompleted: (e) => say(e.processId, `completed with ${JSON.stringify(e.context)}`),
