@@ -259,7 +259,7 @@ async function replayCost() {
     const us = [];
     for (let i = 0; i < Math.max(3, config.reps); i++) {
       const t0 = performance.now();
-      await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+      await Worker.runReplayHistory({ workflowBundle: bundle, sinks: hookSinks() }, history, workflowId);
       us.push(((performance.now() - t0) * 1000) / steps);
     }
     rows.push({ steps, events: history.events.length, usPerStep: stats(us) });
