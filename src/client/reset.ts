@@ -103,12 +103,14 @@ export async function resetProcess(
 
 /**
  * The step an unhandled fault came from: following `aborted` nodes down from the process (a fault marks
- * every activity it leaves aborted), the deepest one.
+ * every activity it leaves aborted), the deepest one; through a fault handler that faulted itself rather
+ * than the step whose fault it was handling.
  */
 export function faultedStep(root: ActivitySnapshot): ActivitySnapshot {
   let node = root;
   for (;;) {
-    const next = [...node.children, ...node.faults].find((child) => child.state === 'aborted');
+    // An aborted handler is where the fault escaped last (its body's own fault came before it).
+    const next = [...node.faults, ...node.children].find((child) => child.state === 'aborted');
     if (!next) return node;
     node = next;
   }
