@@ -39,7 +39,12 @@ export {
 
 // Launching, following and signalling processes.
 export { Launcher, type LaunchOptions } from './client/launcher';
-export { ProcessHandle, ProcessFaultError, ProcessCancelledError } from './client/process-handle';
+export {
+  ProcessHandle,
+  ProcessFaultError,
+  ProcessCancelledError,
+  ProcessEndedError,
+} from './client/process-handle';
 export { Events } from './client/events';
 export {
   Schedules,

@@ -42,7 +42,8 @@ export function describeError(err: unknown): ErrorDescription {
     // Worded by this project, naming the path or the option and the reason: the causes would repeat it.
     return { message: messageOf(err), hints: [], exitCode: EXIT.usage };
   }
-  if (names.has('ResetError')) return { message: messageOf(err), hints: [], exitCode: EXIT.failed };
+  if (names.has('ResetError') || names.has('ProcessEndedError'))
+    return { message: messageOf(err), hints: [], exitCode: EXIT.failed };
   const connection = chain.find(
     (e): e is Error & { address: string } => e instanceof Error && e.name === 'TemporalConnectionError',
   );

@@ -2,7 +2,12 @@
  * A handle on one running or finished process: its result, state, context, events and cancellation, and
  * the operator's pause, resume, set, retry and reset.
  */
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import {
   CONTEXT_QUERY,
@@ -48,6 +53,18 @@ export class ProcessCancelledError extends Error {
     readonly how: 'cancelled' | 'terminated',
   ) {
     super(`process ${processId} was ${how}`);
+  }
+}
+
+/** An operation (pause, resume, set) on a process that has ended: it no longer takes any. */
+export class ProcessEndedError extends Error {
+  override readonly name = 'ProcessEndedError';
+  constructor(
+    readonly processId: string,
+    readonly status: string,
+    operation: string,
+  ) {
+    super(`process ${processId} has ended (${status}): it can no longer be ${operation}`);
   }
 }
 
@@ -145,12 +162,12 @@ export class ProcessHandle {
    * stays paused as it was. Fails when the process has ended.
    */
   pause(request: PauseRequest = {}): Promise<PauseInfo> {
-    return this.workflow.executeUpdate(pauseUpdate, { args: [request] });
+    return this.operate('paused', () => this.workflow.executeUpdate(pauseUpdate, { args: [request] }));
   }
 
   /** Resumes a paused process where it stopped; resolves `false` when it was not paused. */
   resume(): Promise<boolean> {
-    return this.workflow.executeUpdate(resumeUpdate);
+    return this.operate('resumed', () => this.workflow.executeUpdate(resumeUpdate));
   }
 
   /**
@@ -161,7 +178,7 @@ export class ProcessHandle {
    */
   setFields(fields: ContextValues): Promise<ContextValues> {
     checkFields(fields);
-    return this.workflow.executeUpdate(setFieldsUpdate, { args: [fields] });
+    return this.operate('changed', () => this.workflow.executeUpdate(setFieldsUpdate, { args: [fields] }));
   }
 
   /**
@@ -180,6 +197,24 @@ export class ProcessHandle {
    */
   reset(activityId: string): Promise<ResetResult> {
     return resetProcess(this.client, this.processId, { activityId });
+  }
+
+  /**
+   * Runs an update; the server answers one sent to an ended workflow as "not found": tell that apart from
+   * an unknown id ({@link ProcessEndedError}).
+   */
+  private async operate<T>(what: string, update: () => Promise<T>): Promise<T> {
+    try {
+      return await update();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const status = await this.workflow.describe().then(
+        (d) => d.status.name,
+        () => undefined,
+      );
+      if (status === undefined || status === 'RUNNING') throw err;
+      throw new ProcessEndedError(this.processId, status.toLowerCase(), what);
+    }
   }
 
   /** The underlying Temporal workflow handle. */

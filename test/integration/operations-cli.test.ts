@@ -73,6 +73,11 @@ describe('bureaucrat pause | resume | set | retry | reset', () => {
       expect(retried.code).toBe(0);
       expect(retried.stderr).toMatch(new RegExp(`^process ${id} retried: runs again from ${id}_2 \\(run `));
       expect(await handle.result()).toEqual({ ok: 1, first: true, flaky: 'fixed' });
+      const ended = await cli('pause', id);
+      expect(ended.code).toBe(1);
+      expect(ended.stderr).toBe(
+        `bureaucrat: process ${id} has ended (completed): it can no longer be paused\n`,
+      );
 
       // From the first step: the context is the launch context again; the event must come again.
       const reset = await cli('reset', id, '--to', `${id}_0`);

@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ProcessFaultError, ProcessHandle } from '../../src/client/process-handle';
+import { ProcessEndedError, ProcessFaultError, ProcessHandle } from '../../src/client/process-handle';
 import { ResetError } from '../../src/client/reset';
 import { InvalidFieldsError, setFieldsUpdate } from '../../src/operations';
 import type { ProcessSnapshot, Workitem } from '../../src/protocol';
@@ -68,7 +68,11 @@ describe('operating processes: pause, resume, halt, set, retry, reset', () => {
       await handle.result();
       expect(calls.sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
       expect((await handle.state()).paused).toBeUndefined();
-      expect(await handle.resume().catch((e: unknown) => e)).toBeInstanceOf(Error); // it has ended
+      const ended = await handle.resume().catch((e: unknown) => e);
+      expect(ended).toBeInstanceOf(ProcessEndedError);
+      expect((ended as Error).message).toBe(
+        `process ${started.workflowId} has ended (completed): it can no longer be resumed`,
+      );
     });
   });
 
