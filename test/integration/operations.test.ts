@@ -202,6 +202,29 @@ describe('operating processes: pause, resume, halt, set, retry, reset', () => {
       expect((err as Error).message).toMatch(/never reached activity .*_7/);
     });
   });
+
+  it('resets a running process; what came after the reset point (here a pause) is not reapplied', async () => {
+    const xml = `<process><action participant="count"/><await event="never"/></process>`;
+    let count = 0;
+    const participants = { count: () => ({ count: ++count }) };
+    await withProcessWorker(testServer(), participants, async (taskQueue) => {
+      const started = await startProcess(testServer(), taskQueue, xml);
+      const handle = handleOf(started.workflowId);
+      await eventually(
+        () => handle.state(),
+        (s) => stateOf(s, '_1') === 'active',
+      );
+      await handle.pause({ by: 'alice', reason: 'before the reset' });
+      await handle.reset('_0');
+      const state = await eventually(
+        () => handle.state(),
+        (s) => stateOf(s, '_1') === 'active',
+      );
+      expect(state.paused).toBeUndefined();
+      expect(await handle.context()).toEqual({ count: 2 });
+      await handle.cancel();
+    });
+  });
 });
 
 describe('lifecycle hooks on the worker', () => {
