@@ -22,9 +22,9 @@ export class Hooks {
     return { processId: this.processId, processName: this.processName, context: this.context() };
   }
 
-  /** The process started (its first run only: not after continue-as-new). */
-  started(): void {
-    sinks.processStarted(this.event());
+  /** The process started (its first run only: not after continue-as-new); `context` is its initial one. */
+  started(context: ContextValues): void {
+    sinks.processStarted({ ...this.event(), context });
   }
 
   /** The process completed; `context` is its final context. */

@@ -15,7 +15,7 @@ import type { EventMessage, FaultDetails, ProcessInput } from '../src/protocol';
 import { inheritedSettings } from '../src/process-start';
 import { startsQuery } from '../src/operations';
 import type { ContextValues } from '../src/scope';
-import { DEFAULT_CONTINUE_AS_NEW_AFTER, Interpreter } from './interpreter';
+import { DEFAULT_CONTINUE_AS_NEW_AFTER, Interpreter, properties } from './interpreter';
 import { Hooks } from './hooks';
 import { Operations } from './operations';
 import { ProcessFault } from './process-fault';
@@ -59,7 +59,8 @@ export async function bureaucratProcess(input: ProcessInput): Promise<ContextVal
   setHandler(eventSignal, (message, delivery) => {
     if (isEventMessage(message)) interpreter.mailbox.deliver(message, delivery);
   });
-  if (!input.resume) hooks.started();
+  // The context the process starts with: the definition's, overridden by the launch fields.
+  if (!input.resume) hooks.started({ ...properties(model.context), ...input.fields });
   try {
     const context = await interpreter.run(input.fields ?? {});
     hooks.completed();

@@ -232,6 +232,7 @@ describe('lifecycle hooks on the worker', () => {
 
   it('calls each hook once per occurrence, never on replay, and a throwing hook affects nothing', async () => {
     const xml = `<process name="audited">
+      <context><property name="n" type="int">0</property><property name="x" type="str">def</property></context>
       <action participant="check"/>
       <assign property="after">1</assign>
     </process>`;
@@ -242,7 +243,7 @@ describe('lifecycle hooks on the worker', () => {
       log.set(processId, [...(log.get(processId) ?? []), line]);
     };
     const hooks: ProcessHooks = {
-      processStarted: (e) => say(e.processId, `started ${e.processName}`),
+      processStarted: (e) => say(e.processId, `started ${e.processName} with ${JSON.stringify(e.context)}`),
       processCompleted: (e) => say(e.processId, `completed with ${JSON.stringify(e.context)}`),
       processFaulted: (e) => say(e.processId, `faulted ${e.code}: ${e.message}`),
       processPaused: (e) => say(e.processId, `paused by ${e.paused.by}: ${e.paused.reason}`),
@@ -264,14 +265,14 @@ describe('lifecycle hooks on the worker', () => {
       maxCachedWorkflows: 0,
     });
     const [audited, doomed] = await worker.runUntil(async () => {
-      const started = await startProcess(env, taskQueue, xml);
+      const started = await startProcess(env, taskQueue, xml, { fields: { x: 'launch' } });
       const handle = new ProcessHandle(env.client, started.workflowId);
       await eventually(
         () => handle.state(),
         (s) => s.paused !== undefined,
       );
       await handle.resume();
-      expect(await handle.result()).toEqual({ checked: true, after: 1 });
+      expect(await handle.result()).toEqual({ n: 0, x: 'launch', checked: true, after: 1 });
       const failed = await startProcess(env, taskQueue, failing);
       await expect(new ProcessHandle(env.client, failed.workflowId).result()).rejects.toThrow(/Nope/);
       // Sink calls run once their workflow task has completed: wait for the last ones.
@@ -282,12 +283,12 @@ describe('lifecycle hooks on the worker', () => {
       return [started.workflowId, failed.workflowId];
     });
     expect(log.get(audited)).toEqual([
-      'started audited',
+      'started audited with {"n":0,"x":"launch"}',
       'paused by participant check: look',
       'step _0',
       'step _1', // its hook threw: logged, and the process went on
-      'completed with {"checked":true,"after":1}',
+      'completed with {"n":0,"x":"launch","checked":true,"after":1}',
     ]);
-    expect(log.get(doomed)).toEqual(['started doomed', 'faulted Nope: no way']);
+    expect(log.get(doomed)).toEqual(['started doomed with {}', 'faulted Nope: no way']);
   });
 });
