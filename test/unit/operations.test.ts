@@ -1,16 +1,9 @@
 import { renderState } from '../../src/cli/render-state';
+import { snapshotNode } from '../support/snapshots';
 import { faultedStep } from '../../src/client/reset';
 import { checkFields, InvalidFieldsError } from '../../src/operations';
-import type { ActivitySnapshot } from '../../src/protocol';
 
-const node = (over: Partial<ActivitySnapshot>): ActivitySnapshot => ({
-  id: 'p',
-  type: 'process',
-  state: 'active',
-  children: [],
-  faults: [],
-  ...over,
-});
+const node = snapshotNode;
 
 describe('checkFields: what `set` accepts', () => {
   it('accepts a JSON object of fields', () => {
