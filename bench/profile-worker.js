@@ -5,6 +5,7 @@
 
 const { Worker, bundleWorkflowCode } = require('@temporalio/worker');
 const { participantActivities } = require('../lib/src/worker/participants');
+const { hookSinks } = require('../lib/src/worker/hooks');
 const { startServer, processStart, PROCESS_WORKFLOW_TYPE, log } = require('./lib/harness');
 const { shapes } = require('./lib/shapes');
 
@@ -23,6 +24,7 @@ async function main() {
       namespace: server.namespace,
       taskQueue: 'profile',
       workflowBundle: bundle,
+      sinks: hookSinks(),
       activities: participantActivities({ noop: () => ({}) }),
     });
     await worker.runUntil(async () => {

@@ -16,6 +16,7 @@ const { Launcher } = require('../lib/src/client/launcher');
 const { resolveTimeSkippingServer } = require('../lib/src/server/time-skipping-server');
 const { EVENT_SIGNAL, STATE_QUERY } = require('../lib/src/protocol');
 const { participantActivities } = require('../lib/src/worker/participants');
+const { hookSinks } = require('../lib/src/worker/hooks');
 const { parseBenchmark } = require('./definition');
 const {
   startServer,
@@ -234,6 +235,7 @@ async function replayCost() {
       connection: env.nativeConnection,
       taskQueue: 'replay',
       workflowBundle: bundle,
+      sinks: hookSinks(),
       activities: participantActivities({ noop: () => ({}) }),
     });
     await worker.runUntil(async () => {
@@ -257,7 +259,7 @@ async function replayCost() {
     const us = [];
     for (let i = 0; i < Math.max(3, config.reps); i++) {
       const t0 = performance.now();
-      await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+      await Worker.runReplayHistory({ workflowBundle: bundle, sinks: hookSinks() }, history, workflowId);
       us.push(((performance.now() - t0) * 1000) / steps);
     }
     rows.push({ steps, events: history.events.length, usPerStep: stats(us) });
@@ -339,6 +341,7 @@ async function main() {
       namespace: server.namespace,
       taskQueue,
       workflowBundle: bundle,
+      sinks: hookSinks(),
       activities: { ...participantActivities({ noop: () => ({}) }), ...eventActivities(client) },
       maxCachedWorkflows: 3000,
     });

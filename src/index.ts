@@ -4,6 +4,7 @@
  *
  * - workers: {@link createWorker} with your participants ({@link ParticipantFault}, the reply protocol);
  * - starting and following processes: {@link Launcher}, {@link ProcessHandle}, {@link Events};
+ * - operating them: `ProcessHandle` pause/resume/setFields/retry/reset, worker {@link ProcessHooks};
  * - definitions: {@link parseDefinition}, {@link checkDefinition}, {@link DefinitionError};
  * - the workflow contract for the plain Temporal client: {@link PROCESS_WORKFLOW_TYPE},
  *   {@link processStartOptions}, {@link eventSignal}, {@link stateQuery}, {@link contextQuery};
@@ -38,7 +39,12 @@ export {
 
 // Launching, following and signalling processes.
 export { Launcher, type LaunchOptions } from './client/launcher';
-export { ProcessHandle, ProcessFaultError, ProcessCancelledError } from './client/process-handle';
+export {
+  ProcessHandle,
+  ProcessFaultError,
+  ProcessCancelledError,
+  ProcessEndedError,
+} from './client/process-handle';
 export { Events } from './client/events';
 export {
   Schedules,
@@ -66,6 +72,35 @@ export {
   type FieldChange,
 } from './triggers/record-events';
 export { watchProcess, type ActivityChange } from './client/watch';
+
+// Operating processes: pause, resume, set, retry, reset, lifecycle hooks (README "Operating processes").
+export { ResetError, faultedStep, type ResetResult } from './client/reset';
+export {
+  pauseUpdate,
+  resumeUpdate,
+  setFieldsUpdate,
+  startsQuery,
+  checkFields,
+  InvalidFieldsError,
+  PAUSE_UPDATE,
+  RESUME_UPDATE,
+  SET_FIELDS_UPDATE,
+  STARTS_QUERY,
+  type PauseInfo,
+  type PauseRequest,
+  type StepStart,
+} from './operations';
+export { hookSinks, type ProcessHooks } from './worker/hooks';
+export {
+  HOOKS_SINK,
+  HOOK_NAMES,
+  type HookEvent,
+  type StepHookEvent,
+  type FaultHookEvent,
+  type PauseHookEvent,
+  type HookName,
+  type HookSinks,
+} from './hooks';
 export { DEFAULT_TASK_QUEUE, TemporalConnectionError, type ConnectionOptions } from './client/connection';
 
 // The workflow contract, for code that uses the plain Temporal client.

@@ -8,6 +8,7 @@
 import type { Duration, RetryPolicy } from '@temporalio/common';
 import type { ProcessDefinition } from './definition/model';
 import type { ContextValues } from './scope';
+import type { PauseInfo } from './operations';
 
 /** The interpreter's workflow type name. */
 export const PROCESS_WORKFLOW_TYPE = 'bureaucratProcess';
@@ -87,10 +88,14 @@ export interface Workitem {
 /**
  * A participant's answer: the fields it changed (applied with `set` semantics), or the original reply
  * protocol with a `status`. `error` replies never reach the workflow when the participant runs through
- * the worker's participant adapter: it turns them into retryable failures.
+ * the worker's participant adapter: it turns them into retryable failures. A `halt` reply applies its other
+ fields and pauses the process before its next step, until it is resumed (as `pause` does).
  */
 export type ParticipantReply =
-  ContextValues | ({ status: 'done' } & ContextValues) | { status: 'critical' | 'error'; error?: string };
+  | ContextValues
+  | ({ status: 'done' } & ContextValues)
+  | { status: 'critical' | 'error'; error?: string }
+  | ({ status: 'halt'; reason?: string } & ContextValues);
 
 /** The event signal's payload: the original's JSON event message. */
 export interface EventMessage {
@@ -226,6 +231,8 @@ export interface ActivitySnapshot {
   readonly codes?: readonly string[] | null;
   readonly children: readonly ActivitySnapshot[];
   readonly faults: readonly ActivitySnapshot[];
+  /** Root only: set while the process is paused (by `pause` or a participant's `halt` reply). */
+  readonly paused?: PauseInfo;
 }
 
 /** The state query's answer: the root node is the process. */

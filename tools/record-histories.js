@@ -18,7 +18,9 @@ const { parseDefinition } = require('../lib/src/definition');
 const { processStartOptions } = require('../lib/src/process-start');
 const { PROCESS_WORKFLOW_TYPE, STATE_QUERY, EVENT_SIGNAL } = require('../lib/src/protocol');
 const { participantActivities, ParticipantFault } = require('../lib/src/worker/participants');
+const { resetProcess } = require('../lib/src/client/reset');
 const { eventActivities } = require('../lib/activities/events');
+const { hookSinks } = require('../lib/src/worker/hooks');
 const { Events } = require('../lib/src/client/events');
 const { Triggers } = require('../lib/src/client/triggers');
 const scenarios = require('../test/histories/scenarios');
@@ -70,6 +72,16 @@ async function record(client, taskQueue, scenario) {
     trigger: (name, data) => new Events(client, taskQueue).trigger(name, data),
     cancel: () => handle.cancel(),
     addTrigger: (event, xml, options) => new Triggers(client, taskQueue).add(event, xml, options),
+    waitForPause: () =>
+      poll(
+        () => handle.query(STATE_QUERY),
+        (s) => s.paused !== undefined,
+        'a pause',
+      ),
+    waitForEnd: () => handle.result().catch(() => undefined),
+    update: (name, ...args) => client.workflow.getHandle(workflowId).executeUpdate(name, { args }),
+    retry: () => resetProcess(client, workflowId, 'retry'),
+    reset: (activityId) => resetProcess(client, workflowId, { activityId }),
     waitForProcess: (id) =>
       poll(
         () => client.workflow.getHandle(id).result(),
@@ -78,16 +90,29 @@ async function record(client, taskQueue, scenario) {
       ),
   };
   if (scenario.drive) await scenario.drive(helpers);
-  const outcome = await handle.result().then(
-    () => 'completed',
-    (err) => (err.cause?.name === 'CancelledFailure' ? 'cancelled' : err.cause?.type),
-  );
+  // The latest run: after a retry or reset the first run's own result is not the process's.
+  const outcome = await client.workflow
+    .getHandle(workflowId)
+    .result()
+    .then(
+      () => 'completed',
+      (err) => (err.cause?.name === 'CancelledFailure' ? 'cancelled' : err.cause?.type),
+    );
   if (outcome !== (scenario.expectFailure ?? 'completed')) {
     throw new Error(`${scenario.name}: ended ${outcome}, expected ${scenario.expectFailure ?? 'completed'}`);
   }
-  const runs = [];
-  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
-    runs.push(run.runId);
+  const listRuns = async () => {
+    const runs = [];
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+      runs.push(run.runId);
+    return runs;
+  };
+  // Visibility lags behind: wait until the runs the scenario made are all listed.
+  const runs = await poll(
+    listRuns,
+    (r) => r.length >= (typeof scenario.allRuns === 'number' ? scenario.allRuns : 1),
+    'the runs',
+  );
   const selected = scenario.allRuns ? runs : [handle.firstExecutionRunId];
   const files = [];
   for (const [i, runId] of selected.reverse().entries()) {
@@ -136,6 +161,7 @@ async function main() {
       namespace: server.namespace,
       taskQueue,
       workflowsPath: require.resolve('../lib/workflows'),
+      sinks: hookSinks(),
       activities: { ...participantActivities(participants), ...eventActivities(server.env.client) },
     });
     await worker.runUntil(async () => {

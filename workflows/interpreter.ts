@@ -56,6 +56,7 @@ import { routeFor } from '../src/routes';
 import { contextValues, isReserved, MissingPropertyError, Scope, type ContextValues } from '../src/scope';
 import { Mailbox } from './mailbox';
 import { NodeStates } from './node-states';
+import type { StepOperations } from './operations';
 import { actionFault, childFault, ProcessFault } from './process-fault';
 
 /**
@@ -146,6 +147,8 @@ export interface InterpreterOptions {
   /** What the process's `<call>`ed sub-processes inherit (see {@link ProcessSettings}). */
   readonly inherited?: ProcessSettings;
   readonly resume?: Continuation;
+  /** The pause gate, `halt` replies and step hooks (see `workflows/operations.ts`). */
+  readonly operations?: StepOperations;
   /** Ends this run and starts the next one with `continuation` (throws Temporal's ContinueAsNew). */
   readonly continueAsNew: (continuation: Continuation) => Promise<never>;
 }
@@ -171,6 +174,11 @@ export class Interpreter {
   /** The merged process context (the process scope). */
   context(): ContextValues {
     return { ...(this.root?.scope.locals ?? {}) };
+  }
+
+  /** The process scope, once the process has started (operators `set` fields in it). */
+  scope(): Scope | undefined {
+    return this.root?.scope;
   }
 
   /** Runs the process to its end; returns the final process context. */
@@ -225,6 +233,7 @@ export class Interpreter {
     }
     if (!pending) {
       this.nodes.set(activity.id, 'completed');
+      this.options.operations?.completed(this.fullId(activity.id));
       return undefined;
     }
     return pending.then(
@@ -242,7 +251,8 @@ export class Interpreter {
   private stepDone(activity: Activity, parent: Frame, value: unknown): void {
     if (activity.kind === 'action') {
       try {
-        const fields = replyFields(activity.participant, value);
+        const reply = this.options.operations?.reply(activity.participant, value) ?? value;
+        const fields = replyFields(activity.participant, reply);
         checkContextSize(parent.scope, fields, `the reply of participant ${activity.participant}`);
         parent.scope.update(fields);
       } catch (err) {
@@ -250,6 +260,7 @@ export class Interpreter {
       }
     }
     this.nodes.set(activity.id, 'completed');
+    this.options.operations?.completed(this.fullId(activity.id));
   }
 
   /** Records a failed step and returns what to throw: an action's activity failure becomes its fault. */
@@ -320,6 +331,9 @@ export class Interpreter {
   /** Runs `activities` in order from `frame.index`, checking before each whether to continue as new. */
   private async steps(activities: readonly Activity[], frame: Frame): Promise<void> {
     for (; frame.index < activities.length; frame.index++) {
+      // While paused no new step starts; checked before continue-as-new, so a paused run never continues.
+      const paused = this.options.operations?.gate();
+      if (paused) await paused;
       if (this.mustContinueAsNew(frame)) await this.continueAsNew(frame);
       // The same bookkeeping as `activity()`, inlined: one promise fewer per step (see `activity`).
       const activity = activities[frame.index];

@@ -45,10 +45,15 @@ export class NodeStates {
     return record;
   }
 
+  /** Told each time a node becomes active (the process records where steps start, for reset). */
+  onActive?: (id: string) => void;
+
   /** Sets a node's state. */
   set(id: string, state: ActivityState): void {
     this.record(id).state = state;
-    if (state === 'active' && id !== '' && this.started.length < MAX_TRACE) this.started.push(id);
+    if (state !== 'active') return;
+    this.onActive?.(id);
+    if (id !== '' && this.started.length < MAX_TRACE) this.started.push(id);
   }
 
   /**

@@ -13,16 +13,26 @@ import {
 import { contextQuery, eventSignal, stateQuery, traceQuery } from '../src/messages';
 import type { EventMessage, FaultDetails, ProcessInput } from '../src/protocol';
 import { inheritedSettings } from '../src/process-start';
+import { startsQuery } from '../src/operations';
 import type { ContextValues } from '../src/scope';
-import { DEFAULT_CONTINUE_AS_NEW_AFTER, Interpreter } from './interpreter';
+import { DEFAULT_CONTINUE_AS_NEW_AFTER, Interpreter, properties } from './interpreter';
+import { Hooks } from './hooks';
+import { Operations } from './operations';
 import { ProcessFault } from './process-fault';
+import { StepStarts } from './step-starts';
 
 /** Runs a Bureaucrat process and returns its final context. */
 export async function bureaucratProcess(input: ProcessInput): Promise<ContextValues> {
   const model = typeof input.definition === 'string' ? parseOrFail(input.definition) : input.definition;
   const processId = workflowInfo().workflowId;
   const continueAsNew = makeContinueAsNewFunc<typeof bureaucratProcess>();
-  const interpreter = new Interpreter({
+  // The hooks and operations reach the interpreter created just below (only once it runs).
+  const hooks = new Hooks(processId, model.name ?? '', () => interpreter.context());
+  const operations = new Operations(
+    { scope: () => interpreter.scope(), context: () => interpreter.context() },
+    hooks,
+  );
+  const interpreter: Interpreter = new Interpreter({
     model,
     processId,
     continueAsNewAfterEvents: input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER,
@@ -31,19 +41,33 @@ export async function bureaucratProcess(input: ProcessInput): Promise<ContextVal
     broadcastEvents: input.broadcastEvents,
     inherited: inheritedSettings(input),
     resume: input.resume,
+    operations,
     // Launch fields are already in the saved process scope; everything else carries over unchanged.
     continueAsNew: (resume) => continueAsNew({ ...input, fields: undefined, resume }),
   });
-  setHandler(stateQuery, () => interpreter.nodes.snapshot(model, processId));
+  operations.install();
+  const starts = new StepStarts();
+  interpreter.nodes.onActive = (id) => starts.record(id);
+  setHandler(startsQuery, () => starts.all());
+  setHandler(stateQuery, () => {
+    const snapshot = interpreter.nodes.snapshot(model, processId);
+    const paused = operations.paused;
+    return paused ? { ...snapshot, paused } : snapshot;
+  });
   setHandler(contextQuery, () => interpreter.context());
   setHandler(traceQuery, () => interpreter.nodes.trace());
   setHandler(eventSignal, (message, delivery) => {
     if (isEventMessage(message)) interpreter.mailbox.deliver(message, delivery);
   });
+  // The context the process starts with: the definition's, overridden by the launch fields.
+  if (!input.resume) hooks.started({ ...properties(model.context), ...input.fields });
   try {
-    return await interpreter.run(input.fields ?? {});
+    const context = await interpreter.run(input.fields ?? {});
+    hooks.completed();
+    return context;
   } catch (err) {
     if (err instanceof ProcessFault) {
+      hooks.faulted(err.code, err.message);
       const details: FaultDetails = {
         code: err.code,
         message: err.message,

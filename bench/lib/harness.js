@@ -9,6 +9,7 @@ const { parseDefinition } = require('../../lib/src/definition');
 const { processStartOptions } = require('../../lib/src/process-start');
 const { PROCESS_WORKFLOW_TYPE } = require('../../lib/src/protocol');
 const { participantActivities } = require('../../lib/src/worker/participants');
+const { hookSinks } = require('../../lib/src/worker/hooks');
 
 const log = (message) => process.stderr.write(`${message}\n`);
 
@@ -26,6 +27,7 @@ function createWorker(server, taskQueue, names = ['noop'], options = {}) {
     namespace: server.namespace,
     taskQueue,
     workflowsPath: require.resolve('../../lib/workflows'),
+    sinks: hookSinks(),
     activities: participantActivities(participants),
     ...options,
   });

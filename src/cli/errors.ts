@@ -38,10 +38,12 @@ export function describeError(err: unknown): ErrorDescription {
   const names = new Set(chain.map((e) => (e instanceof Error ? e.name : '')));
   const text = chain.map(messageOf).join('\n');
 
-  if (names.has('UsageError') || names.has('DefinitionError')) {
+  if (names.has('UsageError') || names.has('DefinitionError') || names.has('InvalidFieldsError')) {
     // Worded by this project, naming the path or the option and the reason: the causes would repeat it.
     return { message: messageOf(err), hints: [], exitCode: EXIT.usage };
   }
+  if (names.has('ResetError') || names.has('ProcessEndedError'))
+    return { message: messageOf(err), hints: [], exitCode: EXIT.failed };
   const connection = chain.find(
     (e): e is Error & { address: string } => e instanceof Error && e.name === 'TemporalConnectionError',
   );

@@ -173,6 +173,52 @@ export function buildCli(): Command {
 
   withConnectionFlags(
     program
+      .command('pause')
+      .description('pause a process: running actions finish, no new step starts until resume')
+      .argument('<id>', 'process id')
+      .option('--reason <text>', 'why (shown by status)')
+      .option('--by <name>', 'who pauses (default: $USER)'),
+  ).action((id: string, flags: ConnectionFlags & { reason?: string; by?: string }) =>
+    run(async () => (await import('./operate-commands')).pauseCommand(id, flags)),
+  );
+
+  withConnectionFlags(
+    program.command('resume').description('resume a paused process').argument('<id>', 'process id'),
+  ).action((id: string, flags: ConnectionFlags) =>
+    run(async () => (await import('./operate-commands')).resumeCommand(id, flags)),
+  );
+
+  withConnectionFlags(
+    program
+      .command('set')
+      .description("change fields of a running process's context; prints the new context")
+      .argument('<id>', 'process id')
+      .requiredOption('--fields <json>', 'the fields to set, e.g. \'{"approved": true}\'', jsonObject),
+  ).action((id: string, flags: ConnectionFlags & { fields?: Record<string, unknown> }) =>
+    run(async () => (await import('./operate-commands')).setCommand(id, flags)),
+  );
+
+  withConnectionFlags(
+    program
+      .command('retry')
+      .description('run a failed process again from the step that faulted (completed steps are not rerun)')
+      .argument('<id>', 'process id'),
+  ).action((id: string, flags: ConnectionFlags) =>
+    run(async () => (await import('./operate-commands')).retryCommand(id, flags)),
+  );
+
+  withConnectionFlags(
+    program
+      .command('reset')
+      .description('run a process again from an activity, with the state it had when it first started')
+      .argument('<id>', 'process id')
+      .requiredOption('--to <activity-id>', 'activity id as `status` shows it'),
+  ).action((id: string, flags: ConnectionFlags & { to?: string }) =>
+    run(async () => (await import('./operate-commands')).resetCommand(id, flags)),
+  );
+
+  withConnectionFlags(
+    program
       .command('history')
       .description("export a process's workflow history as JSON")
       .argument('<id>', 'process id')

@@ -40,5 +40,9 @@ export function renderState(root: ActivitySnapshot, colour = false): string {
     for (const handler of node.faults) visit(handler, depth + 1);
   };
   visit(root, 0);
+  const paused = root.paused;
+  if (paused) {
+    lines.unshift(`paused by ${paused.by} since ${paused.since}${paused.reason ? `: ${paused.reason}` : ''}`);
+  }
   return lines.join('\n');
 }

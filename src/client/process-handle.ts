@@ -1,7 +1,13 @@
 /**
- * A handle on one running or finished process: its result, state, context, events and cancellation.
+ * A handle on one running or finished process: its result, state, context, events and cancellation, and
+ * the operator's pause, resume, set, retry and reset.
  */
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import {
   CONTEXT_QUERY,
@@ -11,7 +17,16 @@ import {
   type ProcessSnapshot,
 } from '../protocol';
 import type { ContextValues } from '../scope';
+import {
+  checkFields,
+  pauseUpdate,
+  resumeUpdate,
+  setFieldsUpdate,
+  type PauseInfo,
+  type PauseRequest,
+} from '../operations';
 import { withPendingActions, type PendingAction } from './pending-actions';
+import { resetProcess, type ResetResult } from './reset';
 
 /** Temporal's enum values (temporal.api.enums.v1), spelled out so as not to depend on the proto package. */
 const PENDING_ACTIVITY_STATE_SCHEDULED = 1;
@@ -38,6 +53,18 @@ export class ProcessCancelledError extends Error {
     readonly how: 'cancelled' | 'terminated',
   ) {
     super(`process ${processId} was ${how}`);
+  }
+}
+
+/** An operation (pause, resume, set) on a process that has ended: it no longer takes any. */
+export class ProcessEndedError extends Error {
+  override readonly name = 'ProcessEndedError';
+  constructor(
+    readonly processId: string,
+    readonly status: string,
+    operation: string,
+  ) {
+    super(`process ${processId} has ended (${status}): it can no longer be ${operation}`);
   }
 }
 
@@ -126,6 +153,68 @@ export class ProcessHandle {
   /** Requests cancellation: running activities, timers, awaits and sub-processes are cancelled. */
   async cancel(): Promise<void> {
     await this.workflow.cancel();
+  }
+
+  /**
+   * Pauses the process: no new step starts until {@link resume} (running actions finish, timers keep their
+   * deadlines). `state()` shows `paused` on the root with `by`, `reason` and `since`. Resolves once the
+   * process has taken the pause (a Temporal Update: a worker must be running); a process already paused
+   * stays paused as it was. Fails when the process has ended.
+   */
+  pause(request: PauseRequest = {}): Promise<PauseInfo> {
+    return this.operate('paused', () => this.workflow.executeUpdate(pauseUpdate, { args: [request] }));
+  }
+
+  /** Resumes a paused process where it stopped; resolves `false` when it was not paused. */
+  resume(): Promise<boolean> {
+    return this.operate('resumed', () => this.workflow.executeUpdate(resumeUpdate));
+  }
+
+  /**
+   * Sets fields of the process context (`set` from the process scope, as a participant's reply does) and
+   * resolves with the new process context. Throws {@link InvalidFieldsError} before sending for fields that
+   * are not a JSON object or name a reserved `inst:` key; the process checks them again (and refuses a
+   * context over the size limit) before the change enters its history.
+   */
+  setFields(fields: ContextValues): Promise<ContextValues> {
+    checkFields(fields);
+    return this.operate('changed', () => this.workflow.executeUpdate(setFieldsUpdate, { args: [fields] }));
+  }
+
+  /**
+   * Retries a failed process from the step that faulted, with the context it had when that step last
+   * started; steps that completed are not run again. Same process id, a new run (Temporal's reset).
+   * Throws {@link ResetError} when the process did not fail. Needs a worker (it queries the process).
+   */
+  retry(): Promise<ResetResult> {
+    return resetProcess(this.client, this.processId, 'retry');
+  }
+
+  /**
+   * Runs the process again (running, completed or failed) from the first start of `activityId` (as
+   * `state()` shows it, or relative: `_0_2`), with the state it had then. Throws {@link ResetError} when
+   * the process never reached that activity in its current run.
+   */
+  reset(activityId: string): Promise<ResetResult> {
+    return resetProcess(this.client, this.processId, { activityId });
+  }
+
+  /**
+   * Runs an update; the server answers one sent to an ended workflow as "not found": tell that apart from
+   * an unknown id ({@link ProcessEndedError}).
+   */
+  private async operate<T>(what: string, update: () => Promise<T>): Promise<T> {
+    try {
+      return await update();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const status = await this.workflow.describe().then(
+        (d) => d.status.name,
+        () => undefined,
+      );
+      if (status === undefined || status === 'RUNNING') throw err;
+      throw new ProcessEndedError(this.processId, status.toLowerCase(), what);
+    }
   }
 
   /** The underlying Temporal workflow handle. */

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { fileErrorReason } from '../definition/problems';
+import { hookSinks } from '../worker/hooks';
 
 /** One history to replay: as exported by `bureaucrat history`, the Temporal CLI or the Web UI (JSON). */
 export interface RecordedHistory {
@@ -90,9 +91,13 @@ export async function replayHistories(
     history: h.history,
   }));
   const failures: ReplayFailure[] = [];
-  const code = options.workflowBundle
-    ? { workflowBundle: options.workflowBundle }
-    : { workflowsPath: options.workflowsPath ?? require.resolve('../../workflows') };
+  // The hook sinks are registered (replay never calls them) so that replay logs no "unregistered sink".
+  const code = {
+    sinks: hookSinks(),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: options.workflowsPath ?? require.resolve('../../workflows') }),
+  };
   let index = 0;
   for await (const result of Worker.runReplayHistories(code, tagged)) {
     const name = histories[index++]?.name ?? result.workflowId;

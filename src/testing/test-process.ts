@@ -7,6 +7,7 @@
  * One test server and one worker serve every `testProcess` call of a test file (jest gives each file its
  * own module registry); `closeTestEnvironment()` in `afterAll` stops them.
  */
+import { hookSinks } from '../worker/hooks';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
@@ -198,6 +199,7 @@ async function startKit(): Promise<Kit> {
     namespace,
     taskQueue,
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: testingWorkflowsPath() }),
+    sinks: hookSinks(),
     activities: {
       ...eventActivities(env.client),
       [SCHEDULED_EVENT_ACTIVITY]: (event: ScheduledEvent) => sendScheduledEvent(env.client, taskQueue, event),

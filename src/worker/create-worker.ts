@@ -21,6 +21,7 @@ import {
   resolveConnectConfig,
   type ConnectionOptions,
 } from '../client/connection';
+import { hookSinks, type ProcessHooks } from './hooks';
 import { installRuntimeLogging } from './logging';
 import { participantActivities, type Participants } from './participants';
 import { prebuiltWorkflowBundle, workflowsPath } from './workflow-bundle';
@@ -50,6 +51,8 @@ export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection
      * runtime: default `$BUREAUCRAT_LOG_LEVEL`, else `WARN`. A runtime you installed yourself is kept.
      */
     readonly logLevel?: LogLevel;
+    /** Lifecycle hooks, called on this worker (see {@link ProcessHooks}; README "Operating processes"). */
+    readonly hooks?: ProcessHooks;
   };
 
 /**
@@ -70,6 +73,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     profile,
     taskQueue,
     logLevel,
+    hooks,
     ...workerOptions
   } = options;
   const reserved = Object.keys(participants).filter((name) => name.startsWith('bureaucrat.'));
@@ -97,6 +101,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace,
     taskQueue: taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: { ...participantActivities(participants), ...eventActivities(client) },
+    sinks: { ...hookSinks(hooks), ...workerOptions.sinks },
   });
   // Note when shutdown is requested (the runtime's SIGINT/SIGTERM handler calls this method too), to tell a
   // forced shutdown from other failures: after one, the SDK throws a bare "Worker still in use".

@@ -5,11 +5,15 @@
  * guard the change with `patched()` so that the old histories still replay.
  *
  * Plain CommonJS so that the recording script runs with Node alone. A participant receives the workitem
- * and `{ attempt, ParticipantFault }`; `drive(helpers)` plays the outside world (events, cancellation).
+ * and `{ attempt, ParticipantFault }`; `drive(helpers)` plays the outside world (events, cancellation,
+ * operator updates, retry and reset). `allRuns` records every run of the process (a number: wait until
+ * that many are listed).
  */
 'use strict';
 
 const cdata = (xml) => `<![CDATA[${xml}]]>`;
+/** How often the `retried` scenario's participant ran: it fails the first time only. */
+const fixable = { calls: 0 };
 const child = '<process name="child"><action participant="work"/><fault code="ChildFailed" message="as planned"/></process>';
 
 module.exports = [
@@ -178,5 +182,66 @@ module.exports = [
       await helpers.waitForProcess('history-triggered-1');
     },
     alsoRecord: ['bureaucrat-events:history-trig', 'bureaucrat-triggers:record-histories'],
+  },
+  {
+    // Operated by hand: a participant's halt reply pauses it, resume; pause while it awaits, set a field the
+    // await's condition reads, the event (taken, but no next step while paused), resume.
+    name: 'operated',
+    xml: `<process name="operated">
+      <context><property name="approved" type="int">0</property></context>
+      <action participant="review"/>
+      <await event="go"><condition>context["approved"] == 1</condition></await>
+      <action participant="work"/>
+    </process>`,
+    participants: { review: () => ({ status: 'halt', reason: 'needs a human', reviewed: true }) },
+    async drive(helpers) {
+      await helpers.waitForPause();
+      await helpers.update('resume');
+      await helpers.waitFor('_1', 'active');
+      await helpers.update('pause', { by: 'recorder', reason: 'month end' });
+      await helpers.update('setFields', { approved: 1 });
+      await helpers.signal({ event: 'go' });
+      await helpers.waitFor('_1', 'completed');
+      await helpers.update('resume');
+    },
+  },
+  {
+    // Failed on a participant that then fixed itself, and retried: the second run's history starts with
+    // the first one's events up to the faulted step's workflow task, then Temporal's reset.
+    name: 'retried',
+    xml: `<process name="retried">
+      <action participant="work"/>
+      <action participant="fixable"/>
+      <action participant="work"/>
+    </process>`,
+    participants: {
+      fixable: (_w, { ParticipantFault }) => {
+        fixable.calls += 1;
+        if (fixable.calls === 1) throw new ParticipantFault('Broken', 'not yet');
+        return { fixed: true };
+      },
+    },
+    async drive(helpers) {
+      await helpers.waitForEnd();
+      await helpers.retry();
+    },
+    allRuns: 2,
+  },
+  {
+    // Completed, then reset into the middle of its <while> (the first iteration's assign).
+    name: 'reset-while',
+    xml: `<process name="reset-while">
+      <context><property name="n" type="int">0</property></context>
+      <while><condition>context["n"] &lt; 3</condition>
+        <action participant="work"/>
+        <assign property="n">context["n"] + 1</assign>
+      </while>
+    </process>`,
+    participants: { work: () => ({}) },
+    async drive(helpers) {
+      await helpers.waitForEnd();
+      await helpers.reset('_0_1');
+    },
+    allRuns: 2,
   },
 ];

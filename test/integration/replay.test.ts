@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ACTIVITY_KINDS, forEachDescendant, parseDefinition } from '../../src/definition';
 import { readHistories, ReplayError, replayHistories } from '../../src/testing/replay';
 import { installQuietRuntime } from '../../src/server/quiet-runtime';
+import { HALT_REPLY_PATCH } from '../../workflows/operations';
 import { testWorkflowBundle } from '../support/temporal';
 
 const directory = path.join(__dirname, '../histories');
@@ -14,6 +15,9 @@ interface JsonEvent {
     input: { payloads: { data: string }[] };
   };
   activityTaskScheduledEventAttributes?: { activityType: { name: string } };
+  workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest: { input: { name: string } } };
+  markerRecordedEventAttributes?: { details?: Record<string, { payloads: { data: string }[] }> };
+  workflowTaskFailedEventAttributes?: { cause?: string };
 }
 
 const events = (history: unknown) => (history as { events: JsonEvent[] }).events;
@@ -53,6 +57,31 @@ describe('committed histories replay against the current interpreter', () => {
         'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW',
         'EVENT_TYPE_WORKFLOW_EXECUTION_FAILED',
       ].sort(),
+    );
+  });
+
+  it('contain every operation: halt, pause, resume, set, retry and reset', () => {
+    const seen = new Set<string>();
+    for (const { name, history } of histories) {
+      for (const event of events(history)) {
+        const update = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest.input.name;
+        if (update) seen.add(`update ${update}`);
+        const marker = event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads[0]?.data;
+        if (marker) seen.add(`patch ${JSON.parse(Buffer.from(marker, 'base64').toString('utf8')).id}`);
+        if (event.workflowTaskFailedEventAttributes?.cause === 'WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW') {
+          seen.add(`reset ${name.replace(/\.run-\d+\.json$/, '')}`);
+        }
+      }
+    }
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        `patch ${HALT_REPLY_PATCH}`,
+        'reset reset-while',
+        'reset retried',
+        'update pause',
+        'update resume',
+        'update setFields',
+      ]),
     );
   });
 

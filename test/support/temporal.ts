@@ -3,6 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { installQuietRuntime } from '../../src/server/quiet-runtime';
 import { startTimeSkippingEnvironment } from '../../src/server/time-skipping-server';
+import { hookSinks } from '../../src/worker/hooks';
 import { TEST_ENV } from './env-keys';
 
 /** Connects to the dev server that jest's global setup started for this run. */
@@ -64,6 +65,7 @@ export async function withWorker<T>(
   const taskQueue = options.taskQueue ?? uniqueTaskQueue();
   const worker = await Worker.create({
     ...(options.workflowsPath || options.workflowBundle ? {} : { workflowBundle: testWorkflowBundle() }),
+    sinks: hookSinks(),
     ...options,
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { snapshotNode } from '../support/snapshots';
 import os from 'node:os';
 import path from 'node:path';
 import { connectionError, TemporalConnectionError } from '../../src/client/connection';
@@ -7,7 +8,6 @@ import { loadParticipants } from '../../src/cli/load-participants';
 import { duration, gracePeriod, jsonObject } from '../../src/cli/options';
 import { DefinitionFileError, formatProblem } from '../../src/definition';
 import { renderState } from '../../src/cli/render-state';
-import type { ActivitySnapshot } from '../../src/protocol';
 
 describe('participant modules', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bureaucrat-participants-'));
@@ -58,14 +58,7 @@ describe('command-line values', () => {
 });
 
 describe('status rendering', () => {
-  const node = (over: Partial<ActivitySnapshot>): ActivitySnapshot => ({
-    id: 'p',
-    type: 'process',
-    state: 'active',
-    children: [],
-    faults: [],
-    ...over,
-  });
+  const node = snapshotNode;
 
   it('prints one indented line per activity with its detail, state and iteration', () => {
     const tree = node({

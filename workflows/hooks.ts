@@ -1,0 +1,49 @@
+/**
+ * The workflow side of the lifecycle hooks: each occurrence becomes one sink call (see `src/hooks.ts`).
+ * Sink calls create no command and the worker drops those made while replaying, so emitting them changes
+ * nothing in the history and needs no `patched()`.
+ */
+import { proxySinks } from '@temporalio/workflow';
+import { HOOKS_SINK, type HookEvent, type HookSinks } from '../src/hooks';
+import type { PauseInfo } from '../src/operations';
+import type { ContextValues } from '../src/scope';
+
+const sinks = proxySinks<HookSinks>()[HOOKS_SINK];
+
+/** Emits one process's hooks. */
+export class Hooks {
+  constructor(
+    private readonly processId: string,
+    private readonly processName: string,
+    private readonly context: () => ContextValues,
+  ) {}
+
+  private event(): HookEvent {
+    return { processId: this.processId, processName: this.processName, context: this.context() };
+  }
+
+  /** The process started (its first run only: not after continue-as-new); `context` is its initial one. */
+  started(context: ContextValues): void {
+    sinks.processStarted({ ...this.event(), context });
+  }
+
+  /** The process completed; `context` is its final context. */
+  completed(): void {
+    sinks.processCompleted(this.event());
+  }
+
+  /** The process ended on an unhandled fault. */
+  faulted(code: string, message: string): void {
+    sinks.processFaulted({ ...this.event(), code, message });
+  }
+
+  /** The process paused. */
+  paused(paused: PauseInfo): void {
+    sinks.processPaused({ ...this.event(), paused });
+  }
+
+  /** A step completed; `activityId` is its full id. */
+  stepCompleted(activityId: string): void {
+    sinks.stepCompleted({ ...this.event(), activityId });
+  }
+}
