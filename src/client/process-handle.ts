@@ -38,10 +38,11 @@ export class ProcessFaultError extends Error {
   constructor(
     readonly processId: string,
     readonly code: string,
-    message: string,
+    /** The fault's own message (what `<fault message>` or the participant said), without the process id. */
+    readonly faultMessage: string,
     readonly state?: ProcessSnapshot,
   ) {
-    super(`process ${processId} ended on fault ${code}${message ? `: ${message}` : ''}`);
+    super(`process ${processId} ended on fault ${code}${faultMessage ? `: ${faultMessage}` : ''}`);
   }
 }
 

@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { ProcessHandle } from '../../src/client/process-handle';
 import { startConsole, type RunningConsole } from '../../src/console/server';
+import { ParticipantFault } from '../../src/worker/participants';
 import type { ActivitySnapshot } from '../../src/protocol';
 import { processId, processState, startProcess, withProcessWorker } from '../support/processes';
 import { useTestServer } from '../support/temporal';
@@ -129,6 +131,91 @@ function drawnStates(page: Page): Promise<Record<string, string>> {
         );
         expect(listed).toEqual(expect.arrayContaining([id, other]));
         await page.screenshot({ path: path.join(ARTEFACTS, 'console-list.png') });
+      } finally {
+        await page.close();
+        await web.close();
+      }
+    });
+  });
+  it('pauses, sets fields, resumes, and retries a failed process from its faulted step', async () => {
+    let asked = 0;
+    let fixed = false;
+    const participants = {
+      ask: () => {
+        asked++;
+        return {};
+      },
+      fragile: () => {
+        if (!fixed) throw new ParticipantFault('Jammed', 'the stamp machine is jammed');
+        return { stamped: true };
+      },
+    };
+    await withProcessWorker(env(), participants, async (taskQueue) => {
+      const web = await startConsole({ client: env().client, namespace: env().namespace ?? 'default' });
+      const page = await browser.newPage();
+      try {
+        const id = processId('console-ops');
+        await startProcess(env(), taskQueue, DEFINITION, {}, id);
+        await page.goto(`${web.url}processes/${encodeURIComponent(id)}`);
+        await page.waitForSelector('#diagram g.node[data-id="_1"][data-state="active"]');
+
+        await page.fill('#pause-reason', 'waiting for the auditor');
+        await page.click('#pause');
+        await page.waitForSelector('body[data-paused="yes"]');
+        expect(await page.textContent('#paused')).toMatch(
+          /^Paused by console since .+: waiting for the auditor$/,
+        );
+        expect((await processState(env(), id)).paused).toMatchObject({
+          by: 'console',
+          reason: 'waiting for the auditor',
+        });
+
+        await page.fill('#set-fields', '{"amount": 10}');
+        await page.click('#set');
+        await page.locator('#context', { hasText: '"amount": 10' }).waitFor();
+
+        // The await takes its event while paused; the next action does not start until resume.
+        await page.fill('#event-name', 'go');
+        await page.click('#send-event');
+        await page.waitForSelector('#diagram g.node[data-id="_1"][data-state="completed"]');
+        expect((await processState(env(), id)).children[2].state).toBe('ready');
+        expect(asked).toBe(1);
+        await page.screenshot({ path: path.join(ARTEFACTS, 'console-paused.png') });
+
+        await page.click('#resume');
+        await page.waitForSelector('body[data-status="completed"]');
+        expect(await page.getAttribute('body', 'data-paused')).toBe('no');
+        expect(asked).toBe(2);
+        const operations = await page.$$eval('#timeline tr', (rows) =>
+          rows.map((r) => r.cells[1]?.textContent).filter((what) => what?.endsWith('by the operator')),
+        );
+        expect(operations).toEqual([
+          'pause by the operator',
+          'setFields by the operator',
+          'resume by the operator',
+        ]);
+        expect(await new ProcessHandle(env().client, id).result()).toMatchObject({ amount: 10 });
+
+        const failing = processId('console-retry');
+        await startProcess(
+          env(),
+          taskQueue,
+          '<process name="console-retry"><action participant="ask"/><action participant="fragile"/></process>',
+          {},
+          failing,
+        );
+        await page.goto(`${web.url}processes/${encodeURIComponent(failing)}`);
+        await page.waitForSelector('body[data-status="failed"]');
+        expect(await page.textContent('#fault')).toBe('Jammed: the stamp machine is jammed');
+        await page.screenshot({ path: path.join(ARTEFACTS, 'console-failed.png') });
+        fixed = true;
+        const askedBefore = asked;
+        await page.click('#retry');
+        await page.waitForSelector('body[data-status="completed"]');
+        expect(await new ProcessHandle(env().client, failing).result()).toEqual({ stamped: true });
+        expect(asked).toBe(askedBefore); // the step that completed is not run again
+        await page.waitForSelector('#timeline td:has-text("run again from here (reset)")');
+        await page.screenshot({ path: path.join(ARTEFACTS, 'console-retried.png') });
       } finally {
         await page.close();
         await web.close();
