@@ -45,13 +45,18 @@ export function eventActivities(client: Client) {
     },
 
     /** Signals the event to every target; a process that has ended meanwhile is skipped. */
-    async [DELIVER_ACTIVITY]({ message, seq, targets }: DeliverInput): Promise<void> {
+    async [DELIVER_ACTIVITY]({ message, seq, targets, joined }: DeliverInput): Promise<void> {
+      const delivery = (awaitKeys: readonly string[]) => ({
+        seq,
+        awaitKeys,
+        ...(joined !== undefined && { joined }),
+      });
       let next = 0;
       const lane = async () => {
         while (next < targets.length) {
           const { processId, awaitKeys } = targets[next++];
           try {
-            await client.workflow.getHandle(processId).signal(EVENT_SIGNAL, message, { seq, awaitKeys });
+            await client.workflow.getHandle(processId).signal(EVENT_SIGNAL, message, delivery(awaitKeys));
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err;
           }

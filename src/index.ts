@@ -39,7 +39,7 @@ export {
 // Launching, following and signalling processes.
 export { Launcher, type LaunchOptions } from './client/launcher';
 export { ProcessHandle, ProcessFaultError, ProcessCancelledError } from './client/process-handle';
-export { Events } from './client/events';
+export { Events, type TriggerOptions } from './client/events';
 export {
   Schedules,
   type ScheduleAddOptions,

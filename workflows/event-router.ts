@@ -10,7 +10,9 @@
  * task (see the patch below), so an await never receives a trigger recorded before its subscription.
  * A subscription is one-shot: a trigger consumes all current ones, so awaits that start later never see
  * it. An await whose conditions fail subscribes again naming the trigger it saw, and the router replays
- * any newer trigger it may have missed meanwhile (it keeps the last {@link RECENT_TRIGGERS}).
+ * any newer trigger it may have missed meanwhile (it keeps the last 256).
+ * Correlation keys, buffered triggers (ttl) and idempotent ids are the {@link RoutingTable}'s: a run recorded
+ * before them carries none, and then the table behaves exactly as this router did (replay).
  * Delivery is one activity per trigger that signals every target through the client (3 history events
  * per trigger here rather than 2 per target), and the router continues as new to bound its history.
  * The alternative — a visibility query for processes waiting on the name — has a lag between an await
@@ -35,15 +37,13 @@ import {
   type Subscription,
   type Trigger,
 } from '../src/protocol';
+import { RoutingTable } from './routing-table';
 import {
   FIRE_TRIGGERS_ACTIVITY,
   TRIGGERS_ON_SIGNAL,
   type FiredEvent,
   type FireTriggersInput,
 } from '../src/triggers/protocol';
-
-/** How many past triggers a router keeps for resubscribing awaits to catch up. */
-export const RECENT_TRIGGERS = 256;
 
 /** The patch under which a run applies the signals buffered before its first workflow task in history order. */
 const HISTORY_ORDER_PATCH = 'router-buffered-signals-in-history-order';
@@ -85,22 +85,12 @@ const { [FIRE_TRIGGERS_ACTIVITY]: fireTriggers } = proxyActivities<{
 
 /** The router of one event name. Runs until there is nothing to do and then waits; never completes. */
 export async function bureaucratEventRouter(state: RouterState): Promise<never> {
-  let seq = state.seq;
-  const subscriptions = new Map<string, Subscription>();
-  const recent = [...state.recent];
+  const table = new RoutingTable(state);
   const queue: DeliverInput[] = [];
-  const key = (s: Subscription) => `${s.processId}\n${s.awaitKey}`;
-
-  for (const s of state.subscriptions) subscriptions.set(key(s), s);
 
   const onSubscribe = (subscription: Subscription) => {
-    const after = subscription.after;
-    const missed = after === undefined ? undefined : recent.find((t) => t.seq > after);
-    if (missed) {
-      queue.push({ message: missed.message, seq: missed.seq, targets: [target([subscription])] });
-    } else {
-      subscriptions.set(key(subscription), subscription);
-    }
+    const missed = table.subscribe(subscription, Date.now());
+    if (missed) queue.push(missed);
   };
   // Triggers (see src/triggers): on for this event once a registration signalled it, never in runs
   // recorded before the patch.
@@ -113,14 +103,11 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     triggersOn = true;
   };
 
-  const onTrigger = ({ message }: Trigger) => {
-    seq += 1;
-    recent.push({ seq, message });
-    if (recent.length > RECENT_TRIGGERS) recent.shift();
-    if (firesTriggers && triggersOn) fires.push({ seq, message });
-    if (subscriptions.size === 0) return;
-    queue.push({ message, seq, targets: targets([...subscriptions.values()]) });
-    subscriptions.clear();
+  const onTrigger = (trigger: Trigger) => {
+    const accepted = table.trigger(trigger, Date.now());
+    if (!accepted) return; // an event id published before: delivered and fired once already
+    if (firesTriggers && triggersOn) fires.push({ seq: accepted.seq, message: trigger.message });
+    if (accepted.delivery) queue.push(accepted.delivery);
   };
 
   // Signals that reach a run before its first workflow task (at the router's start, and after each
@@ -170,9 +157,7 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
       }
       await continueAsNew({
         event: state.event,
-        seq,
-        subscriptions: [...subscriptions.values()],
-        recent,
+        ...table.save(Date.now()),
         ...(triggersOn ? { triggersOn } : {}),
         ...(fires.length > 0 ? { pendingFires: fires } : {}),
         ...(state.continueAsNewAfterEvents !== undefined
@@ -188,15 +173,4 @@ function historyTooLong(threshold: number | undefined): boolean {
   const info = workflowInfo();
   if (threshold !== undefined) return info.historyLength > threshold;
   return info.continueAsNewSuggested || info.historyLength > ROUTER_HISTORY_LIMIT;
-}
-
-function target(subscriptions: Subscription[]): DeliverInput['targets'][number] {
-  return { processId: subscriptions[0].processId, awaitKeys: subscriptions.map((s) => s.awaitKey) };
-}
-
-/** One target per process, listing all its subscribed awaits. */
-function targets(subscriptions: Subscription[]): DeliverInput['targets'] {
-  const byProcess = new Map<string, Subscription[]>();
-  for (const s of subscriptions) byProcess.set(s.processId, [...(byProcess.get(s.processId) ?? []), s]);
-  return [...byProcess.values()].map(target);
 }

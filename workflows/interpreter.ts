@@ -505,13 +505,12 @@ export class Interpreter {
     // A deadline rather than a timer per wait: the loop below may wait several times (resubscriptions).
     const deadline = activity.timeout !== undefined ? Date.now() + activity.timeout * 1000 : undefined;
     const key = `${activity.id}#${++this.awaits}`;
-    const waiter = this.mailbox.enter(key, activity.event, activity.conditions, scope);
-    const subscribe = (after?: number) =>
+    const waiter = this.mailbox.enter(key, activity.event, activity.conditions, scope, activity.key);
+    const subscribe = () =>
       eventActivities[SUBSCRIBE_ACTIVITY]({
         event: activity.event,
         processId: this.options.processId,
-        awaitKey: key,
-        ...(after !== undefined ? { after } : {}),
+        ...this.mailbox.subscription(waiter),
       });
     try {
       // Broadcast: the await shows `active` only once its router knows it, so a trigger sent after the
@@ -529,7 +528,7 @@ export class Interpreter {
         }
         if (waiter.settled) break;
         waiter.resubscribe = false;
-        await subscribe(waiter.after);
+        await subscribe();
       }
     } finally {
       this.mailbox.leave(waiter);
