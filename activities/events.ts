@@ -9,6 +9,8 @@ import {
   EVENT_ROUTER_WORKFLOW_TYPE,
   EVENT_SIGNAL,
   eventRouterId,
+  FORWARD_ACTIVITY,
+  type ForwardInput,
   SUBSCRIBE_ACTIVITY,
   SUBSCRIBE_SIGNAL,
   type DeliverInput,
@@ -42,6 +44,20 @@ export function eventActivities(client: Client) {
         signal: SUBSCRIBE_SIGNAL,
         signalArgs: [subscription],
       });
+    },
+
+    /** Passes a router's overflow on to the next router of its chain, in order, starting it if needed. */
+    async [FORWARD_ACTIVITY]({ routerId, state, signals }: ForwardInput): Promise<void> {
+      const taskQueue = Context.current().info.taskQueue;
+      for (const { name, arg } of signals) {
+        await client.workflow.signalWithStart(EVENT_ROUTER_WORKFLOW_TYPE, {
+          workflowId: routerId,
+          taskQueue,
+          args: [state],
+          signal: name,
+          signalArgs: [arg],
+        });
+      }
     },
 
     /** Signals the event to every target; a process that has ended meanwhile is skipped. */

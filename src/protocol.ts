@@ -27,6 +27,22 @@ export const SUBSCRIBE_SIGNAL = 'subscribe';
 /** Router signal: an event is triggered (see {@link Trigger}). */
 export const TRIGGER_SIGNAL = 'trigger';
 
+/** Router signal: an `<await>` that ended without an event (cancelled, timed out) withdraws its {@link Subscription}. */
+export const UNSUBSCRIBE_SIGNAL = 'unsubscribe';
+
+/** The activity that passes a router's overflow (subscriptions, triggers, withdrawals) on to the next router. */
+export const FORWARD_ACTIVITY = 'bureaucrat.forward';
+
+/** The router that takes a router's subscriptions past its cap: `<router id>+`. */
+export const overflowRouterId = (routerId: string): string => `${routerId}+`;
+
+/** Input of the forward activity: signals for the router `routerId`, sent in order, starting it if needed. */
+export interface ForwardInput {
+  readonly routerId: string;
+  readonly state: RouterState;
+  readonly signals: readonly { readonly name: string; readonly arg: Subscription | Trigger }[];
+}
+
 /** The activity that subscribes an `<await>` at its event's router. */
 export const SUBSCRIBE_ACTIVITY = 'bureaucrat.subscribe';
 
@@ -140,6 +156,11 @@ export interface Trigger {
   readonly ttlMs?: number;
   /** The publisher's event id: a second trigger with an id the router remembers is dropped. */
   readonly id?: string;
+  /**
+   * Set on a trigger a router passes on to the next of its chain: the head's trigger number, kept so that
+   * one numbering holds along the chain (awaits compare numbers from any router of it).
+   */
+  readonly seq?: number;
 }
 
 /** A trigger as the router remembers it, for catch-up and buffering. */
@@ -181,6 +202,13 @@ export interface RouterState {
    * suggests it; set: exactly this threshold, kept across runs (tests use a small one).
    */
   readonly continueAsNewAfterEvents?: number;
+  /**
+   * Past this many subscriptions, new ones go to the overflow router ({@link overflowRouterId}), so that
+   * no router carries more than this many over continue-as-new. Unset: 5,000 (tests set a small one).
+   */
+  readonly overflowAfter?: number;
+  /** Whether the overflow router has been started (then every trigger and withdrawal is passed on). */
+  readonly overflowing?: boolean;
   /** Whether triggers are registered for this event (see `src/triggers`): then each event fires them. */
   readonly triggersOn?: boolean;
   /** Events whose triggers had not been fired when the last run continued as new. */

@@ -32,11 +32,13 @@ import {
   DELIVER_ACTIVITY,
   SUBSCRIBE_SIGNAL,
   TRIGGER_SIGNAL,
+  UNSUBSCRIBE_SIGNAL,
   type DeliverInput,
   type RouterState,
   type Subscription,
   type Trigger,
 } from '../src/protocol';
+import { Overflow } from './overflow';
 import { RoutingTable } from './routing-table';
 import {
   FIRE_TRIGGERS_ACTIVITY,
@@ -64,6 +66,7 @@ const ROUTER_HISTORY_LIMIT = 5_000;
 export const subscribeSignal = defineSignal<[Subscription]>(SUBSCRIBE_SIGNAL);
 export const triggerSignal = defineSignal<[Trigger]>(TRIGGER_SIGNAL);
 export const triggersOnSignal = defineSignal(TRIGGERS_ON_SIGNAL);
+export const unsubscribeSignal = defineSignal<[Subscription]>(UNSUBSCRIBE_SIGNAL);
 
 const { [DELIVER_ACTIVITY]: deliver } = proxyActivities<{
   [DELIVER_ACTIVITY]: (input: DeliverInput) => Promise<void>;
@@ -86,11 +89,19 @@ const { [FIRE_TRIGGERS_ACTIVITY]: fireTriggers } = proxyActivities<{
 /** The router of one event name. Runs until there is nothing to do and then waits; never completes. */
 export async function bureaucratEventRouter(state: RouterState): Promise<never> {
   const table = new RoutingTable(state);
+  const overflow = new Overflow(state);
   const queue: DeliverInput[] = [];
 
+  // Past its cap, a router passes new subscriptions on to the next router of its chain (see Overflow).
+  // Runs recorded before the cap never held that many, so they replay unchanged.
   const onSubscribe = (subscription: Subscription) => {
-    const missed = table.subscribe(subscription, Date.now());
+    const missed = table.catchUp(subscription, Date.now());
     if (missed) queue.push(missed);
+    else if (table.size >= overflow.cap) overflow.subscribe(subscription);
+    else table.add(subscription);
+  };
+  const onUnsubscribe = (subscription: Subscription) => {
+    if (!table.withdraw(subscription)) overflow.unsubscribe(subscription);
   };
   // Triggers (see src/triggers): on for this event once a registration signalled it, never in runs
   // recorded before the patch.
@@ -108,6 +119,7 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     if (!accepted) return; // an event id published before: delivered and fired once already
     if (firesTriggers && triggersOn) fires.push({ seq: accepted.seq, message: trigger.message });
     if (accepted.delivery) queue.push(accepted.delivery);
+    overflow.trigger(trigger, accepted.seq);
   };
 
   // Signals that reach a run before its first workflow task (at the router's start, and after each
@@ -121,11 +133,13 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
       if (name === SUBSCRIBE_SIGNAL) onSubscribe(args[0] as Subscription);
       else if (name === TRIGGER_SIGNAL) onTrigger(args[0] as Trigger);
       else if (name === TRIGGERS_ON_SIGNAL) onTriggersOn();
+      else if (name === UNSUBSCRIBE_SIGNAL) onUnsubscribe(args[0] as Subscription);
     });
   }
   setHandler(subscribeSignal, onSubscribe);
   setHandler(triggerSignal, onTrigger);
   setHandler(triggersOnSignal, onTriggersOn);
+  setHandler(unsubscribeSignal, onUnsubscribe);
   // Later signals of other names stay buffered (unhandled), as they always were.
   setDefaultSignalHandler(undefined);
 
@@ -144,6 +158,7 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     }
   };
   if (firesTriggers) void fireLoop();
+  void overflow.run();
 
   const continueAsNew = makeContinueAsNewFunc<typeof bureaucratEventRouter>();
   for (;;) {
@@ -155,9 +170,15 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
         await condition(() => firesInFlight === 0);
         if (queue.length > 0) continue; // deliveries that arrived meanwhile go out first
       }
+      if (!overflow.idle) {
+        // Signals for the next router are passed on before this run ends, in order (never carried over).
+        await condition(() => overflow.idle);
+        continue;
+      }
       await continueAsNew({
         event: state.event,
         ...table.save(Date.now()),
+        ...(overflow.active ? { overflowing: true, overflowAfter: overflow.cap } : {}),
         ...(triggersOn ? { triggersOn } : {}),
         ...(fires.length > 0 ? { pendingFires: fires } : {}),
         ...(state.continueAsNewAfterEvents !== undefined

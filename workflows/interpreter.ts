@@ -55,6 +55,7 @@ import {
 import { routeFor } from '../src/routes';
 import { contextValues, isReserved, MissingPropertyError, Scope, type ContextValues } from '../src/scope';
 import { Mailbox } from './mailbox';
+import { withdraw } from './withdraw';
 import { NodeStates } from './node-states';
 import { actionFault, childFault, ProcessFault } from './process-fault';
 
@@ -532,6 +533,11 @@ export class Interpreter {
       }
     } finally {
       this.mailbox.leave(waiter);
+      if (this.options.broadcastEvents && !waiter.settled)
+        await withdraw(activity.event, {
+          processId: this.options.processId,
+          ...this.mailbox.subscription(waiter),
+        });
     }
     if (waiter.fault) throw waiter.fault;
   }

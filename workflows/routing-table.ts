@@ -17,6 +17,9 @@ export const RECENT_TRIGGERS = 256;
 /** How many buffered triggers a router keeps at most; past it the oldest expire early. */
 export const MAX_BUFFERED = 1_024;
 
+/** At most this many bytes (JSON) of recent, and of buffered, messages are kept: the payload stays bounded. */
+export const REMEMBERED_BYTES = 256 * 1024;
+
 /** How many published event ids a router remembers for idempotent publishing. */
 export const REMEMBERED_IDS = 2_048;
 
@@ -36,16 +39,16 @@ export class RoutingTable {
   private seqValue: number;
   /** Subscriptions by correlation key (`undefined`: the unkeyed ones), each in subscription order. */
   private readonly groups = new Map<string | undefined, Map<string, Subscription>>();
-  private readonly recent: RecentTrigger[];
-  private buffered: RecentTrigger[];
+  private readonly recent: Remembered;
+  private buffered: Remembered;
   private readonly ids: string[];
   private readonly idSet: Set<string>;
 
   constructor(state: TableState) {
     this.seqValue = state.seq;
-    for (const s of state.subscriptions) this.store(s);
-    this.recent = [...state.recent];
-    this.buffered = [...(state.buffered ?? [])];
+    for (const s of state.subscriptions) this.add(s);
+    this.recent = new Remembered(state.recent, RECENT_TRIGGERS);
+    this.buffered = new Remembered(state.buffered ?? [], MAX_BUFFERED);
     this.ids = [...(state.ids ?? [])];
     this.idSet = new Set(this.ids);
   }
@@ -67,11 +70,15 @@ export class RoutingTable {
    * conditions, or a buffered trigger still alive), returns that trigger's delivery instead.
    */
   subscribe(subscription: Subscription, now: number): DeliverInput | undefined {
+    const missed = this.catchUp(subscription, now);
+    if (!missed) this.add(subscription);
+    return missed;
+  }
+
+  /** The delivery of a trigger `subscription` has missed and should still receive, if any. */
+  catchUp(subscription: Subscription, now: number): DeliverInput | undefined {
     const missed = this.missed(subscription, now);
-    if (!missed) {
-      this.store(subscription);
-      return undefined;
-    }
+    if (!missed) return undefined;
     const buffered = missed.expiresAt !== undefined;
     // A fresh await taking a buffered trigger joined now; a resubscription keeps the number it joined at.
     const joined = subscription.after === undefined && buffered ? this.seqValue : subscription.joined;
@@ -83,23 +90,35 @@ export class RoutingTable {
     };
   }
 
+  /** Records a subscription (until a trigger of its key consumes it, or it is withdrawn). */
+  add(subscription: Subscription): void {
+    let group = this.groups.get(subscription.key);
+    if (!group) this.groups.set(subscription.key, (group = new Map()));
+    group.set(subscriptionKey(subscription), subscription);
+  }
+
+  /** Drops a subscription whose await ended without an event; whether this table held it. */
+  withdraw(subscription: Subscription): boolean {
+    const group = this.groups.get(subscription.key);
+    if (!group?.delete(subscriptionKey(subscription))) return false;
+    if (group.size === 0) this.groups.delete(subscription.key);
+    return true;
+  }
+
   /** Records a trigger; `undefined` when its id was published before (it is dropped). */
-  trigger({ message, key, ttlMs, id }: Trigger, now: number): Accepted | undefined {
+  trigger({ message, key, ttlMs, id, seq: given }: Trigger, now: number): Accepted | undefined {
     if (id !== undefined) {
       if (this.idSet.has(id)) return undefined;
       this.ids.push(id);
       this.idSet.add(id);
       if (this.ids.length > REMEMBERED_IDS) this.idSet.delete(this.ids.shift() as string);
     }
-    const seq = ++this.seqValue;
+    const seq = given ?? this.seqValue + 1;
+    this.seqValue = Math.max(this.seqValue, seq);
     const entry: RecentTrigger = { seq, message, ...(key !== undefined ? { key } : {}) };
     this.recent.push(entry);
-    if (this.recent.length > RECENT_TRIGGERS) this.recent.shift();
     this.expire(now);
-    if (ttlMs !== undefined && ttlMs > 0) {
-      this.buffered.push({ ...entry, expiresAt: now + ttlMs });
-      if (this.buffered.length > MAX_BUFFERED) this.buffered.shift();
-    }
+    if (ttlMs !== undefined && ttlMs > 0) this.buffered.push({ ...entry, expiresAt: now + ttlMs });
     const group = this.groups.get(key);
     if (!group || group.size === 0) return { seq };
     this.groups.delete(key);
@@ -114,22 +133,19 @@ export class RoutingTable {
     return {
       seq: this.seqValue,
       subscriptions,
-      recent: this.recent,
-      ...(this.buffered.length > 0 ? { buffered: this.buffered } : {}),
+      recent: this.recent.entries,
+      ...(this.buffered.entries.length > 0 ? { buffered: this.buffered.entries } : {}),
       ...(this.ids.length > 0 ? { ids: this.ids } : {}),
     };
   }
 
-  private store(subscription: Subscription): void {
-    let group = this.groups.get(subscription.key);
-    if (!group) this.groups.set(subscription.key, (group = new Map()));
-    group.set(subscriptionKey(subscription), subscription);
-  }
-
   /** Drops the buffered triggers whose time to live has passed. */
   private expire(now: number): void {
-    if (this.buffered.some((t) => (t.expiresAt ?? 0) <= now))
-      this.buffered = this.buffered.filter((t) => (t.expiresAt ?? 0) > now);
+    if (this.buffered.entries.some((t) => (t.expiresAt ?? 0) <= now))
+      this.buffered = new Remembered(
+        this.buffered.entries.filter((t) => (t.expiresAt ?? 0) > now),
+        MAX_BUFFERED,
+      );
   }
 
   /** The oldest trigger `subscription` should still receive, if any. */
@@ -137,7 +153,7 @@ export class RoutingTable {
     this.expire(now);
     const after = s.after ?? -Infinity;
     const since = s.since ?? -Infinity;
-    const alive = new Set(this.buffered.filter((t) => t.seq > since).map((t) => t.seq));
+    const alive = new Set(this.buffered.entries.filter((t) => t.seq > since).map((t) => t.seq));
     let best: RecentTrigger | undefined;
     const consider = (t: RecentTrigger) => {
       if (t.seq <= after || t.key !== s.key || (best && best.seq <= t.seq)) return;
@@ -145,13 +161,40 @@ export class RoutingTable {
     };
     if (s.after !== undefined) {
       // Catching up after failed conditions: what was triggered after the await subscribed, or is buffered.
-      for (const t of this.recent)
+      for (const t of this.recent.entries)
         if (s.joined === undefined || t.seq > s.joined || alive.has(t.seq)) consider(t);
     }
-    for (const t of this.buffered) if (alive.has(t.seq)) consider(t);
+    for (const t of this.buffered.entries) if (alive.has(t.seq)) consider(t);
     if (!best) return undefined;
     // Hand out the buffered copy when there is one, so that the delivery knows it was buffered.
-    return this.buffered.find((t) => t.seq === best?.seq) ?? best;
+    return this.buffered.entries.find((t) => t.seq === best?.seq) ?? best;
+  }
+}
+
+/** Triggers kept oldest first, at most `limit` of them and {@link REMEMBERED_BYTES} of messages. */
+class Remembered {
+  readonly entries: RecentTrigger[];
+  private readonly sizes: number[];
+  private bytes = 0;
+
+  constructor(
+    entries: readonly RecentTrigger[],
+    private readonly limit: number,
+  ) {
+    this.entries = [];
+    this.sizes = [];
+    for (const entry of entries) this.push(entry);
+  }
+
+  push(entry: RecentTrigger): void {
+    const size = JSON.stringify(entry.message).length;
+    this.entries.push(entry);
+    this.sizes.push(size);
+    this.bytes += size;
+    while (this.entries.length > this.limit || (this.bytes > REMEMBERED_BYTES && this.entries.length > 1)) {
+      this.entries.shift();
+      this.bytes -= this.sizes.shift() as number;
+    }
   }
 }
 
