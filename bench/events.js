@@ -35,13 +35,13 @@ async function park(launcher, prefix, n, definition, fields = () => ({})) {
   const handles = new Array(n);
   await pool(
     Array.from({ length: n }, (_, i) => i),
-    50,
+    20,
     async (i) => {
       handles[i] = await launcher.launch(definition, fields(i), { processId: `${prefix}-${i}` });
     },
   );
   // Every await subscribes before it shows active; checking all of them is cheap next to launching.
-  await pool(handles, 50, async (h) => {
+  await pool(handles, 20, async (h) => {
     for (;;) {
       const s = await h.state();
       if (s.children[0]?.state === 'active') return;
@@ -130,6 +130,9 @@ async function main() {
       results.largestPayload = Math.max(k.largest, b.largest);
       results.routers = { keyed: k.routers, broadcast: b.routers };
     });
+  } catch (err) {
+    console.error(err);
+    throw err;
   } finally {
     await server.stop();
   }
