@@ -75,7 +75,7 @@ describe('a router carrying every subscription over continue-as-new (the old des
       eventually(
         () => outcome(env.client, routerId),
         (o) => o.continued || o.failedTasks > 0,
-        120_000,
+        180_000,
       ),
     );
     for (let id = routerId, i = 0; i < 3; id = overflowRouterId(id), i++)
