@@ -43,9 +43,10 @@ async function park(launcher, prefix, n, definition, fields = () => ({})) {
   // Every await subscribes before it shows active; checking all of them is cheap next to launching.
   await pool(handles, 20, async (h) => {
     for (;;) {
-      const s = await h.state();
-      if (s.children[0]?.state === 'active') return;
-      await sleep(200);
+      // A loaded worker may time a query out: ask again.
+      const s = await h.state().catch(() => undefined);
+      if (s?.children[0]?.state === 'active') return;
+      await sleep(500);
     }
   });
   return handles;
@@ -118,6 +119,7 @@ async function main() {
       let t0 = Date.now();
       await pool(keyed, 64, (h) => h.event(keyedEvent));
       results.directMs = await completedAfter(client, 'keyed', n, t0);
+      log(`direct: ${results.directMs} ms; keyed latencies: ${JSON.stringify(results.keyedLatencies)}`);
       const broadcastEvent = `broadcast-${Date.now()}`;
       log(`parking ${n} broadcast awaits`);
       await park(launcher, 'broadcast', n, awaiting(broadcastEvent, false));

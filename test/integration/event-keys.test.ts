@@ -8,8 +8,7 @@ import { Launcher } from '../../src/client/launcher';
 import type { ProcessHandle } from '../../src/client/process-handle';
 import { createWorker } from '../../src/worker/create-worker';
 import { runCli } from '../support/cli';
-import { receivedEvents } from '../support/events';
-import { findNode } from '../support/processes';
+import { activeAt, receivedEvents } from '../support/events';
 import { eventually, testWorkflowBundle, uniqueTaskQueue, useTestServer } from '../support/temporal';
 
 /** A process that waits for `event` with the given await attributes and conditions, `times` times over. */
@@ -34,11 +33,7 @@ describe('events: correlation keys, ttl and ids', () => {
     return worker.runUntil(() => fn(new Launcher(env.client, taskQueue), new Events(env.client, taskQueue)));
   }
 
-  const active = (handle: ProcessHandle, id = '_0') =>
-    eventually(
-      () => handle.state(),
-      (s) => findNode(s, id)?.state === 'active',
-    );
+  const active = (handle: ProcessHandle, id = '_0') => activeAt([handle], id);
   const received = (handle: ProcessHandle) => receivedEvents(testServer().client, handle.processId);
   const orderContext = (value: string) => `<property name="order_id" type="str">${value}</property>`;
 

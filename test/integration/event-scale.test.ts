@@ -5,7 +5,6 @@
  * and two workers deliver.
  */
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import path from 'node:path';
 import { newRouterState } from '../../activities/events';
 import { Events } from '../../src/client/events';
@@ -22,8 +21,7 @@ import {
 } from '../../src/protocol';
 import { createWorker } from '../../src/worker/create-worker';
 import { startCli, stopCli } from '../support/cli';
-import { receivedEvents } from '../support/events';
-import { findNode } from '../support/processes';
+import { activeAt, allRunsEvents, firstPayload, receivedEvents } from '../support/events';
 import { eventually, testWorkflowBundle, uniqueTaskQueue, useTestServer } from '../support/temporal';
 
 /** Patience for many processes subscribing on a loaded two-core machine: not a timing claim. */
@@ -89,38 +87,17 @@ describe('events at scale: overflow chain, withdrawal, races', () => {
 
   /** The targets of every delivery a router's history (all runs) scheduled. */
   async function deliveredTo(client: Client, routerId: string): Promise<string[]> {
-    const targets: string[] = [];
-    for (let runId: string | undefined; ;) {
-      const history = await client.workflow.getHandle(routerId, runId).fetchHistory();
-      let next: string | undefined;
-      for (const event of history.events ?? []) {
-        const scheduled = event.activityTaskScheduledEventAttributes;
-        if (scheduled?.activityType?.name === DELIVER_ACTIVITY) {
-          const input = defaultPayloadConverter.fromPayload<DeliverInput>(
-            scheduled.input?.payloads?.[0] ?? {},
-          );
-          targets.push(...input.targets.map((t) => t.processId));
-        }
-        next = event.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? next;
-      }
-      if (!next) return targets;
-      runId = next;
-    }
+    return (await allRunsEvents(client, routerId))
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === DELIVER_ACTIVITY)
+      .flatMap((a) => firstPayload<DeliverInput>(a?.input).targets.map((t) => t.processId));
   }
 
   /** How many signals of `name` a router's history (all runs) recorded. */
   async function signalsOf(client: Client, routerId: string, name: string): Promise<number> {
-    let count = 0;
-    for (let runId: string | undefined; ;) {
-      const history = await client.workflow.getHandle(routerId, runId).fetchHistory();
-      let next: string | undefined;
-      for (const event of history.events ?? []) {
-        if (event.workflowExecutionSignaledEventAttributes?.signalName === name) count++;
-        next = event.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? next;
-      }
-      if (!next) return count;
-      runId = next;
-    }
+    return (await allRunsEvents(client, routerId)).filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === name,
+    ).length;
   }
 
   it('an await that times out or is cancelled withdraws its subscription: later triggers are not delivered to it', async () => {
@@ -129,10 +106,7 @@ describe('events at scale: overflow chain, withdrawal, races', () => {
       const timedOut = await launcher.launch(`<process><await event="${name}" timeout="0.5"/></process>`);
       await expect(timedOut.result()).rejects.toBeInstanceOf(ProcessFaultError);
       const cancelled = await launcher.launch(`<process><await event="${name}"/></process>`);
-      await eventually(
-        () => cancelled.state(),
-        (s) => findNode(s, '_0')?.state === 'active',
-      );
+      await activeAt([cancelled]);
       await cancelled.cancel();
       await expect(cancelled.result()).rejects.toBeInstanceOf(ProcessCancelledError);
       await eventually(
@@ -140,10 +114,7 @@ describe('events at scale: overflow chain, withdrawal, races', () => {
         (n) => n === 2,
       );
       const waiting = await launcher.launch(`<process><await event="${name}"/></process>`);
-      await eventually(
-        () => waiting.state(),
-        (s) => findNode(s, '_0')?.state === 'active',
-      );
+      await activeAt([waiting]);
       await events.trigger(name);
       await waiting.result();
       expect(await deliveredTo(client, eventRouterId(name))).toEqual([waiting.processId]);
@@ -157,15 +128,7 @@ describe('events at scale: overflow chain, withdrawal, races', () => {
         const launched = await Promise.all(
           Array.from({ length: n }, () => launcher.launch(`<process><await event="${name}"/></process>`)),
         );
-        await Promise.all(
-          launched.map((h) =>
-            eventually(
-              () => h.state(),
-              (s) => findNode(s, '_0')?.state === 'active',
-              PATIENCE_MS,
-            ),
-          ),
-        );
+        await activeAt(launched, '_0', PATIENCE_MS);
         return launched;
       };
       const staying = await launchActive(9);
@@ -205,15 +168,7 @@ describe('events at scale: overflow chain, withdrawal, races', () => {
           await new Promise((resolve) => setTimeout(resolve, 100)); // spread triggers over the subscribing
         }
         const handles = await launching;
-        await Promise.all(
-          handles.map((h) =>
-            eventually(
-              () => h.state(),
-              (s) => findNode(s, '_0')?.state === 'active',
-              PATIENCE_MS,
-            ),
-          ),
-        );
+        await activeAt(handles, '_0', PATIENCE_MS);
         await events.trigger(name, { k: 'last' });
         await Promise.all(handles.map((h) => h.result()));
         const all = [...ks, 'last'];
