@@ -12,7 +12,9 @@
  * it. An await whose conditions fail subscribes again naming the trigger it saw, and the router replays
  * any newer trigger it may have missed meanwhile (it keeps the last 256).
  * Correlation keys, buffered triggers (ttl) and idempotent ids are the {@link RoutingTable}'s: a run recorded
- * before them carries none, and then the table behaves exactly as this router did (replay).
+ * before them carries none, and then the table behaves exactly as this router did (replay). Past its cap
+ * of subscriptions a router passes the overflow on to the next router of its chain ({@link Overflow}), and
+ * awaits that end without an event withdraw their subscription (`unsubscribe`, `workflows/withdraw.ts`).
  * Delivery is one activity per trigger that signals every target through the client (3 history events
  * per trigger here rather than 2 per target), and the router continues as new to bound its history.
  * The alternative — a visibility query for processes waiting on the name — has a lag between an await
