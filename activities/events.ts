@@ -9,6 +9,8 @@ import {
   EVENT_ROUTER_WORKFLOW_TYPE,
   EVENT_SIGNAL,
   eventRouterId,
+  FORWARD_ACTIVITY,
+  type ForwardInput,
   SUBSCRIBE_ACTIVITY,
   SUBSCRIBE_SIGNAL,
   type DeliverInput,
@@ -44,14 +46,33 @@ export function eventActivities(client: Client) {
       });
     },
 
+    /** Passes a router's overflow on to the next router of its chain, in order, starting it if needed. */
+    async [FORWARD_ACTIVITY]({ routerId, state, signals }: ForwardInput): Promise<void> {
+      const taskQueue = Context.current().info.taskQueue;
+      for (const { name, arg } of signals) {
+        await client.workflow.signalWithStart(EVENT_ROUTER_WORKFLOW_TYPE, {
+          workflowId: routerId,
+          taskQueue,
+          args: [state],
+          signal: name,
+          signalArgs: [arg],
+        });
+      }
+    },
+
     /** Signals the event to every target; a process that has ended meanwhile is skipped. */
-    async [DELIVER_ACTIVITY]({ message, seq, targets }: DeliverInput): Promise<void> {
+    async [DELIVER_ACTIVITY]({ message, seq, targets, joined }: DeliverInput): Promise<void> {
+      const delivery = (awaitKeys: readonly string[]) => ({
+        seq,
+        awaitKeys,
+        ...(joined !== undefined && { joined }),
+      });
       let next = 0;
       const lane = async () => {
         while (next < targets.length) {
           const { processId, awaitKeys } = targets[next++];
           try {
-            await client.workflow.getHandle(processId).signal(EVENT_SIGNAL, message, { seq, awaitKeys });
+            await client.workflow.getHandle(processId).signal(EVENT_SIGNAL, message, delivery(awaitKeys));
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err;
           }

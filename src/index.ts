@@ -45,7 +45,7 @@ export {
   ProcessCancelledError,
   ProcessEndedError,
 } from './client/process-handle';
-export { Events } from './client/events';
+export { Events, type TriggerOptions } from './client/events';
 export {
   Schedules,
   type ScheduleAddOptions,

@@ -10,7 +10,11 @@
  * task (see the patch below), so an await never receives a trigger recorded before its subscription.
  * A subscription is one-shot: a trigger consumes all current ones, so awaits that start later never see
  * it. An await whose conditions fail subscribes again naming the trigger it saw, and the router replays
- * any newer trigger it may have missed meanwhile (it keeps the last {@link RECENT_TRIGGERS}).
+ * any newer trigger it may have missed meanwhile (it keeps the last 256).
+ * Correlation keys, buffered triggers (ttl) and idempotent ids are the {@link RoutingTable}'s: a run recorded
+ * before them carries none, and then the table behaves exactly as this router did (replay). Past its cap
+ * of subscriptions a router passes the overflow on to the next router of its chain ({@link Overflow}), and
+ * awaits that end without an event withdraw their subscription (`unsubscribe`, `workflows/withdraw.ts`).
  * Delivery is one activity per trigger that signals every target through the client (3 history events
  * per trigger here rather than 2 per target), and the router continues as new to bound its history.
  * The alternative — a visibility query for processes waiting on the name — has a lag between an await
@@ -30,20 +34,20 @@ import {
   DELIVER_ACTIVITY,
   SUBSCRIBE_SIGNAL,
   TRIGGER_SIGNAL,
+  UNSUBSCRIBE_SIGNAL,
   type DeliverInput,
   type RouterState,
   type Subscription,
   type Trigger,
 } from '../src/protocol';
+import { Overflow } from './overflow';
+import { RoutingTable } from './routing-table';
 import {
   FIRE_TRIGGERS_ACTIVITY,
   TRIGGERS_ON_SIGNAL,
   type FiredEvent,
   type FireTriggersInput,
 } from '../src/triggers/protocol';
-
-/** How many past triggers a router keeps for resubscribing awaits to catch up. */
-export const RECENT_TRIGGERS = 256;
 
 /** The patch under which a run applies the signals buffered before its first workflow task in history order. */
 const HISTORY_ORDER_PATCH = 'router-buffered-signals-in-history-order';
@@ -64,6 +68,7 @@ const ROUTER_HISTORY_LIMIT = 5_000;
 export const subscribeSignal = defineSignal<[Subscription]>(SUBSCRIBE_SIGNAL);
 export const triggerSignal = defineSignal<[Trigger]>(TRIGGER_SIGNAL);
 export const triggersOnSignal = defineSignal(TRIGGERS_ON_SIGNAL);
+export const unsubscribeSignal = defineSignal<[Subscription]>(UNSUBSCRIBE_SIGNAL);
 
 const { [DELIVER_ACTIVITY]: deliver } = proxyActivities<{
   [DELIVER_ACTIVITY]: (input: DeliverInput) => Promise<void>;
@@ -85,22 +90,20 @@ const { [FIRE_TRIGGERS_ACTIVITY]: fireTriggers } = proxyActivities<{
 
 /** The router of one event name. Runs until there is nothing to do and then waits; never completes. */
 export async function bureaucratEventRouter(state: RouterState): Promise<never> {
-  let seq = state.seq;
-  const subscriptions = new Map<string, Subscription>();
-  const recent = [...state.recent];
+  const table = new RoutingTable(state);
+  const overflow = new Overflow(state);
   const queue: DeliverInput[] = [];
-  const key = (s: Subscription) => `${s.processId}\n${s.awaitKey}`;
 
-  for (const s of state.subscriptions) subscriptions.set(key(s), s);
-
+  // Past its cap, a router passes new subscriptions on to the next router of its chain (see Overflow).
+  // Runs recorded before the cap never held that many, so they replay unchanged.
   const onSubscribe = (subscription: Subscription) => {
-    const after = subscription.after;
-    const missed = after === undefined ? undefined : recent.find((t) => t.seq > after);
-    if (missed) {
-      queue.push({ message: missed.message, seq: missed.seq, targets: [target([subscription])] });
-    } else {
-      subscriptions.set(key(subscription), subscription);
-    }
+    const missed = table.catchUp(subscription, Date.now());
+    if (missed) queue.push(missed);
+    else if (table.size >= overflow.cap) overflow.subscribe(subscription);
+    else table.add(subscription);
+  };
+  const onUnsubscribe = (subscription: Subscription) => {
+    if (!table.withdraw(subscription)) overflow.unsubscribe(subscription);
   };
   // Triggers (see src/triggers): on for this event once a registration signalled it, never in runs
   // recorded before the patch.
@@ -113,14 +116,12 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     triggersOn = true;
   };
 
-  const onTrigger = ({ message }: Trigger) => {
-    seq += 1;
-    recent.push({ seq, message });
-    if (recent.length > RECENT_TRIGGERS) recent.shift();
-    if (firesTriggers && triggersOn) fires.push({ seq, message });
-    if (subscriptions.size === 0) return;
-    queue.push({ message, seq, targets: targets([...subscriptions.values()]) });
-    subscriptions.clear();
+  const onTrigger = (trigger: Trigger) => {
+    const accepted = table.trigger(trigger, Date.now());
+    if (!accepted) return; // an event id published before: delivered and fired once already
+    if (firesTriggers && triggersOn) fires.push({ seq: accepted.seq, message: trigger.message });
+    if (accepted.delivery) queue.push(accepted.delivery);
+    overflow.trigger(trigger, accepted.seq);
   };
 
   // Signals that reach a run before its first workflow task (at the router's start, and after each
@@ -134,11 +135,13 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
       if (name === SUBSCRIBE_SIGNAL) onSubscribe(args[0] as Subscription);
       else if (name === TRIGGER_SIGNAL) onTrigger(args[0] as Trigger);
       else if (name === TRIGGERS_ON_SIGNAL) onTriggersOn();
+      else if (name === UNSUBSCRIBE_SIGNAL) onUnsubscribe(args[0] as Subscription);
     });
   }
   setHandler(subscribeSignal, onSubscribe);
   setHandler(triggerSignal, onTrigger);
   setHandler(triggersOnSignal, onTriggersOn);
+  setHandler(unsubscribeSignal, onUnsubscribe);
   // Later signals of other names stay buffered (unhandled), as they always were.
   setDefaultSignalHandler(undefined);
 
@@ -157,6 +160,7 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     }
   };
   if (firesTriggers) void fireLoop();
+  void overflow.run();
 
   const continueAsNew = makeContinueAsNewFunc<typeof bureaucratEventRouter>();
   for (;;) {
@@ -168,11 +172,15 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
         await condition(() => firesInFlight === 0);
         if (queue.length > 0) continue; // deliveries that arrived meanwhile go out first
       }
+      if (!overflow.idle) {
+        // Signals for the next router are passed on before this run ends, in order (never carried over).
+        await condition(() => overflow.idle);
+        continue;
+      }
       await continueAsNew({
         event: state.event,
-        seq,
-        subscriptions: [...subscriptions.values()],
-        recent,
+        ...table.save(Date.now()),
+        ...(overflow.active ? { overflowing: true, overflowAfter: overflow.cap } : {}),
         ...(triggersOn ? { triggersOn } : {}),
         ...(fires.length > 0 ? { pendingFires: fires } : {}),
         ...(state.continueAsNewAfterEvents !== undefined
@@ -188,15 +196,4 @@ function historyTooLong(threshold: number | undefined): boolean {
   const info = workflowInfo();
   if (threshold !== undefined) return info.historyLength > threshold;
   return info.continueAsNewSuggested || info.historyLength > ROUTER_HISTORY_LIMIT;
-}
-
-function target(subscriptions: Subscription[]): DeliverInput['targets'][number] {
-  return { processId: subscriptions[0].processId, awaitKeys: subscriptions.map((s) => s.awaitKey) };
-}
-
-/** One target per process, listing all its subscribed awaits. */
-function targets(subscriptions: Subscription[]): DeliverInput['targets'] {
-  const byProcess = new Map<string, Subscription[]>();
-  for (const s of subscriptions) byProcess.set(s.processId, [...(byProcess.get(s.processId) ?? []), s]);
-  return [...byProcess.values()].map(target);
 }

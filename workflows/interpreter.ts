@@ -55,6 +55,7 @@ import {
 import { routeFor } from '../src/routes';
 import { contextValues, isReserved, MissingPropertyError, Scope, type ContextValues } from '../src/scope';
 import { Mailbox } from './mailbox';
+import { withdraw } from './withdraw';
 import { NodeStates } from './node-states';
 import type { StepOperations } from './operations';
 import { actionFault, childFault, ProcessFault } from './process-fault';
@@ -519,13 +520,12 @@ export class Interpreter {
     // A deadline rather than a timer per wait: the loop below may wait several times (resubscriptions).
     const deadline = activity.timeout !== undefined ? Date.now() + activity.timeout * 1000 : undefined;
     const key = `${activity.id}#${++this.awaits}`;
-    const waiter = this.mailbox.enter(key, activity.event, activity.conditions, scope);
-    const subscribe = (after?: number) =>
+    const waiter = this.mailbox.enter(key, activity.event, activity.conditions, scope, activity.key);
+    const subscribe = () =>
       eventActivities[SUBSCRIBE_ACTIVITY]({
         event: activity.event,
         processId: this.options.processId,
-        awaitKey: key,
-        ...(after !== undefined ? { after } : {}),
+        ...this.mailbox.subscription(waiter),
       });
     try {
       // Broadcast: the await shows `active` only once its router knows it, so a trigger sent after the
@@ -543,10 +543,15 @@ export class Interpreter {
         }
         if (waiter.settled) break;
         waiter.resubscribe = false;
-        await subscribe(waiter.after);
+        await subscribe();
       }
     } finally {
       this.mailbox.leave(waiter);
+      if (this.options.broadcastEvents && !waiter.settled)
+        await withdraw(activity.event, {
+          processId: this.options.processId,
+          ...this.mailbox.subscription(waiter),
+        });
     }
     if (waiter.fault) throw waiter.fault;
   }

@@ -79,14 +79,24 @@ export async function launchCommand(
   }
 }
 
-/** `bureaucrat event NAME [--data JSON] [--process ID]` */
+/** `bureaucrat event NAME [--data JSON] [--process ID | --key KEY] [--ttl DURATION] [--id ID]` */
 export async function eventCommand(
   name: string,
-  flags: ConnectionFlags & { data?: Record<string, unknown>; process?: string },
+  flags: ConnectionFlags & {
+    data?: Record<string, unknown>;
+    process?: string;
+    key?: string;
+    ttl?: number;
+    id?: string;
+  },
 ): Promise<number> {
+  if (flags.process && (flags.key !== undefined || flags.ttl !== undefined || flags.id !== undefined)) {
+    err('bureaucrat event: --key, --ttl and --id route broadcasts; they do not go with --process');
+    return EXIT.usage;
+  }
   const events = await Events.connect(connectionOptions(flags));
   if (flags.process) await events.send(flags.process, name, flags.data);
-  else await events.trigger(name, flags.data);
+  else await events.trigger(name, flags.data, { key: flags.key, ttl: flags.ttl, id: flags.id });
   err(flags.process ? `event ${name} sent to ${flags.process}` : `event ${name} triggered`);
   return EXIT.ok;
 }

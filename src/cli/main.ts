@@ -130,11 +130,21 @@ export function buildCli(): Command {
       .argument('[name]', 'event name')
       .option('-e, --event <name>', 'event name (as in the original fakeevent.py)')
       .option('-d, --data <json>', 'event data', jsonObject)
-      .option('--process <id>', 'send to this process only'),
+      .option('--process <id>', 'send to this process only')
+      .option('--key <key>', 'correlation key: only awaits whose key equals it receive the event')
+      .option('--ttl <duration>', 'keep the event this long for awaits that start later (e.g. 10m)', duration)
+      .option('--id <id>', 'event id: publishing the same id again delivers nothing'),
   ).action(
     (
       name: string | undefined,
-      flags: ConnectionFlags & { event?: string; data?: Record<string, unknown>; process?: string },
+      flags: ConnectionFlags & {
+        event?: string;
+        data?: Record<string, unknown>;
+        process?: string;
+        key?: string;
+        ttl?: number;
+        id?: string;
+      },
     ) =>
       run(async () => {
         const event = name ?? flags.event;

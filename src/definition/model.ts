@@ -117,6 +117,11 @@ export interface AwaitActivity extends ActivityBase<'await'> {
   readonly conditions: readonly Condition[];
   /** `timeout="…"`: seconds to wait before the await faults with `Timeout`; unset waits forever. */
   readonly timeout?: number;
+  /**
+   * `key="…"`: the correlation key, an expression over `context` evaluated when the await starts; only
+   * events triggered with an equal key reach it. Unset: it receives the events triggered without a key.
+   */
+  readonly key?: Expression;
 }
 
 /** `<fault code="…" message="…">`: raises a fault. */

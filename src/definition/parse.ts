@@ -50,7 +50,7 @@ const ATTRIBUTES: Record<string, Record<string, boolean>> = {
   all: {},
   call: { process: true },
   delay: { duration: true },
-  await: { event: true, timeout: false },
+  await: { event: true, timeout: false, key: false },
   fault: { code: false, message: false },
   assign: { property: true },
   foreach: { select: true },
@@ -619,7 +619,16 @@ class ModelBuilder {
         if (attrs.event !== undefined && !event)
           this.problem(place, 'event must not be empty', this.attributeOffset(place, 'event'));
         const timeout = this.positiveSeconds(place, attrs, 'timeout');
-        return { kind, id, loc, event, conditions, ...(timeout !== undefined && { timeout }) };
+        const key = this.attributeExpression(place, attrs, 'key', ['context']);
+        return {
+          kind,
+          id,
+          loc,
+          event,
+          conditions,
+          ...(timeout !== undefined && { timeout }),
+          ...(key !== undefined && { key }),
+        };
       }
       case 'fault':
         this.noContent(place);
@@ -657,6 +666,33 @@ class ModelBuilder {
       this.attributeOffset(place, name),
     );
     return undefined;
+  }
+
+  /**
+   * An optional attribute holding an expression over `names`: its parsed form, or `undefined` when absent
+   * or invalid (then reported at the attribute, with the expression and the error's position in it).
+   */
+  private attributeExpression(
+    place: Place,
+    attrs: Record<string, string>,
+    name: string,
+    names: readonly NameRef[],
+  ): Expression | undefined {
+    const text = attrs[name];
+    if (text === undefined) return undefined;
+    const at = this.attributeOffset(place, name);
+    if (!text.trim()) {
+      this.problem(place, `${name} must not be empty (an expression such as context['order_id'])`, at);
+      return undefined;
+    }
+    try {
+      return parseExpression(text, { names });
+    } catch (err) {
+      if (!(err instanceof ExpressionSyntaxError)) throw err;
+      const where = `${name}="${text}"`;
+      this.problem(place, `invalid expression in ${where} at position ${err.offset + 1}: ${err.reason}`, at);
+      return undefined;
+    }
   }
 
   /** `<await>` holds conditions only: the complex-body walk accepted activities and context, which it must not. */

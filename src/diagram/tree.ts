@@ -53,8 +53,8 @@ function detailOf(node: ModelNode): { detail?: string } {
   switch (node.kind) {
     case 'action':
       return { detail: node.participant };
-    case 'await':
-      return { detail: node.event };
+    case 'await': // a keyed await shows its key expression: which instance of the event it waits for
+      return { detail: node.key ? `${node.event} · key ${node.key.source}` : node.event };
     case 'delay':
       return { detail: formatSeconds(node.seconds) };
     case 'call':

@@ -63,6 +63,8 @@ describe('bureaucrat: usage errors exit 2, before anything is done', () => {
       [['launch', definition, '--colour'], /unknown option '--colour'/],
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['event'], /give the event name/],
+      [['event', 'paid', '--ttl', 'soon'], /--ttl .* not a duration: soon/],
+      [['event', 'paid', '--process', 'p1', '--key', '7'], /--key, --ttl and --id .* not go with --process/],
       [['list', '--status', 'sleeping'], /--status must be one of: running, completed, failed/],
       [
         ['replay', '/no/such/history.json'],

@@ -266,3 +266,19 @@ test('record-change events carry per-field diffs that predicates read', async ()
     expect(await processIds(triggers, name)).toEqual([`project-7-${model}`]);
   });
 });
+
+test('an event id published twice fires its triggers once (idempotent publishing, issue 16)', async () => {
+  await withTriggerWorker(async (triggers, events) => {
+    const event = unique('paid');
+    const { name } = await triggers.add(event, order);
+    await events.trigger(event, { order: 1 }, { id: 'payment-1' });
+    await events.trigger(event, { order: 1 }, { id: 'payment-1' }); // dropped by the router
+    await events.trigger(event, { order: 2 }, { id: 'payment-2' });
+    // The router handles its events in history order: once the third is fired, the second was dropped.
+    const ids = await eventually(
+      () => processIds(triggers, name),
+      (found) => found.length >= 2,
+    );
+    expect(ids).toHaveLength(2);
+  });
+});

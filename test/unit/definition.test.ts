@@ -405,4 +405,22 @@ describe('parseDefinition: per-action options', () => {
       '4:18 process/await[1]: timeout must be a positive number of seconds, got "1s"',
     ]);
   });
+
+  it("reads an await's correlation key as an expression over context, and reports a bad one at its attribute", () => {
+    const model = parseDefinition(`<process><await event="paid" key="context['order_id']"/></process>`);
+    expect(model.activities[0]).toMatchObject({ kind: 'await', key: { source: "context['order_id']" } });
+    expect(
+      problemsOf(
+        '<process>\n<await event="e" key="context[" />\n<await event="f" key="event[1]"/>\n<await event="g" key=""/></process>',
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^2:18 process\/await\[1\]: invalid expression in key="context\[" at position \d+: /,
+      ),
+      expect.stringMatching(
+        /^3:18 process\/await\[2\]: invalid expression in key="event\[1\]" at position 1: .*event/,
+      ),
+      "4:18 process/await[3]: key must not be empty (an expression such as context['order_id'])",
+    ]);
+  });
 });

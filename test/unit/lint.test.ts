@@ -179,6 +179,15 @@ describe('W004 undeclared-property (information)', () => {
       '6:1 info W004 undeclared-property process/call[1]: <call process="$sub"> reads property "sub", which no context it sees declares and no <assign> sets: it must come with the launch fields or from a participant',
     ]);
   });
+
+  it('reports an await key reading a property nothing declares or assigns', () => {
+    const xml = process(`<sequence><context><property name="order_id" type="str"/></context>
+<await event="paid" key="context['order_id']"/>
+<await event="paid" key="context['customer']"/></sequence>`);
+    expect(warningsOf(xml)).toEqual([
+      `5:1 info W004 undeclared-property process/sequence[1]/await[2]: <await event="paid" key="context['customer']"> reads property "customer", which no context it sees declares and no <assign> sets: it must come with the launch fields or from a participant`,
+    ]);
+  });
 });
 
 describe('W005 unknown-participant and W006 unknown-event', () => {

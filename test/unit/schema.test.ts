@@ -63,6 +63,7 @@ const VALID: Record<string, string> = {
   'await with and without conditions': p(
     '<await event="e"/><await event=" e "><condition>event["x"]</condition></await>',
   ),
+  'await with a correlation key': p(`<await event="e" key="context['order_id']"/>`),
   'default first, properties after faults': p(
     A,
     '<faults><default/><case code="A, B"><context/></case></faults><property name="x" type="str"/>',
@@ -90,6 +91,7 @@ const INVALID: Record<string, string> = {
   'missing participant': p('<action/>'),
   'blank participant': p('<action participant="  "/>'),
   'blank event': p('<await event=""/>'),
+  'blank await key': p('<await event="e" key=" "/>'),
   'two contexts': p(`<sequence><context/>${A}<context/></sequence>`),
   'two contexts in a while': p(`<while><context/>${C}<context/></while>`),
   'condition in a sequence': p(`<sequence>${C}${A}</sequence>`),

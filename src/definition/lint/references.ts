@@ -1,8 +1,8 @@
 /**
  * Names a definition uses that nothing it holds defines:
  *
- * - W004 undeclared-property (info): a `foreach select` or `call process` naming a property that no
- *   `<context>` the element sees declares and no `assign` anywhere sets. It may still arrive with the
+ * - W004 undeclared-property (info): a `foreach select`, `call process` or `await key` naming a property
+ *   that no `<context>` the element sees declares and no `assign` anywhere sets. It may still arrive with the
  *   launch fields or in a participant's reply, hence only information. Reserved `inst:` names are the
  *   engine's and never reported.
  * - W005 unknown-participant: an `action` whose participant is not among the registered ones (given).
@@ -10,6 +10,7 @@
  */
 import { isReserved } from '../../scope';
 import type { ProcessDefinition } from '../model';
+import { contextReads } from './reads';
 import type { Reporter } from './report';
 import { ownsScope, subtree, visitWithAncestors } from './tree';
 
@@ -32,10 +33,7 @@ export function lintReferences(root: ProcessDefinition, report: Reporter, option
   const events = options.events && new Set(options.events);
 
   visitWithAncestors(root, (node, ancestors) => {
-    if (node.kind === 'foreach' || node.kind === 'call') {
-      const name = node.kind === 'foreach' ? node.select[0] : node.property;
-      const element =
-        node.kind === 'foreach' ? `<foreach select="${node.select.join('.')}">` : `<call process="$${name}">`;
+    const undeclared = (name: string, element: string) => {
       const visible = ancestors.some((a) => ownsScope(a) && a.context.some((prop) => prop.name === name));
       if (name && !isReserved(name) && !visible && !assigned.has(name)) {
         report(
@@ -45,7 +43,14 @@ export function lintReferences(root: ProcessDefinition, report: Reporter, option
             'it must come with the launch fields or from a participant',
         );
       }
-    } else if (
+    };
+    if (node.kind === 'foreach') undeclared(node.select[0], `<foreach select="${node.select.join('.')}">`);
+    else if (node.kind === 'call') undeclared(node.property, `<call process="$${node.property}">`);
+    if (node.kind === 'await' && node.key) {
+      for (const name of contextReads([node.key]).keys)
+        undeclared(name, `<await event="${node.event}" key="${node.key.source}">`);
+    }
+    if (
       node.kind === 'action' &&
       node.queue === undefined && // served on its own queue, maybe by another SDK's worker
       participants &&
