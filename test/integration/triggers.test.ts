@@ -9,6 +9,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { eventActivities } from '../../activities/events';
 import { Events } from '../../src/client/events';
 import { Launcher } from '../../src/client/launcher';
+import { hookSinks } from '../../src/worker/hooks';
 import { TriggerConflictError, TriggerExpressionError, Triggers } from '../../src/client/triggers';
 import { DefinitionError } from '../../src/definition';
 import { PROCESS_NAME, SCHEDULE_NAME } from '../../src/search-attributes';
@@ -202,6 +203,7 @@ test('a start that fails is retried, then dead-lettered; redrive starts it once 
     taskQueue,
     workflowBundle: testWorkflowBundle(),
     activities: eventActivities(client),
+    sinks: hookSinks(),
   });
   await worker.runUntil(async () => {
     const triggers = new Triggers(client, taskQueue);
