@@ -301,7 +301,9 @@ async function launchThroughput(client, taskQueue) {
 /**
  * Replay cost: loop histories of N activities (the interpreter's `while` of an action and an assign: 2N
  * steps; the hand-written `handWhile(N)`) recorded on the in-memory test server (fast round trips), then
- * replayed here interleaved, µs per activity.
+ * replayed here interleaved, µs per activity. `Worker.runReplayHistory` creates a replay worker per call
+ * (about a second here), so the replay of an empty workflow (`handSequence(0)`), measured alongside, is
+ * subtracted as the fixed cost; `rawUsPerActivity` keeps the figures without the subtraction.
  */
 async function replayCost() {
   const loop = (iterations) => `<process><context><property name="n" type="int">0</property></context>
@@ -315,6 +317,11 @@ async function replayCost() {
     logger: quietLogger,
   });
   const histories = {};
+  const replay = async ({ workflowId, history }) => {
+    const t0 = performance.now();
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+    return (performance.now() - t0) * 1000;
+  };
   try {
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -323,6 +330,13 @@ async function replayCost() {
       activities: participantActivities({ noop: () => ({}) }),
     });
     await worker.runUntil(async () => {
+      const empty = await env.client.workflow.start('handSequence', {
+        taskQueue: 'replay',
+        workflowId: 'replay-empty',
+        args: [0],
+      });
+      await empty.result();
+      histories.empty = { workflowId: 'replay-empty', history: await empty.fetchHistory() };
       for (const steps of config.replaySteps) {
         const activities = steps / 2;
         const variants = {
@@ -350,22 +364,26 @@ async function replayCost() {
   const rows = [];
   for (const steps of config.replaySteps) {
     const us = { interpreter: [], hand: [] };
+    const raw = { interpreter: [], hand: [] };
     for (let i = 0; i < Math.max(3, config.reps); i++) {
+      const fixed = await replay(histories.empty);
       for (const variant of i % 2 === 0 ? ['interpreter', 'hand'] : ['hand', 'interpreter']) {
-        const { workflowId, history } = histories[`${variant}-${steps}`];
-        const t0 = performance.now();
-        await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
-        us[variant].push(((performance.now() - t0) * 1000) / (steps / 2));
+        const total = await replay(histories[`${variant}-${steps}`]);
+        raw[variant].push(total / (steps / 2));
+        us[variant].push((total - fixed) / (steps / 2));
       }
     }
     const a = stats(us.interpreter);
     const b = stats(us.hand);
+    const ra = stats(raw.interpreter);
+    const rb = stats(raw.hand);
     rows.push({
       steps,
       activities: steps / 2,
       events: histories[`interpreter-${steps}`].history.events.length,
       handEvents: histories[`hand-${steps}`].history.events.length,
       usPerActivity: { interpreter: a, hand: b, ratio: a.median / b.median },
+      rawUsPerActivity: { interpreter: ra, hand: rb, ratio: ra.median / rb.median },
     });
   }
   return rows;
@@ -420,7 +438,11 @@ function markdown(results) {
     for (const r of results.replay) {
       const u = r.usPerActivity;
       lines.push(
-        `| replay, µs per activity (${r.activities} activities: ${r.events} / ${r.handEvents} events) | ${fmt(u.interpreter)} | ${fmt(u.hand)} | ${u.ratio.toFixed(2)} | ≤ 1.2 |`,
+        `| replay, µs per activity (${r.activities} activities: ${r.events} / ${r.handEvents} events), replay worker's fixed cost subtracted | ${fmt(u.interpreter)} | ${fmt(u.hand)} | ${u.ratio.toFixed(2)} | ≤ 1.2 |`,
+      );
+      const w = r.rawUsPerActivity;
+      lines.push(
+        `| replay, µs per activity (${r.activities} activities) with the fixed cost | ${fmt(w.interpreter)} | ${fmt(w.hand)} | ${w.ratio.toFixed(2)} | |`,
       );
     }
     if (results.replay.length === 2) {
