@@ -10,7 +10,7 @@ const os = require('node:os');
 const { setInterval, clearInterval } = require('node:timers');
 const path = require('node:path');
 const { TestWorkflowEnvironment } = require('@temporalio/testing');
-const { Worker, bundleWorkflowCode } = require('@temporalio/worker');
+const { Worker } = require('@temporalio/worker');
 const { eventActivities } = require('../lib/activities/events');
 const { Events } = require('../lib/src/client/events');
 const { Launcher } = require('../lib/src/client/launcher');
@@ -26,6 +26,7 @@ const {
   median,
   log,
   PROCESS_WORKFLOW_TYPE,
+  testWorkflowBundle,
 } = require('./lib/harness');
 const { shapes } = require('./lib/shapes');
 const { workerStartup } = require('./worker-startup');
@@ -44,8 +45,6 @@ const config = smoke
     };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: log };
 
 /** Starts `n` workflows (50 starts in flight) and waits for all; returns seconds and the workflow ids. */
 async function batch(client, taskQueue, n, start) {
@@ -312,10 +311,7 @@ async function replayCost() {
   const ts = await resolveTimeSkippingServer();
   if ('reason' in ts) return { skipped: ts.reason };
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: ts.executable } });
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../test/workflows/index.ts'),
-    logger: quietLogger,
-  });
+  const bundle = await testWorkflowBundle();
   const histories = {};
   const replay = async ({ workflowId, history }) => {
     const t0 = performance.now();
@@ -474,10 +470,7 @@ async function main() {
   let startup;
   try {
     startup = await workerStartup(server, smoke ? 1 : 5);
-    const bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../test/workflows/index.ts'),
-      logger: quietLogger,
-    });
+    const bundle = await testWorkflowBundle();
     const worker = await Worker.create({
       connection: server.env.nativeConnection,
       namespace: server.namespace,

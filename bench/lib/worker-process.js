@@ -6,19 +6,15 @@
 'use strict';
 
 const { Client, Connection } = require('@temporalio/client');
-const { NativeConnection, Worker, bundleWorkflowCode } = require('@temporalio/worker');
+const { NativeConnection, Worker } = require('@temporalio/worker');
 const { eventActivities } = require('../../lib/activities/events');
 const { installQuietRuntime } = require('../../lib/src/server/quiet-runtime');
 const { createWorker } = require('../../lib/src/worker/create-worker');
 const { participantActivities } = require('../../lib/src/worker/participants');
-
-const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
+const { testWorkflowBundle } = require('./harness');
 
 async function testBundleWorker(address, namespace, taskQueue) {
-  const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../test/workflows/index.ts'),
-    logger: quietLogger,
-  });
+  const workflowBundle = await testWorkflowBundle();
   const client = new Client({
     connection: await Connection.connect({ address }),
     namespace,
