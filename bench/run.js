@@ -36,10 +36,10 @@ const config = smoke
   ? { reps: 1, scale: 0.05, fanout: 20, parked: 50, launches: 20, replaySteps: [100, 1000], parseReps: 3 }
   : {
       reps: 3,
-      scale: 1,
-      fanout: 1000,
+      scale: 0.5,
+      fanout: 500,
       parked: 2000,
-      launches: 500,
+      launches: 300,
       replaySteps: [1000, 10000],
       parseReps: 15,
     };
@@ -469,7 +469,7 @@ async function main() {
   let results;
   let startup;
   try {
-    startup = await workerStartup(server, smoke ? 1 : 5);
+    startup = await workerStartup(server, smoke ? 1 : 3);
     const bundle = await testWorkflowBundle();
     const worker = await Worker.create({
       connection: server.env.nativeConnection,
