@@ -98,7 +98,7 @@ export class Interpreter implements Runtime {
   }
 
   /** Runs the process to its end; returns the final process context. */
-  async run(fields: ContextValues): Promise<ContextValues> {
+  run(fields: ContextValues): Promise<ContextValues> {
     const { model, resume } = this.options;
     let stack: Frame[];
     if (resume?.frames.length) {
@@ -118,8 +118,10 @@ export class Interpreter implements Runtime {
       stack = [root];
     }
     this.root = stack[0];
-    await this.drive(stack);
-    return this.context();
+    // `then`, not `await`: V8 follows await chains into every stack trace, and the SDK captures (and
+    // source-maps) one for each promise created in workflow code; ending the chain at `drive` keeps them
+    // as short as a hand-written workflow's.
+    return this.drive(stack).then(() => this.context());
   }
 
   // ── the driver ───────────────────────────────────────────────────────────────────────────────────────

@@ -7,7 +7,7 @@ import { ApplicationFailure, makeContinueAsNewFunc, setHandler, workflowInfo } f
 import {
   DEFINITION_ERROR_CODE,
   DefinitionError,
-  parseDefinition,
+  parseDefinitionCached,
   type ProcessDefinition,
 } from '../src/definition';
 import { contextQuery, eventSignal, stateQuery, traceQuery } from '../src/messages';
@@ -65,7 +65,7 @@ function isEventMessage(message: unknown): message is EventMessage {
 /** The definition text is validated again inside the workflow: a bad one fails the run, never the worker. */
 function parseOrFail(xml: string): ProcessDefinition {
   try {
-    return parseDefinition(xml);
+    return parseDefinitionCached(xml);
   } catch (err) {
     if (err instanceof DefinitionError) {
       throw ApplicationFailure.nonRetryable(err.message, DEFINITION_ERROR_CODE, { problems: err.problems });

@@ -8,7 +8,7 @@ import { ChildWorkflowFailure, executeChild, isCancellation } from '@temporalio/
 import {
   DEFINITION_ERROR_CODE,
   DefinitionError,
-  parseDefinition,
+  parseDefinitionCached,
   type CallActivity,
   type ProcessDefinition,
 } from '../../src/definition';
@@ -35,7 +35,7 @@ async function call(node: CallActivity, scope: Scope, run: Runtime): Promise<voi
   }
   let model: ProcessDefinition;
   try {
-    model = parseDefinition(definition);
+    model = parseDefinitionCached(definition);
   } catch (err) {
     if (!(err instanceof DefinitionError)) throw err;
     throw new ProcessFault(DEFINITION_ERROR_CODE, `call process="$${node.property}": ${err.message}`);
