@@ -32,6 +32,12 @@ const { shapes } = require('./lib/shapes');
 const { workerStartup } = require('./worker-startup');
 
 const smoke = process.argv.includes('--smoke');
+// `--only=while20,expr20,replay`: just those shapes' rows (and the replay rows), into bench/results/partial.json
+// (a quick A/B of one change; the full run is what latest.json holds).
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const config = smoke
   ? { reps: 1, scale: 0.05, fanout: 20, parked: 50, launches: 20, replaySteps: [100, 1000], parseReps: 3 }
   : {
@@ -84,7 +90,7 @@ async function throughputAndShapes(server, client) {
   const rows = [];
   let run = 0;
   try {
-    for (const shape of shapes) {
+    for (const shape of shapes.filter((s) => !only || only.includes(s.key))) {
       const processes = Math.max(5, Math.round(shape.processes * config.scale));
       const times = { interpreter: [], hand: [] };
       const cpu = { interpreter: [], hand: [] };
@@ -388,6 +394,21 @@ async function replayCost() {
 const fmt = (s, digits = 1) =>
   `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
+/** The fan-out, parked-memory and launch rows of a full run. */
+function otherRows(results, lines) {
+  const f = results.fanout;
+  lines.push(
+    `| event fan-out to ${f.processes} parked awaits: s until the last completes | ${fmt(f.triggerSeconds, 2)} (one trigger) | ${fmt(f.directSeconds, 2)} (direct signals) | ${(f.triggerSeconds.median / f.directSeconds.median).toFixed(2)} | |`,
+  );
+  const m = results.parked.heapKiBPerProcess;
+  lines.push(
+    `| heap per process parked in await, KiB (${results.parked.processes} in one worker, after GC, vs none) | ${fmt(m.interpreter)} | ${fmt(m.hand)} (signal wait) | ${m.ratio.toFixed(2)} | < 50 KB |`,
+  );
+  lines.push(
+    `| Launcher.launch throughput, processes/s (${results.launch.launches}) | ${fmt(results.launch.perSecond)} | | | |`,
+  );
+}
+
 function markdown(results) {
   const lines = [
     `Benchmark ${results.smoke ? '(smoke: tiny sizes, numbers meaningless)' : ''} — ${results.machine}`,
@@ -419,17 +440,7 @@ function markdown(results) {
       `| ${r.shape}: activity done → next scheduled, p50 / p99 ms | ${ms(l.interpreter.p50)} / ${ms(l.interpreter.p99)} | ${ms(l.hand.p50)} / ${ms(l.hand.p99)} | ${l.hand.p50 ? `${(l.interpreter.p50 / l.hand.p50).toFixed(2)} (p50)` : ''} | |`,
     );
   }
-  const f = results.fanout;
-  lines.push(
-    `| event fan-out to ${f.processes} parked awaits: s until the last completes | ${fmt(f.triggerSeconds, 2)} (one trigger) | ${fmt(f.directSeconds, 2)} (direct signals) | ${(f.triggerSeconds.median / f.directSeconds.median).toFixed(2)} | |`,
-  );
-  const m = results.parked.heapKiBPerProcess;
-  lines.push(
-    `| heap per process parked in await, KiB (${results.parked.processes} in one worker, after GC, vs none) | ${fmt(m.interpreter)} | ${fmt(m.hand)} (signal wait) | ${m.ratio.toFixed(2)} | < 50 KB |`,
-  );
-  lines.push(
-    `| Launcher.launch throughput, processes/s (${results.launch.launches}) | ${fmt(results.launch.perSecond)} | | | |`,
-  );
+  if (results.fanout) otherRows(results, lines);
   if (Array.isArray(results.replay)) {
     for (const r of results.replay) {
       const u = r.usPerActivity;
@@ -449,12 +460,14 @@ function markdown(results) {
       );
     }
   }
-  const st = results.startup;
-  lines.push(
-    `| worker start-up, createWorker → polling, ms (${st.reps} fresh processes each) | ${fmt(st.prebuilt, 0)} (prebuilt bundle) | ${fmt(st.bundling, 0)} (bundling at start) | ${(st.prebuilt.median / st.bundling.median).toFixed(2)} | < 1,000 ms |`,
-  );
-  const p = results.parse;
-  lines.push(`| parse + validate a ${p.activities}-activity definition, ms | ${fmt(stats(p.ms))} | | | |`);
+  if (results.startup) {
+    const st = results.startup;
+    lines.push(
+      `| worker start-up, createWorker → polling, ms (${st.reps} fresh processes each) | ${fmt(st.prebuilt, 0)} (prebuilt bundle) | ${fmt(st.bundling, 0)} (bundling at start) | ${(st.prebuilt.median / st.bundling.median).toFixed(2)} | < 1,000 ms |`,
+    );
+    const p = results.parse;
+    lines.push(`| parse + validate a ${p.activities}-activity definition, ms | ${fmt(stats(p.ms))} | | | |`);
+  }
   return lines.join('\n');
 }
 
@@ -469,6 +482,10 @@ async function main() {
   let results;
   let startup;
   try {
+    if (only) {
+      results = { shapes: await throughputAndShapes(server, client) };
+      return;
+    }
     startup = await workerStartup(server, smoke ? 1 : 3);
     const bundle = await testWorkflowBundle();
     const worker = await Worker.create({
@@ -488,9 +505,11 @@ async function main() {
   } finally {
     await server.stop();
   }
-  results.startup = startup;
-  results.replay = await replayCost();
-  results.parse = parseBenchmark(config.parseReps);
+  if (!only) {
+    results.startup = startup;
+    results.parse = parseBenchmark(config.parseReps);
+  }
+  if (!only || only.includes('replay')) results.replay = await replayCost();
   clearInterval(sampler);
   const sdk = require('@temporalio/worker/package.json').version;
   const full = {
@@ -507,11 +526,10 @@ async function main() {
   };
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, smoke ? 'smoke.json' : 'latest.json'), `${JSON.stringify(full, null, 2)}\n`);
+  const file = smoke ? 'smoke' : only ? 'partial' : 'latest';
+  writeFileSync(path.join(dir, `${file}.json`), `${JSON.stringify(full, null, 2)}\n`);
   console.log(markdown(full));
-  console.log(
-    `\n(${full.seconds.toFixed(0)} s; results in bench/results/${smoke ? 'smoke' : 'latest'}.json)`,
-  );
+  console.log(`\n(${full.seconds.toFixed(0)} s; results in bench/results/${file}.json)`);
 }
 
 main().then(
