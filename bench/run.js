@@ -471,6 +471,25 @@ function markdown(results) {
   return lines.join('\n');
 }
 
+/** The rows that need the in-process worker besides the shapes: parked memory, fan-out, launches. */
+async function fullRun(server, client) {
+  const taskQueue = 'bench';
+  const worker = await Worker.create({
+    connection: server.env.nativeConnection,
+    namespace: server.namespace,
+    taskQueue,
+    workflowBundle: await testWorkflowBundle(),
+    activities: { ...participantActivities({ noop: () => ({}) }), ...eventActivities(client) },
+    maxCachedWorkflows: 3000,
+  });
+  return {
+    shapes: await throughputAndShapes(server, client),
+    parked: await parkedMemory(server, client),
+    fanout: await fanout(server, client),
+    launch: await worker.runUntil(() => launchThroughput(client, taskQueue)),
+  };
+}
+
 async function main() {
   const started = performance.now();
   // The machine is shared: the 1-minute load average, sampled every 30 s, goes into the results.
@@ -478,30 +497,14 @@ async function main() {
   const sampler = setInterval(() => load.push(os.loadavg()[0]), 30_000);
   const server = await startServer();
   const client = server.env.client;
-  const taskQueue = 'bench';
   let results;
   let startup;
   try {
-    if (only) {
-      results = { shapes: await throughputAndShapes(server, client) };
-      return;
+    if (only) results = { shapes: await throughputAndShapes(server, client) };
+    else {
+      startup = await workerStartup(server, smoke ? 1 : 3);
+      results = await fullRun(server, client);
     }
-    startup = await workerStartup(server, smoke ? 1 : 3);
-    const bundle = await testWorkflowBundle();
-    const worker = await Worker.create({
-      connection: server.env.nativeConnection,
-      namespace: server.namespace,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: { ...participantActivities({ noop: () => ({}) }), ...eventActivities(client) },
-      maxCachedWorkflows: 3000,
-    });
-    results = {
-      shapes: await throughputAndShapes(server, client),
-      parked: await parkedMemory(server, client),
-      fanout: await fanout(server, client),
-      launch: await worker.runUntil(() => launchThroughput(client, taskQueue)),
-    };
   } finally {
     await server.stop();
   }
