@@ -3,10 +3,10 @@
 // Run: node --cpu-prof --cpu-prof-dir=prof bench/profile-worker.js [interpreter|hand] [shape key] [N]
 'use strict';
 
-const { Worker, bundleWorkflowCode } = require('@temporalio/worker');
+const { Worker } = require('@temporalio/worker');
 const { participantActivities } = require('../lib/src/worker/participants');
 const { hookSinks } = require('../lib/src/worker/hooks');
-const { startServer, processStart, PROCESS_WORKFLOW_TYPE, log } = require('./lib/harness');
+const { startServer, processStart, testWorkflowBundle, PROCESS_WORKFLOW_TYPE } = require('./lib/harness');
 const { shapes } = require('./lib/shapes');
 
 async function main() {
@@ -15,10 +15,7 @@ async function main() {
   if (!shape) throw new Error(`no shape ${key}; one of ${shapes.map((s) => s.key).join(', ')}`);
   const server = await startServer();
   try {
-    const bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../test/workflows/index.ts'),
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: log },
-    });
+    const bundle = await testWorkflowBundle();
     const worker = await Worker.create({
       connection: server.env.nativeConnection,
       namespace: server.namespace,

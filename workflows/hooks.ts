@@ -42,8 +42,8 @@ export class Hooks {
     sinks.processPaused({ ...this.event(), paused });
   }
 
-  /** A step completed; `activityId` is its full id. */
-  stepCompleted(activityId: string): void {
-    sinks.stepCompleted({ ...this.event(), activityId });
+  /** A step completed; `id` is its id relative to the process (the hook gets the full activity id). */
+  stepCompleted(id: string): void {
+    sinks.stepCompleted({ ...this.event(), activityId: `${this.processId}${id}` });
   }
 }

@@ -15,20 +15,12 @@ import {
   type PauseRequest,
 } from '../src/operations';
 import type { ContextValues, Scope } from '../src/scope';
+import type { Activity, FaultHandler, ProcessDefinition } from '../src/definition';
 import type { Hooks } from './hooks';
+import type { StepHooks } from './interpreter';
 
 /** The patch that turns a `{ status: 'halt' }` reply into a pause (before it, the reply faulted). */
 export const HALT_REPLY_PATCH = 'bureaucrat-halt-reply';
-
-/** What the interpreter calls around each step (see `InterpreterOptions.operations`). */
-export interface StepOperations {
-  /** Before each new step: a promise to await while the process is paused, else `undefined`. */
-  gate(): Promise<void> | undefined;
-  /** An action's reply: a `halt` reply pauses the process; returns the reply without its status. */
-  reply(participant: string, value: unknown): unknown;
-  /** A step completed (its full activity id). */
-  completed(activityId: string): void;
-}
 
 /** What the operations reach of the interpreter. */
 export interface OperationsTarget {
@@ -38,8 +30,11 @@ export interface OperationsTarget {
   context(): ContextValues;
 }
 
-/** One process's pause state and its operator updates. */
-export class Operations implements StepOperations {
+/**
+ * One process's pause state and its operator updates, and the interpreter's {@link StepHooks}: the pause
+ * gate before each step, `halt` replies, and the `stepCompleted` lifecycle hook.
+ */
+export class Operations implements StepHooks {
   private pausedBy?: PauseInfo;
 
   constructor(
@@ -64,12 +59,14 @@ export class Operations implements StepOperations {
     return this.pausedBy;
   }
 
-  gate(): Promise<void> | undefined {
-    // No promise when running: the interpreter creates as few as it can (see Interpreter.activity).
+  /** While paused, a promise that resolves on resume; else `undefined` (the step stays synchronous). */
+  beforeStep(): Promise<void> | undefined {
+    // No promise while running: each promise created in workflow code costs a stack-trace capture.
     return this.pausedBy ? condition(() => this.pausedBy === undefined) : undefined;
   }
 
-  reply(participant: string, value: unknown): unknown {
+  /** A `halt` reply pauses the process; returns the reply without its status. */
+  actionReply(participant: string, value: unknown): unknown {
     if (typeof value !== 'object' || value === null || (value as { status?: unknown }).status !== 'halt') {
       return value;
     }
@@ -80,8 +77,9 @@ export class Operations implements StepOperations {
     return fields;
   }
 
-  completed(activityId: string): void {
-    this.hooks.stepCompleted(activityId);
+  /** Announces a completed activity (the process's own end is `processCompleted`). */
+  stepCompleted(node: Activity | FaultHandler | ProcessDefinition): void {
+    if (node.kind !== 'process' && node.kind !== 'handler') this.hooks.stepCompleted(node.id);
   }
 
   private pause(by: string, reason: string): PauseInfo {

@@ -7,7 +7,7 @@ import { ApplicationFailure, makeContinueAsNewFunc, setHandler, workflowInfo } f
 import {
   DEFINITION_ERROR_CODE,
   DefinitionError,
-  parseDefinition,
+  parseDefinitionCached,
   type ProcessDefinition,
 } from '../src/definition';
 import { contextQuery, eventSignal, stateQuery, traceQuery } from '../src/messages';
@@ -41,7 +41,7 @@ export async function bureaucratProcess(input: ProcessInput): Promise<ContextVal
     broadcastEvents: input.broadcastEvents,
     inherited: inheritedSettings(input),
     resume: input.resume,
-    operations,
+    hooks: operations,
     // Launch fields are already in the saved process scope; everything else carries over unchanged.
     continueAsNew: (resume) => continueAsNew({ ...input, fields: undefined, resume }),
   });
@@ -89,7 +89,7 @@ function isEventMessage(message: unknown): message is EventMessage {
 /** The definition text is validated again inside the workflow: a bad one fails the run, never the worker. */
 function parseOrFail(xml: string): ProcessDefinition {
   try {
-    return parseDefinition(xml);
+    return parseDefinitionCached(xml);
   } catch (err) {
     if (err instanceof DefinitionError) {
       throw ApplicationFailure.nonRetryable(err.message, DEFINITION_ERROR_CODE, { problems: err.problems });

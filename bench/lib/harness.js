@@ -2,7 +2,9 @@
 'use strict';
 
 const os = require('node:os');
-const { Worker } = require('@temporalio/worker');
+const path = require('node:path');
+const { Worker, bundleWorkflowCode } = require('@temporalio/worker');
+const { sharedWorkflowModules } = require('../../lib/src/worker/workflow-bundle');
 const { startDevServer } = require('../../lib/src/server/dev-server');
 const { installQuietRuntime } = require('../../lib/src/server/quiet-runtime');
 const { parseDefinition } = require('../../lib/src/definition');
@@ -30,6 +32,20 @@ function createWorker(server, taskQueue, names = ['noop'], options = {}) {
     sinks: hookSinks(),
     activities: participantActivities(participants),
     ...options,
+  });
+}
+
+const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: log };
+
+/**
+ * The test bundle (the interpreter beside the hand-written yardsticks of test/workflows/handwritten.ts),
+ * from the TypeScript sources, with the same shared modules as the product's prebuilt bundle.
+ */
+function testWorkflowBundle() {
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../../test/workflows/index.ts'),
+    preloadModules: sharedWorkflowModules(path.join(__dirname, '..', '..')),
+    logger: quietLogger,
   });
 }
 
@@ -70,4 +86,4 @@ async function pool(items, limit, fn) {
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-module.exports = { startServer, createWorker, processStart, pool, stats, median, machine, log, PROCESS_WORKFLOW_TYPE };
+module.exports = { startServer, createWorker, testWorkflowBundle, quietLogger, processStart, pool, stats, median, machine, log, PROCESS_WORKFLOW_TYPE };

@@ -1,19 +1,55 @@
-// A worker in its own process, so that the benchmark can read that process's memory (RSS) alone.
-// argv: address namespace taskQueue. Prints "ready" once polling; stops on SIGTERM.
+// A worker in its own process, so that the benchmark can read that process's CPU time and memory alone.
+// argv: address namespace taskQueue [--test-bundle]. With --test-bundle it runs the test bundle (the
+// interpreter beside the hand-written yardsticks of test/workflows/handwritten.ts); otherwise the product's
+// createWorker with the prebuilt bundle. Prints "ready" once polling. Over IPC it answers "usage" with its
+// CPU time (user + system, all threads) and its heap after two full GCs (run it with --expose-gc).
 'use strict';
 
+const { Client, Connection } = require('@temporalio/client');
+const { NativeConnection, Worker } = require('@temporalio/worker');
+const { eventActivities } = require('../../lib/activities/events');
 const { installQuietRuntime } = require('../../lib/src/server/quiet-runtime');
 const { createWorker } = require('../../lib/src/worker/create-worker');
+const { participantActivities } = require('../../lib/src/worker/participants');
+const { hookSinks } = require('../../lib/src/worker/hooks');
+const { testWorkflowBundle } = require('./harness');
 
-async function main() {
-  const [address, namespace, taskQueue] = process.argv.slice(2);
-  installQuietRuntime('ERROR');
-  const worker = await createWorker({
-    participants: { noop: () => ({}) },
-    address,
+async function testBundleWorker(address, namespace, taskQueue) {
+  const workflowBundle = await testWorkflowBundle();
+  const client = new Client({
+    connection: await Connection.connect({ address }),
+    namespace,
+  });
+  return Worker.create({
+    connection: await NativeConnection.connect({ address }),
     namespace,
     taskQueue,
+    workflowBundle,
+    sinks: hookSinks(),
+    activities: { ...participantActivities({ noop: () => ({}) }), ...eventActivities(client) },
     maxCachedWorkflows: 3000,
+  });
+}
+
+async function main() {
+  const [address, namespace, taskQueue, flag] = process.argv.slice(2);
+  installQuietRuntime('ERROR');
+  const worker =
+    flag === '--test-bundle'
+      ? await testBundleWorker(address, namespace, taskQueue)
+      : await createWorker({
+          participants: { noop: () => ({}) },
+          address,
+          namespace,
+          taskQueue,
+          maxCachedWorkflows: 3000,
+        });
+  process.on('message', (message) => {
+    if (message !== 'usage') return;
+    global.gc?.();
+    global.gc?.();
+    const cpu = process.cpuUsage();
+    process.send({ cpuMs: (cpu.user + cpu.system) / 1000, heapUsed: process.memoryUsage().heapUsed });
   });
   const running = worker.run();
   process.stdout.write('ready\n');

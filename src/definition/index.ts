@@ -30,4 +30,5 @@ export {
   type DefinitionProblem,
 } from './problems';
 export { MAX_DEFINITION_BYTES, MAX_DEPTH, MAX_ELEMENTS } from './xml';
+export { parseDefinitionCached } from './model-cache';
 export { childActivities, faultHandlers, forEachDescendant, type ModelNode } from './walk';

@@ -1,3 +1,4 @@
+import { sharedWorkflowModules } from '../../src/worker/workflow-bundle';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,8 @@ export default async function globalSetup(): Promise<void> {
     startDevServer({ log }),
     bundleWorkflowCode({
       workflowsPath: require.resolve('../workflows'),
+      // The same shared modules as the product's prebuilt bundle, so that the tests run that configuration.
+      preloadModules: sharedWorkflowModules(path.join(__dirname, '..', '..')),
       logger: quietBundlerLogger,
     }),
     resolveTimeSkippingServer(),

@@ -3,7 +3,15 @@
  * TypeScript developer would: the yardstick the interpreter is measured against. They call the same
  * activities with the same options and workitems as the interpreter does.
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Workitem } from '../../src/protocol';
 import { DEFAULT_ACTION_OPTIONS } from '../../workflows/interpreter';
 
@@ -51,4 +59,39 @@ export async function handForeach(items: unknown[]): Promise<Record<string, unkn
   for (const item of items)
     Object.assign(context, await noop(workitem({ ...context, 'inst:current': item }, '_0_0')));
   return context;
+}
+
+/** The expression-heavy loop: per iteration a two-way choice and three assignments around one action. */
+export async function handExpressionLoop(iterations: number): Promise<Record<string, unknown>> {
+  const context: Record<string, unknown> = { counter: 0, total: 0, mode: 'none', last: 'none' };
+  while ((context.counter as number) < iterations) {
+    context.mode = (context.counter as number) % 2 === 0 ? 'even' : 'odd';
+    context.total = (context.total as number) + (context.counter as number);
+    Object.assign(context, await noop(workitem(context, '_0_2')));
+    context.counter = (context.counter as number) + 1;
+    context.last = context.mode;
+  }
+  return context;
+}
+
+/** A call of a sub-process of `n` actions in a row (the child is {@link handSequence}). */
+export async function handCall(n: number): Promise<Record<string, unknown>> {
+  const processId = workflowInfo().workflowId;
+  await executeChild(handSequence, { workflowId: `${processId}_0-1`, args: [n] });
+  return {};
+}
+
+/**
+ * Parked until an `event` signal arrives: the floor of a process waiting in `<await>`. It answers the
+ * `state` query like a parked interpreted process, so the benchmark waits for both alike.
+ */
+export async function handParked(): Promise<void> {
+  let arrived = false;
+  setHandler(defineSignal<[unknown]>('event'), () => {
+    arrived = true;
+  });
+  setHandler(defineQuery<unknown>('state'), () => ({
+    children: [{ state: arrived ? 'completed' : 'active' }],
+  }));
+  await condition(() => arrived);
 }

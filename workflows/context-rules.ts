@@ -1,0 +1,78 @@
+/**
+ * The context rules every step shares: a `<context>`'s initial values, the context size cap, how a
+ * participant's reply becomes fields, and how expression errors become `ExpressionError` faults.
+ * Deterministic and free of Node APIs (runs in the workflow sandbox).
+ */
+import type { Condition, PropertyDefinition } from '../src/definition';
+import { CONTEXT_SIZE_CODE, contextSizeMessage, jsonBytes, MAX_CONTEXT_BYTES } from '../src/context-size';
+import { evaluateCondition, ExpressionError, EXPRESSION_ERROR_CODE } from '../src/expression';
+import { ACTION_ERROR_CODE } from '../src/protocol';
+import { isReserved, MissingPropertyError, type ContextValues, type Scope } from '../src/scope';
+import { ProcessFault } from './process-fault';
+
+/** A `<context>`'s properties as values. */
+export function properties(list: readonly PropertyDefinition[]): ContextValues {
+  const out: ContextValues = {};
+  for (const p of list) out[p.name] = p.value;
+  return out;
+}
+
+/** Runs an expression evaluation; its errors (and missing properties) become `ExpressionError` faults. */
+export function evaluated<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof ExpressionError) throw new ProcessFault(EXPRESSION_ERROR_CODE, err.message);
+    if (err instanceof MissingPropertyError) throw new ProcessFault(EXPRESSION_ERROR_CODE, err.message);
+    throw err;
+  }
+}
+
+/** Whether one of `conditions` (OR-ed) holds in `scope`'s merged context. */
+export function holds(conditions: readonly Condition[], scope: Scope): boolean {
+  const context = scope.merged();
+  return conditions.some((c) => evaluated(() => evaluateCondition(c.expression, { context })));
+}
+
+/**
+ * Faults with {@link CONTEXT_SIZE_CODE} if the merged context seen from `scope` with `fields` applied
+ * (with `set` semantics, reserved keys skipped) would exceed {@link MAX_CONTEXT_BYTES} of JSON; without a
+ * scope, `fields` is the whole view. That view is what an `<action>` sends its participant; measuring it
+ * before the change means a refused value never enters the context.
+ */
+export function checkContextSize(
+  scope: Scope | undefined,
+  fields: Readonly<ContextValues>,
+  what: string,
+): void {
+  if (scope && Object.keys(fields).length === 0) return;
+  let view: Readonly<ContextValues> = fields;
+  if (scope) {
+    const merged = scope.merged();
+    for (const key of Object.keys(fields)) if (!isReserved(key)) merged[key] = fields[key];
+    view = merged;
+  }
+  if (jsonBytes(view, MAX_CONTEXT_BYTES) > MAX_CONTEXT_BYTES) {
+    throw new ProcessFault(CONTEXT_SIZE_CODE, contextSizeMessage(what));
+  }
+}
+
+/** The fields a participant's reply sets, or the fault its status means. */
+export function replyFields(participant: string, reply: unknown): ContextValues {
+  // No reply (`undefined`, or `null` as other SDKs send "nothing", e.g. Python's `None`) changes nothing.
+  if (reply === null || reply === undefined) return {};
+  if (typeof reply !== 'object' || Array.isArray(reply)) {
+    const kind = Array.isArray(reply) ? 'an array' : `a ${typeof reply}`;
+    throw new ProcessFault(
+      ACTION_ERROR_CODE,
+      `participant ${participant} replied with ${kind}, not an object of fields`,
+    );
+  }
+  const { status, error, ...fields } = reply as { status?: unknown; error?: unknown } & ContextValues;
+  if (status === undefined || status === 'done') return fields;
+  const text =
+    typeof error === 'string' && error ? error : `participant ${participant} replied ${String(status)}`;
+  // `error` replies are retried by the worker's participant adapter; one arriving here came from a
+  // participant outside it (e.g. another SDK), which the workflow cannot retry: it faults like `critical`.
+  throw new ProcessFault(ACTION_ERROR_CODE, text);
+}

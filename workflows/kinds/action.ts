@@ -1,0 +1,82 @@
+/**
+ * `action`: a Temporal activity whose type is the participant name, given the workitem. The reply's
+ * fields are applied with `set`; `critical` → fault `ActionError`; a non-retryable failure of type T →
+ * fault T; retries exhausted or timed out → `ActionError`; a reply that would make the context too large
+ * → `ContextSizeError` (not applied). Its own attributes (`queue`, `timeout`, `retries`, `heartbeat`)
+ * override the process's action options; absent, the command is as before.
+ */
+import { ActivityFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { ActionActivity } from '../../src/definition';
+import { summaryOf, type ActionOptions, type Workitem } from '../../src/protocol';
+import { routeFor } from '../../src/routes';
+import { checkContextSize, replyFields } from '../context-rules';
+import { actionFault } from '../process-fault';
+import type { StepKind } from './kind';
+
+/**
+ * How `<action>` activities run unless the worker says otherwise: 5 minutes per attempt; retried after
+ * 1 s, 2 s, 4 s … up to 1 minute apart, 10 attempts in all; then the action faults with `ActionError`.
+ */
+export const DEFAULT_ACTION_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+  },
+};
+
+const participants =
+  proxyActivities<Record<string, (workitem: Workitem) => Promise<unknown>>>(DEFAULT_ACTION_OPTIONS);
+
+/** `<action>`. */
+export const actionKind: StepKind<ActionActivity> = {
+  shape: 'step',
+  start(node, frame, run) {
+    const { participant } = node;
+    const activityId = run.fullId(node.id);
+    const workitem: Workitem = {
+      fields: frame.scope.merged(), // a fresh object: participants cannot reach the scopes
+      participant,
+      processId: run.processId,
+      activityId,
+    };
+    return participants[participant].executeWithOptions(
+      {
+        ...actionActivityOptions(node, run.actionOptions),
+        summary: summaryOf.action(participant, activityId),
+      },
+      [workitem],
+    );
+  },
+  done(node, frame, value, run) {
+    const fields = replyFields(node.participant, run.reply(node.participant, value));
+    checkContextSize(frame.scope, fields, `the reply of participant ${node.participant}`);
+    frame.scope.update(fields);
+  },
+  failed: (node, err) => (err instanceof ActivityFailure ? actionFault(node.participant, err) : err),
+};
+
+/**
+ * The activity options of one `<action>`: the defaults, then the process's action options, then the
+ * routing table, then the action's own attributes. `retries="n"` allows n attempts after the first; the
+ * other retry settings stay.
+ */
+export function actionActivityOptions(
+  activity: ActionActivity,
+  processOptions: ActionOptions | undefined,
+): ActivityOptions {
+  const { routes, ...options } = processOptions ?? {};
+  const base: ActivityOptions = { ...DEFAULT_ACTION_OPTIONS, ...options };
+  const queue = activity.queue ?? routeFor(routes, activity.participant);
+  return {
+    ...base,
+    ...(queue !== undefined && { taskQueue: queue }),
+    ...(activity.timeout !== undefined && { startToCloseTimeout: Math.round(activity.timeout * 1000) }),
+    ...(activity.heartbeat !== undefined && { heartbeatTimeout: Math.round(activity.heartbeat * 1000) }),
+    ...(activity.retries !== undefined && {
+      retry: { ...base.retry, maximumAttempts: activity.retries + 1 },
+    }),
+  };
+}
