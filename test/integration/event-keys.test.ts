@@ -6,10 +6,9 @@
 import { Events } from '../../src/client/events';
 import { Launcher } from '../../src/client/launcher';
 import type { ProcessHandle } from '../../src/client/process-handle';
-import { createWorker } from '../../src/worker/create-worker';
 import { runCli } from '../support/cli';
 import { activeAt, receivedEvents } from '../support/events';
-import { eventually, testWorkflowBundle, uniqueTaskQueue, useTestServer } from '../support/temporal';
+import { eventually, routerWorker, uniqueTaskQueue, useTestServer } from '../support/temporal';
 
 /** A process that waits for `event` with the given await attributes and conditions, `times` times over. */
 const waiting = (event: string, attrs = '', conditions = '', times = 1, context = '') => `<process>
@@ -23,13 +22,7 @@ describe('events: correlation keys, ttl and ids', () => {
   async function withEvents<T>(fn: (launcher: Launcher, events: Events) => Promise<T>): Promise<T> {
     const env = testServer();
     const taskQueue = uniqueTaskQueue('keys');
-    const worker = await createWorker({
-      participants: {},
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      workflowBundle: testWorkflowBundle(),
-    });
+    const worker = await routerWorker(env, taskQueue);
     return worker.runUntil(() => fn(new Launcher(env.client, taskQueue), new Events(env.client, taskQueue)));
   }
 

@@ -29,9 +29,14 @@ import {
   type Trigger,
 } from '../../src/protocol';
 import { readHistories, replayHistories } from '../../src/testing/replay';
-import { createWorker } from '../../src/worker/create-worker';
 import { findNode } from '../support/processes';
-import { eventually, testWorkflowBundle, uniqueTaskQueue, useTestServer } from '../support/temporal';
+import {
+  eventually,
+  routerWorker,
+  testWorkflowBundle,
+  uniqueTaskQueue,
+  useTestServer,
+} from '../support/temporal';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -137,14 +142,7 @@ describe('the event router keeps history order for signals buffered at the start
     const name = `race-${Math.random().toString(36).slice(2, 10)}`;
     const processQueue = uniqueTaskQueue('processes');
     const routerQueue = uniqueTaskQueue('router');
-    const worker = async (taskQueue: string): Promise<Worker> =>
-      createWorker({
-        participants: {},
-        connection: env.nativeConnection,
-        namespace: env.namespace ?? 'default',
-        taskQueue,
-        workflowBundle: testWorkflowBundle(),
-      });
+    const worker = async (taskQueue: string): Promise<Worker> => routerWorker(env, taskQueue);
     const startRouter = (routerState: RouterState) =>
       env.client.workflow.start(EVENT_ROUTER_WORKFLOW_TYPE, {
         workflowId: eventRouterId(name),
@@ -295,13 +293,7 @@ describe('the event router keeps history order for signals buffered at the start
     const env = testServer();
     const name = `race-${Math.random().toString(36).slice(2, 10)}`;
     const taskQueue = uniqueTaskQueue('as-reported');
-    const worker = await createWorker({
-      participants: {},
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      workflowBundle: testWorkflowBundle(),
-    });
+    const worker = await routerWorker(env, taskQueue);
     const launcher = new Launcher(env.client, taskQueue);
     const events = new Events(env.client, taskQueue);
     try {

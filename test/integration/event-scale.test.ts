@@ -19,10 +19,9 @@ import {
   type DeliverInput,
   type RouterState,
 } from '../../src/protocol';
-import { createWorker } from '../../src/worker/create-worker';
 import { startCli, stopCli } from '../support/cli';
 import { activeAt, allRunsEvents, firstPayload, receivedEvents } from '../support/events';
-import { eventually, testWorkflowBundle, uniqueTaskQueue, useTestServer } from '../support/temporal';
+import { eventually, routerWorker, uniqueTaskQueue, useTestServer } from '../support/temporal';
 
 /** Patience for many processes subscribing on a loaded two-core machine: not a timing claim. */
 const PATIENCE_MS = 120_000;
@@ -61,13 +60,7 @@ describe('events at scale: overflow chain, withdrawal, races', () => {
           /worker on .* task queue/,
         )
       : undefined;
-    const worker = await createWorker({
-      participants: {},
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      workflowBundle: testWorkflowBundle(),
-    });
+    const worker = await routerWorker(env, taskQueue);
     try {
       return await worker.runUntil(() =>
         fn(name, new Launcher(env.client, taskQueue), new Events(env.client, taskQueue)),
@@ -93,11 +86,22 @@ describe('events at scale: overflow chain, withdrawal, races', () => {
       .flatMap((a) => firstPayload<DeliverInput>(a?.input).targets.map((t) => t.processId));
   }
 
-  /** How many signals of `name` a router's history (all runs) recorded. */
+  /** gRPC's NOT_FOUND status code. */
+  const GRPC_NOT_FOUND = 5;
+
+  /**
+   * How many signals of `name` a router's history (all runs) recorded; 0 while the router does not exist
+   * yet (a router down the chain starts when the first signal passed on to it arrives).
+   */
   async function signalsOf(client: Client, routerId: string, name: string): Promise<number> {
-    return (await allRunsEvents(client, routerId)).filter(
-      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === name,
-    ).length;
+    let events;
+    try {
+      events = await allRunsEvents(client, routerId);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === GRPC_NOT_FOUND) return 0;
+      throw err;
+    }
+    return events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === name).length;
   }
 
   it('an await that times out or is cancelled withdraws its subscription: later triggers are not delivered to it', async () => {

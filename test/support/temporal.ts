@@ -3,6 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { installQuietRuntime } from '../../src/server/quiet-runtime';
 import { startTimeSkippingEnvironment } from '../../src/server/time-skipping-server';
+import { createWorker } from '../../src/worker/create-worker';
 import { hookSinks } from '../../src/worker/hooks';
 import { TEST_ENV } from './env-keys';
 
@@ -100,4 +101,18 @@ export async function eventually<T>(
       throw new Error(`condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * A worker made by the package's own `createWorker` (no participants: processes and event routers only) on
+ * `taskQueue` of the suite's server, with the suite's workflow bundle.
+ */
+export function routerWorker(env: TestWorkflowEnvironment, taskQueue: string): Promise<Worker> {
+  return createWorker({
+    participants: {},
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: testWorkflowBundle(),
+  });
 }
