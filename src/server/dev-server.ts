@@ -111,8 +111,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
 }
 
-/** Dynamic config: eager activity dispatch (as a production cluster has it), for realistic throughput. */
-const EXTRA_ARGS = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'] as const;
+/**
+ * Dynamic config: eager activity dispatch (as a production cluster has it), for realistic throughput; and
+ * room for 1,000 signals arriving during one workflow task (Temporal's default, 100, fails the task in
+ * flight past it, so an event router receiving a burst of published events was livelocked: each failed
+ * task evicts the router and replays it in full, slower each time, while more events arrive; see README,
+ * triggers).
+ */
+const EXTRA_ARGS = [
+  '--dynamic-config-value',
+  'system.enableActivityEagerExecution=true',
+  '--dynamic-config-value',
+  'history.maximumBufferedEventsBatch=1000',
+] as const;
 
 /** Whether a TCP port is free on 127.0.0.1 (where the dev server listens). */
 export function isPortFree(port: number): Promise<boolean> {
