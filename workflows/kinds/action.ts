@@ -43,10 +43,7 @@ export const actionKind: StepKind<ActionActivity> = {
       activityId,
     };
     return participants[participant].executeWithOptions(
-      {
-        ...actionActivityOptions(node, run.actionOptions),
-        summary: summaryOf.action(participant, activityId),
-      },
+      { ...optionsOf(node, run.actionOptions), summary: summaryOf.action(participant, activityId) },
       [workitem],
     );
   },
@@ -57,6 +54,24 @@ export const actionKind: StepKind<ActionActivity> = {
   },
   failed: (node, err) => (err instanceof ActivityFailure ? actionFault(node.participant, err) : err),
 };
+
+/** The options last computed for each action node, with the process options they were computed from. */
+const computed = new WeakMap<
+  ActionActivity,
+  { readonly from: ActionOptions | undefined; readonly options: ActivityOptions }
+>();
+
+/**
+ * {@link actionActivityOptions}, computed once per node and process options rather than on every run of
+ * the node (a loop's action runs thousands of times, and replaying it redoes each).
+ */
+function optionsOf(node: ActionActivity, processOptions: ActionOptions | undefined): ActivityOptions {
+  const known = computed.get(node);
+  if (known && known.from === processOptions) return known.options;
+  const options = actionActivityOptions(node, processOptions);
+  computed.set(node, { from: processOptions, options });
+  return options;
+}
 
 /**
  * The activity options of one `<action>`: the defaults, then the process's action options, then the
