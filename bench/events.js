@@ -6,13 +6,11 @@
 // machine is shared and noisy. `--smoke` runs tiny sizes; `--parked N` sets N (default 10,000).
 'use strict';
 
-const { mkdirSync, writeFileSync } = require('node:fs');
-const path = require('node:path');
 const { Events } = require('../lib/src/client/events');
 const { Launcher } = require('../lib/src/client/launcher');
 const { eventActivities } = require('../lib/activities/events');
 const { eventRouterId, overflowRouterId } = require('../lib/src/protocol');
-const { startServer, createWorker, pool, machine, log } = require('./lib/harness');
+const { startServer, createWorker, pool, machine, log, writeResults, runMain } = require('./lib/harness');
 
 const smoke = process.argv.includes('--smoke');
 const parkedArg = process.argv.indexOf('--parked');
@@ -144,19 +142,7 @@ async function main() {
     `| keyed delivery (trigger with a key → its process completed), ms, p50 / p99, ${n} processes parked on other keys | ${Math.round(percentile(results.keyedLatencies, 50))} / ${Math.round(percentile(results.keyedLatencies, 99))} | | | |`,
     `| largest router payload carried over continue-as-new, KB (routers in the chains: ${results.routers.broadcast} broadcast, ${results.routers.keyed} keyed) | ${(results.largestPayload / 1024).toFixed(0)} | | | < 2,048 |`,
   ];
-  results.rows = rows;
-  mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  writeFileSync(
-    path.join(__dirname, 'results', smoke ? 'events-smoke.json' : 'events.json'),
-    `${JSON.stringify(results, null, 2)}\n`,
-  );
-  process.stdout.write(`${rows.join('\n')}\n`);
+  writeResults('events', smoke, results, rows);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

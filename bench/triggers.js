@@ -6,14 +6,21 @@
 // Nothing is asserted: the machine is shared and noisy. `--smoke` runs tiny sizes.
 'use strict';
 
-const { mkdirSync, writeFileSync } = require('node:fs');
-const path = require('node:path');
 const { Events } = require('../lib/src/client/events');
 const { Launcher } = require('../lib/src/client/launcher');
 const { Schedules } = require('../lib/src/client/schedules');
 const { Triggers } = require('../lib/src/client/triggers');
 const { eventActivities } = require('../lib/activities/events');
-const { startServer, createWorker, pool, stats, machine, log } = require('./lib/harness');
+const {
+  startServer,
+  createWorker,
+  pool,
+  stats,
+  machine,
+  log,
+  writeResults,
+  runMain,
+} = require('./lib/harness');
 
 const smoke = process.argv.includes('--smoke');
 const config = smoke
@@ -132,19 +139,7 @@ async function main() {
     `| publish → triggered process started, ms, p50 / p99 | ${ms(results.latencies, 50)} / ${ms(results.latencies, 99)} | | | |`,
     `| schedule start lateness, ms, p50 / p99 (every 1 s, ${results.lateness.length} starts) | ${ms(results.lateness, 50)} / ${ms(results.lateness, 99)} | | | < 1,000 |`,
   ];
-  results.rows = rows;
-  mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  writeFileSync(
-    path.join(__dirname, 'results', smoke ? 'triggers-smoke.json' : 'triggers.json'),
-    `${JSON.stringify(results, null, 2)}\n`,
-  );
-  process.stdout.write(`${rows.join('\n')}\n`);
+  writeResults('triggers', smoke, results, rows);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

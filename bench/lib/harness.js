@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: a dev server, a worker with no-op participants, statistics.
 'use strict';
 
+const { mkdirSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Worker, bundleWorkflowCode } = require('@temporalio/worker');
@@ -86,4 +87,27 @@ async function pool(items, limit, fn) {
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-module.exports = { startServer, createWorker, testWorkflowBundle, quietLogger, processStart, pool, stats, median, machine, log, PROCESS_WORKFLOW_TYPE };
+/**
+ * Ends a side benchmark: its table rows go into `results.rows`, the results into
+ * `bench/results/<name>.json` (`<name>-smoke.json` for a smoke run), and the rows to stdout.
+ */
+function writeResults(name, smoke, results, rows) {
+  results.rows = rows;
+  const dir = path.join(__dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `${name}${smoke ? '-smoke' : ''}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${rows.join('\n')}\n`);
+}
+
+/** Runs a benchmark's `main` and exits: 0 when it finished, 1 (with the error) when it threw. */
+function runMain(main) {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
+
+module.exports = { writeResults, runMain, startServer, createWorker, testWorkflowBundle, quietLogger, processStart, pool, stats, median, machine, log, PROCESS_WORKFLOW_TYPE };

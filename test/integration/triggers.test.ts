@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
-import { msToTs } from '@temporalio/common/lib/time';
 import { eventActivities } from '../../activities/events';
 import { Events } from '../../src/client/events';
 import { Launcher } from '../../src/client/launcher';
@@ -14,6 +13,7 @@ import { TriggerConflictError, TriggerExpressionError, Triggers } from '../../sr
 import { DefinitionError } from '../../src/definition';
 import { PROCESS_NAME, SCHEDULE_NAME } from '../../src/search-attributes';
 import { recordUpdated } from '../../src/triggers/record-events';
+import { createNamespace } from '../support/namespaces';
 import { withProcessWorker } from '../support/processes';
 import { eventually, testWorkflowBundle, useTestServer } from '../support/temporal';
 
@@ -179,21 +179,7 @@ test('registration: identical twice is one trigger, a conflicting name is refuse
 
 test('a start that fails is retried, then dead-lettered; redrive starts it once the cause is fixed', async () => {
   // A namespace without the BureaucratTrigger search attribute: every triggered start fails until it is added.
-  const { workflowService, operatorService } = env().connection;
-  const namespace = unique('no-attr');
-  await workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
-  await eventually(
-    () =>
-      workflowService.describeNamespace({ namespace }).then(
-        () => true,
-        () => false,
-      ),
-    (ready) => ready,
-  );
-  await operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: { [PROCESS_NAME.name]: 1 /* KEYWORD */ },
-  });
+  const namespace = await createNamespace(env(), 'no-attr', [PROCESS_NAME]);
   const { Client } = await import('@temporalio/client');
   const client = new Client({ connection: env().connection, namespace });
   const taskQueue = unique('retry');
@@ -218,7 +204,7 @@ test('a start that fails is retried, then dead-lettered; redrive starts it once 
     expect(letter.error).toMatch(/^start failed after 3 attempt\(s\): .*BureaucratTrigger/);
     expect(letter.message).toEqual({ event, order: 1 });
 
-    await operatorService.addSearchAttributes({
+    await env().connection.operatorService.addSearchAttributes({
       namespace,
       searchAttributes: { BureaucratTrigger: 1 /* KEYWORD */ },
     });

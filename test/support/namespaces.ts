@@ -5,10 +5,15 @@ import { BUREAUCRAT_SEARCH_ATTRIBUTES } from '../../src/search-attributes';
 import { eventually } from './temporal';
 
 /**
- * A fresh namespace on the run's dev server with the project's search attributes registered, ready for
- * workflows: for tests whose programs use the default task queue and must not meet other tests' workers.
+ * A fresh namespace on the run's dev server with the project's search attributes registered (or only
+ * `searchAttributes`, to test what a missing one does), ready for workflows: for tests whose programs use
+ * the default task queue and must not meet other tests' workers.
  */
-export async function createNamespace(env: TestWorkflowEnvironment, prefix = 'test'): Promise<string> {
+export async function createNamespace(
+  env: TestWorkflowEnvironment,
+  prefix = 'test',
+  searchAttributes: readonly { readonly name: string }[] = BUREAUCRAT_SEARCH_ATTRIBUTES,
+): Promise<string> {
   const namespace = `${prefix}-${randomUUID().slice(0, 8)}`;
   const { workflowService, operatorService } = env.connection;
   await workflowService.registerNamespace({
@@ -26,7 +31,7 @@ export async function createNamespace(env: TestWorkflowEnvironment, prefix = 'te
   await operatorService.addSearchAttributes({
     namespace,
     searchAttributes: Object.fromEntries(
-      BUREAUCRAT_SEARCH_ATTRIBUTES.map((key) => [key.name, 1 /* INDEXED_VALUE_TYPE_KEYWORD */]),
+      searchAttributes.map((key) => [key.name, 1 /* INDEXED_VALUE_TYPE_KEYWORD */]),
     ),
   });
   return namespace;
