@@ -1,8 +1,8 @@
 /**
  * Lifecycle hooks: what the interpreter workflow tells the worker as a process starts, completes, faults,
  * pauses and completes a step. They travel as Temporal sink calls: the worker runs them outside the
- * workflow sandbox, after the workflow task, and never for events replayed from history, so a hook runs
- * once per occurrence however often the workflow replays.
+ * workflow sandbox, after the workflow task, and never for events replayed from history; a workflow task
+ * that runs again on the same worker (its first attempt did not complete) does not call them again.
  *
  * Pure module: the workflow bundle emits through these names, the worker receives them.
  */
@@ -39,14 +39,17 @@ export interface PauseHookEvent extends HookEvent {
   readonly paused: PauseInfo;
 }
 
-/** The hook sink functions, one per hook of `createWorker({ hooks })`. */
+/**
+ * The hook sink functions, one per hook of `createWorker({ hooks })`. `occurrence` numbers the hook calls
+ * of one workflow run, the same each time a workflow task runs again, so the worker can drop repeats.
+ */
 export interface HookSinks extends Sinks {
   [HOOKS_SINK]: {
-    processStarted(event: HookEvent): void;
-    processCompleted(event: HookEvent): void;
-    processFaulted(event: FaultHookEvent): void;
-    processPaused(event: PauseHookEvent): void;
-    stepCompleted(event: StepHookEvent): void;
+    processStarted(event: HookEvent, occurrence: number): void;
+    processCompleted(event: HookEvent, occurrence: number): void;
+    processFaulted(event: FaultHookEvent, occurrence: number): void;
+    processPaused(event: PauseHookEvent, occurrence: number): void;
+    stepCompleted(event: StepHookEvent, occurrence: number): void;
   };
 }
 

@@ -3,6 +3,11 @@
  * Sink calls create no command and the worker drops those made while replaying, so emitting them changes
  * nothing in the history and needs no `patched()`. For the same reason nothing is emitted while
  * replaying: the event (a copy of the context) would be built only to be dropped, once per step.
+ *
+ * Each call carries its occurrence number in the run, counted on replay too, so that it is the same number
+ * each time the workflow task that emits it runs: a task whose first attempt did not complete (timed out
+ * under load, or refused by the server) runs again live and emits its hooks again, and the worker drops
+ * the repeats by that number (`src/worker/hooks.ts`).
  */
 import { proxySinks, workflowInfo } from '@temporalio/workflow';
 import { HOOKS_SINK, type HookEvent, type HookSinks } from '../src/hooks';
@@ -19,9 +24,16 @@ export class Hooks {
     private readonly context: () => ContextValues,
   ) {}
 
-  /** Whether a sink call would reach the worker's sinks (`hookSinks` are not called during replay). */
-  private live(): boolean {
-    return !workflowInfo().unsafe.isReplaying;
+  /** Hook occurrences so far in this run, replayed ones included. */
+  private occurrences = 0;
+
+  /**
+   * Counts one occurrence; its number if the sink call would reach the worker's sinks (`hookSinks` are
+   * not called during replay), otherwise undefined.
+   */
+  private next(): number | undefined {
+    this.occurrences += 1;
+    return workflowInfo().unsafe.isReplaying ? undefined : this.occurrences;
   }
 
   private event(): HookEvent {
@@ -30,31 +42,32 @@ export class Hooks {
 
   /** The process started (its first run only: not after continue-as-new); `context` is its initial one. */
   started(context: ContextValues): void {
-    if (!this.live()) return;
-    sinks.processStarted({ ...this.event(), context });
+    const occurrence = this.next();
+    if (occurrence !== undefined) sinks.processStarted({ ...this.event(), context }, occurrence);
   }
 
   /** The process completed; `context` is its final context. */
   completed(): void {
-    if (!this.live()) return;
-    sinks.processCompleted(this.event());
+    const occurrence = this.next();
+    if (occurrence !== undefined) sinks.processCompleted(this.event(), occurrence);
   }
 
   /** The process ended on an unhandled fault. */
   faulted(code: string, message: string): void {
-    if (!this.live()) return;
-    sinks.processFaulted({ ...this.event(), code, message });
+    const occurrence = this.next();
+    if (occurrence !== undefined) sinks.processFaulted({ ...this.event(), code, message }, occurrence);
   }
 
   /** The process paused. */
   paused(paused: PauseInfo): void {
-    if (!this.live()) return;
-    sinks.processPaused({ ...this.event(), paused });
+    const occurrence = this.next();
+    if (occurrence !== undefined) sinks.processPaused({ ...this.event(), paused }, occurrence);
   }
 
   /** A step completed; `id` is its id relative to the process (the hook gets the full activity id). */
   stepCompleted(id: string): void {
-    if (!this.live()) return;
-    sinks.stepCompleted({ ...this.event(), activityId: `${this.processId}${id}` });
+    const occurrence = this.next();
+    if (occurrence !== undefined)
+      sinks.stepCompleted({ ...this.event(), activityId: `${this.processId}${id}` }, occurrence);
   }
 }

@@ -1,9 +1,12 @@
 /**
  * The worker side of the lifecycle hooks: `createWorker({ hooks })` registers them as Temporal sinks (see
  * `src/hooks.ts`). A hook runs on the worker after the workflow task that produced it, never again when the
- * workflow replays. A hook that throws (or rejects) is logged and ignored: it cannot affect the process.
+ * workflow replays, nor when that workflow task runs again on this worker. A worker that dies after calling
+ * a hook but before its workflow task completed leaves the task to another worker, which calls it again:
+ * across workers, hooks are at least once. A hook that throws (or rejects) is logged and ignored: it cannot affect the process.
  */
 import { Runtime, type InjectedSinks } from '@temporalio/worker';
+import type { WorkflowInfo } from '@temporalio/workflow';
 import {
   HOOK_NAMES,
   HOOKS_SINK,
@@ -34,14 +37,20 @@ export interface ProcessHooks {
  * ones as no-ops, so the workflow never calls an unregistered sink).
  */
 export function hookSinks(hooks: ProcessHooks = {}): InjectedSinks<HookSinks> {
-  const sink = <E>(name: keyof ProcessHooks, hook: ((event: E) => void | Promise<void>) | undefined) => ({
-    fn: async (_info: unknown, event: E) => {
+  const seen = new RecentOccurrences();
+  const sink = <E extends HookEvent>(
+    name: keyof ProcessHooks,
+    hook: ((event: E) => void | Promise<void>) | undefined,
+  ) => ({
+    fn: async (info: WorkflowInfo, event: E, occurrence: number) => {
       if (!hook) return;
+      const step = (event as Partial<StepHookEvent>).activityId ?? '';
+      if (!seen.first(`${info.runId} ${occurrence} ${name} ${step}`)) return;
       try {
         await hook(event);
       } catch (err) {
         Runtime.instance().logger.error(`bureaucrat hook ${name} threw; the process is not affected`, {
-          processId: (event as HookEvent).processId,
+          processId: event.processId,
           error: err instanceof Error ? err.message : String(err),
         });
       }
@@ -49,7 +58,29 @@ export function hookSinks(hooks: ProcessHooks = {}): InjectedSinks<HookSinks> {
     callDuringReplay: false,
   });
   const fns = Object.fromEntries(
-    HOOK_NAMES.map((name) => [name, sink(name, hooks[name] as ((event: unknown) => void) | undefined)]),
+    HOOK_NAMES.map((name) => [name, sink(name, hooks[name] as ((event: HookEvent) => void) | undefined)]),
   );
   return { [HOOKS_SINK]: fns } as unknown as InjectedSinks<HookSinks>;
 }
+
+/**
+ * The hook occurrences this worker called lately, to drop a repeat: a workflow task whose first attempt
+ * did not complete (it timed out on a loaded worker, or the server refused its completion) runs again
+ * live and emits the same occurrences. A repeat comes within a workflow task timeout or two, so the last
+ * {@link RECENT_OCCURRENCES} are plenty. The key names the hook and step as well as the occurrence number,
+ * so that a rerun that met other new events and emitted other hooks in that order drops none of them.
+ */
+class RecentOccurrences {
+  private readonly keys = new Set<string>();
+
+  /** True the first time `key` is seen (lately). */
+  first(key: string): boolean {
+    if (this.keys.has(key)) return false;
+    this.keys.add(key);
+    if (this.keys.size > RECENT_OCCURRENCES) this.keys.delete(this.keys.values().next().value as string);
+    return true;
+  }
+}
+
+/** How many hook occurrences a worker remembers to drop repeats. */
+const RECENT_OCCURRENCES = 20_000;
