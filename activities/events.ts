@@ -11,6 +11,7 @@ import {
   eventRouterId,
   FORWARD_ACTIVITY,
   type ForwardInput,
+  SERVICE_PRIORITY,
   SUBSCRIBE_ACTIVITY,
   SUBSCRIBE_SIGNAL,
   type DeliverInput,
@@ -30,6 +31,36 @@ export const newRouterState = (event: string): RouterState => ({
   recent: [],
 });
 
+/** One signal to a router, and how to start it if it does not run yet. */
+export interface RouterSignal {
+  readonly routerId: string;
+  readonly taskQueue: string;
+  /** The state the router starts with (`newRouterState`, or an overflow router's). */
+  readonly state: RouterState;
+  readonly signal: string;
+  readonly args: unknown[];
+}
+
+/**
+ * Sends a signal to a router, starting the router if need be, and resolves once the signal is in its
+ * history. Routers (and so their deliver and trigger activities, which inherit it) run at
+ * {@link SERVICE_PRIORITY}: they share the task queue with the processes, and a backlog of process tasks
+ * must not hold up the events that processes wait for, nor the starts of triggered ones.
+ */
+export async function signalRouter(
+  client: Client,
+  { routerId, taskQueue, state, signal, args }: RouterSignal,
+): Promise<void> {
+  await client.workflow.signalWithStart(EVENT_ROUTER_WORKFLOW_TYPE, {
+    workflowId: routerId,
+    taskQueue,
+    args: [state],
+    signal,
+    signalArgs: args,
+    priority: SERVICE_PRIORITY,
+  });
+}
+
 /** The event activities, bound to a client of the worker's namespace. */
 export function eventActivities(client: Client) {
   return {
@@ -37,12 +68,12 @@ export function eventActivities(client: Client) {
 
     /** Records the subscription at the router (starting it if needed); returns once it is in its history. */
     async [SUBSCRIBE_ACTIVITY]({ event, ...subscription }: SubscribeInput): Promise<void> {
-      await client.workflow.signalWithStart(EVENT_ROUTER_WORKFLOW_TYPE, {
-        workflowId: eventRouterId(event),
+      await signalRouter(client, {
+        routerId: eventRouterId(event),
         taskQueue: Context.current().info.taskQueue,
-        args: [newRouterState(event)],
+        state: newRouterState(event),
         signal: SUBSCRIBE_SIGNAL,
-        signalArgs: [subscription],
+        args: [subscription],
       });
     },
 
@@ -50,13 +81,7 @@ export function eventActivities(client: Client) {
     async [FORWARD_ACTIVITY]({ routerId, state, signals }: ForwardInput): Promise<void> {
       const taskQueue = Context.current().info.taskQueue;
       for (const { name, arg } of signals) {
-        await client.workflow.signalWithStart(EVENT_ROUTER_WORKFLOW_TYPE, {
-          workflowId: routerId,
-          taskQueue,
-          args: [state],
-          signal: name,
-          signalArgs: [arg],
-        });
+        await signalRouter(client, { routerId, taskQueue, state, signal: name, args: [arg] });
       }
     },
 

@@ -19,6 +19,13 @@ export const EVENT_SIGNAL = 'event';
 /** Workflow type of the per-event-name router that broadcasts events to waiting awaits. */
 export const EVENT_ROUTER_WORKFLOW_TYPE = 'bureaucratEventRouter';
 
+/**
+ * The task-queue priority of the project's own service workflows (event routers, the trigger registry) and
+ * so of their activities: above the processes' default (3), so that a backlog of process tasks on the
+ * shared task queue does not delay events and triggered starts (Temporal's task queue priority).
+ */
+export const SERVICE_PRIORITY = { priorityKey: 1 } as const;
+
 /** The router of event `name`: one workflow per event name. */
 export const eventRouterId = (name: string): string => `bureaucrat-events:${name}`;
 
@@ -27,6 +34,12 @@ export const SUBSCRIBE_SIGNAL = 'subscribe';
 
 /** Router signal: an event is triggered (see {@link Trigger}). */
 export const TRIGGER_SIGNAL = 'trigger';
+
+/**
+ * Router signal: several events triggered, in order (a `Trigger[]`): what a publisher sends when its
+ * triggers of one event name queue up behind one in flight (see `src/client/events.ts`).
+ */
+export const TRIGGERS_SIGNAL = 'triggers';
 
 /** Router signal: an `<await>` that ended without an event (cancelled, timed out) withdraws its {@link Subscription}. */
 export const UNSUBSCRIBE_SIGNAL = 'unsubscribe';

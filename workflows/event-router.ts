@@ -34,6 +34,7 @@ import {
   DELIVER_ACTIVITY,
   SUBSCRIBE_SIGNAL,
   TRIGGER_SIGNAL,
+  TRIGGERS_SIGNAL,
   UNSUBSCRIBE_SIGNAL,
   type DeliverInput,
   type RouterState,
@@ -67,6 +68,7 @@ const ROUTER_HISTORY_LIMIT = 5_000;
 
 export const subscribeSignal = defineSignal<[Subscription]>(SUBSCRIBE_SIGNAL);
 export const triggerSignal = defineSignal<[Trigger]>(TRIGGER_SIGNAL);
+export const triggersSignal = defineSignal<[Trigger[]]>(TRIGGERS_SIGNAL);
 export const triggersOnSignal = defineSignal(TRIGGERS_ON_SIGNAL);
 export const unsubscribeSignal = defineSignal<[Subscription]>(UNSUBSCRIBE_SIGNAL);
 
@@ -123,6 +125,9 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     if (accepted.delivery) queue.push(accepted.delivery);
     overflow.trigger(trigger, accepted.seq);
   };
+  const onTriggers = (triggers: Trigger[]) => {
+    for (const trigger of triggers) onTrigger(trigger);
+  };
 
   // Signals that reach a run before its first workflow task (at the router's start, and after each
   // continue-as-new) are buffered until a handler exists, and `setHandler` dispatches the buffered signals
@@ -134,12 +139,14 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     setDefaultSignalHandler((name, ...args) => {
       if (name === SUBSCRIBE_SIGNAL) onSubscribe(args[0] as Subscription);
       else if (name === TRIGGER_SIGNAL) onTrigger(args[0] as Trigger);
+      else if (name === TRIGGERS_SIGNAL) onTriggers(args[0] as Trigger[]);
       else if (name === TRIGGERS_ON_SIGNAL) onTriggersOn();
       else if (name === UNSUBSCRIBE_SIGNAL) onUnsubscribe(args[0] as Subscription);
     });
   }
   setHandler(subscribeSignal, onSubscribe);
   setHandler(triggerSignal, onTrigger);
+  setHandler(triggersSignal, onTriggers);
   setHandler(triggersOnSignal, onTriggersOn);
   setHandler(unsubscribeSignal, onUnsubscribe);
   // Later signals of other names stay buffered (unhandled), as they always were.

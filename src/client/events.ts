@@ -6,16 +6,17 @@
  */
 import type { Client } from '@temporalio/client';
 import { msToNumber, type Duration } from '@temporalio/common/lib/time';
-import { newRouterState } from '../../activities/events';
+import { newRouterState, signalRouter } from '../../activities/events';
 import {
-  EVENT_ROUTER_WORKFLOW_TYPE,
   eventRouterId,
   TRIGGER_SIGNAL,
+  TRIGGERS_SIGNAL,
   type EventMessage,
   type Trigger,
 } from '../protocol';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 import { ProcessHandle } from './process-handle';
+import { TriggerOutbox } from './trigger-outbox';
 
 /** How a triggered event is routed (all optional; none = a broadcast to the awaits waiting now). */
 export interface TriggerOptions {
@@ -42,6 +43,9 @@ export interface TriggerOptions {
  * await events.publish({ event: 'payment_received', order: 42 }); // the original JSON message
  */
 export class Events {
+  /** Triggers published while another of their name is in flight go together, as one signal. */
+  private readonly outbox = new TriggerOutbox((name, triggers) => this.signal(name, triggers));
+
   constructor(
     readonly client: Client,
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
@@ -54,7 +58,8 @@ export class Events {
 
   /**
    * Broadcasts event `name` with `data` (see {@link TriggerOptions} for keys, ttl and ids); resolves once
-   * the event is recorded (delivery follows).
+   * the event is recorded (delivery follows). Events published concurrently on one name are recorded in
+   * the order of these calls, several to a signal.
    */
   async trigger(
     name: string,
@@ -63,14 +68,7 @@ export class Events {
   ): Promise<void> {
     if (!name) throw new TypeError('an event needs a name');
     const message: EventMessage = { ...data, event: name };
-    const trigger: Trigger = { message, ...routing(options) };
-    await this.client.workflow.signalWithStart(EVENT_ROUTER_WORKFLOW_TYPE, {
-      workflowId: eventRouterId(name),
-      taskQueue: this.taskQueue,
-      args: [newRouterState(name)],
-      signal: TRIGGER_SIGNAL,
-      signalArgs: [trigger],
-    });
+    await this.outbox.send(name, { message, ...routing(options) });
   }
 
   /** Broadcasts the original event message `{ event: name, ...data }`. */
@@ -83,6 +81,19 @@ export class Events {
   /** Sends event `name` to one process only. */
   async send(processId: string, name: string, data: Record<string, unknown> = {}): Promise<void> {
     await new ProcessHandle(this.client, processId).event(name, data);
+  }
+
+  /** Records `triggers` of event `name` in its router (starting it if need be): one signal. */
+  private async signal(name: string, triggers: readonly Trigger[]): Promise<void> {
+    const [signal, signalArgs]: [string, unknown[]] =
+      triggers.length === 1 ? [TRIGGER_SIGNAL, [triggers[0]]] : [TRIGGERS_SIGNAL, [triggers]];
+    await signalRouter(this.client, {
+      routerId: eventRouterId(name),
+      taskQueue: this.taskQueue,
+      state: newRouterState(name),
+      signal,
+      args: signalArgs,
+    });
   }
 }
 

@@ -12,9 +12,9 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { clearDeadLetter, fireTrigger } from '../../activities/triggers';
-import { newRouterState } from '../../activities/events';
+import { newRouterState, signalRouter } from '../../activities/events';
 import { parseExpression } from '../expression';
-import { EVENT_ROUTER_WORKFLOW_TYPE, eventRouterId } from '../protocol';
+import { eventRouterId, SERVICE_PRIORITY } from '../protocol';
 import {
   ADD_TRIGGER_UPDATE,
   DEAD_LETTERS_QUERY,
@@ -118,12 +118,12 @@ export class Triggers {
     const registration = await validateTrigger(event, definition, options);
     // The router learns first that its events have triggers; if registering then fails, it only hands
     // events to an activity that finds no trigger.
-    await this.client.workflow.signalWithStart(EVENT_ROUTER_WORKFLOW_TYPE, {
-      workflowId: eventRouterId(event),
+    await signalRouter(this.client, {
+      routerId: eventRouterId(event),
       taskQueue: this.taskQueue,
-      args: [newRouterState(event)],
+      state: newRouterState(event),
       signal: TRIGGERS_ON_SIGNAL,
-      signalArgs: [],
+      args: [],
     });
     try {
       const result = await this.client.workflow.executeUpdateWithStart<
@@ -139,6 +139,7 @@ export class Triggers {
           taskQueue: this.taskQueue,
           args: [{ triggers: [], deadLetters: [] } satisfies TriggerRegistryState],
           workflowIdConflictPolicy: 'USE_EXISTING',
+          priority: SERVICE_PRIORITY,
         }),
       });
       return { name: registration.name, result };

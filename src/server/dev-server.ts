@@ -123,6 +123,8 @@ const EXTRA_ARGS = [
   'system.enableActivityEagerExecution=true',
   '--dynamic-config-value',
   'history.maximumBufferedEventsBatch=1000',
+  '--dynamic-config-value',
+  'matching.useNewMatcher=true',
 ] as const;
 
 /** Whether a TCP port is free on 127.0.0.1 (where the dev server listens). */

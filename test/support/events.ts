@@ -15,7 +15,10 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 /** Every history event of workflow `workflowId`, over all its runs, oldest first. */
 export async function allRunsEvents(client: Client, workflowId: string): Promise<HistoryEvent[]> {
   const all: HistoryEvent[] = [];
-  for (let runId: string | undefined; ;) {
+  // A handle without a run id reads the latest run: start from the first one instead.
+  const first = (await client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo
+    ?.firstRunId;
+  for (let runId: string | undefined = first || undefined; ;) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     let next: string | undefined;
     for (const event of history.events ?? []) {

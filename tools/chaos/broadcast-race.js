@@ -6,7 +6,13 @@
 
 const { Launcher } = require('../../lib/src/client/launcher');
 const { Events } = require('../../lib/src/client/events');
-const { EVENT_SIGNAL, SUBSCRIBE_SIGNAL, TRIGGER_SIGNAL, eventRouterId } = require('../../lib/src/protocol');
+const {
+  EVENT_SIGNAL,
+  SUBSCRIBE_SIGNAL,
+  TRIGGER_SIGNAL,
+  TRIGGERS_SIGNAL,
+  eventRouterId,
+} = require('../../lib/src/protocol');
 const h = require('./harness');
 
 const awaiting = (event) =>
@@ -29,6 +35,10 @@ async function routerRecord(client, workflowId, runId) {
         count++;
       } else if (s?.signalName === TRIGGER_SIGNAL) {
         signals.push({ kind: 'trigger', k: h.decode(s.input).message.k });
+        count++;
+      } else if (s?.signalName === TRIGGERS_SIGNAL) {
+        // Triggers published together (one publisher's group commit): recorded in order, one signal.
+        for (const t of h.decode(s.input)) signals.push({ kind: 'trigger', k: t.message.k });
         count++;
       }
       run = e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? run;
