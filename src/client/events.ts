@@ -7,13 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { msToNumber, type Duration } from '@temporalio/common/lib/time';
 import { newRouterState, signalRouter } from '../../activities/events';
-import {
-  eventRouterId,
-  TRIGGER_SIGNAL,
-  TRIGGERS_SIGNAL,
-  type EventMessage,
-  type Trigger,
-} from '../protocol';
+import { eventRouterId, TRIGGER_SIGNAL, TRIGGERS_SIGNAL, type EventMessage, type Trigger } from '../protocol';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 import { ProcessHandle } from './process-handle';
 import { TriggerOutbox } from './trigger-outbox';
