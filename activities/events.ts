@@ -14,10 +14,15 @@ import {
   SERVICE_PRIORITY,
   SUBSCRIBE_ACTIVITY,
   SUBSCRIBE_SIGNAL,
+  SUBSCRIBES_SIGNAL,
+  TRIGGER_SIGNAL,
+  TRIGGERS_SIGNAL,
   type DeliverInput,
   type RouterState,
   type SubscribeInput,
+  type Subscription,
 } from '../src/protocol';
+import { SignalOutbox } from '../src/client/signal-outbox';
 import { triggerActivities } from './triggers';
 
 /** How many signals a delivery sends at once. */
@@ -61,27 +66,53 @@ export async function signalRouter(
   });
 }
 
+/** Signals that have a batch form: a run of them in a row goes as one signal of that form. */
+const BATCH_FORMS: Readonly<Record<string, string>> = {
+  [SUBSCRIBE_SIGNAL]: SUBSCRIBES_SIGNAL,
+  [TRIGGER_SIGNAL]: TRIGGERS_SIGNAL,
+};
+
+/** A forward batch's signals with each run of subscriptions, or of triggers, as one signal; order kept. */
+function grouped(signals: ForwardInput['signals']): { signal: string; args: unknown[] }[] {
+  const out: { signal: string; args: unknown[]; items: unknown[] }[] = [];
+  for (const { name, arg } of signals) {
+    const last = out[out.length - 1];
+    if (last && last.signal === name && BATCH_FORMS[name]) last.items.push(arg);
+    else out.push({ signal: name, args: [], items: [arg] });
+  }
+  return out.map(({ signal, items }) =>
+    items.length > 1 ? { signal: BATCH_FORMS[signal], args: [items] } : { signal, args: items },
+  );
+}
+
 /** The event activities, bound to a client of the worker's namespace. */
 export function eventActivities(client: Client) {
+  // The awaits that subscribe to one event name at once (a burst of processes reaching their await) go
+  // to its router together, a signal at a time (see SignalOutbox).
+  const subscriptions = new SignalOutbox<Subscription>(async (key, batch) => {
+    const [taskQueue, event] = JSON.parse(key) as [string, string];
+    await signalRouter(client, {
+      routerId: eventRouterId(event),
+      taskQueue,
+      state: newRouterState(event),
+      ...(batch.length === 1
+        ? { signal: SUBSCRIBE_SIGNAL, args: [batch[0]] }
+        : { signal: SUBSCRIBES_SIGNAL, args: [batch] }),
+    });
+  });
   return {
     ...triggerActivities(client),
 
     /** Records the subscription at the router (starting it if needed); returns once it is in its history. */
     async [SUBSCRIBE_ACTIVITY]({ event, ...subscription }: SubscribeInput): Promise<void> {
-      await signalRouter(client, {
-        routerId: eventRouterId(event),
-        taskQueue: Context.current().info.taskQueue,
-        state: newRouterState(event),
-        signal: SUBSCRIBE_SIGNAL,
-        args: [subscription],
-      });
+      await subscriptions.send(JSON.stringify([Context.current().info.taskQueue, event]), subscription);
     },
 
     /** Passes a router's overflow on to the next router of its chain, in order, starting it if needed. */
     async [FORWARD_ACTIVITY]({ routerId, state, signals }: ForwardInput): Promise<void> {
       const taskQueue = Context.current().info.taskQueue;
-      for (const { name, arg } of signals) {
-        await signalRouter(client, { routerId, taskQueue, state, signal: name, args: [arg] });
+      for (const { signal, args } of grouped(signals)) {
+        await signalRouter(client, { routerId, taskQueue, state, signal, args });
       }
     },
 

@@ -32,6 +32,9 @@ export const eventRouterId = (name: string): string => `bureaucrat-events:${name
 /** Router signal: an `<await>` subscribes (see {@link Subscription}). */
 export const SUBSCRIBE_SIGNAL = 'subscribe';
 
+/** Router signal: several `<await>`s subscribe, in order (a `Subscription[]`, grouped by the subscribe activity). */
+export const SUBSCRIBES_SIGNAL = 'subscribes';
+
 /** Router signal: an event is triggered (see {@link Trigger}). */
 export const TRIGGER_SIGNAL = 'trigger';
 

@@ -33,6 +33,7 @@ import {
 import {
   DELIVER_ACTIVITY,
   SUBSCRIBE_SIGNAL,
+  SUBSCRIBES_SIGNAL,
   TRIGGER_SIGNAL,
   TRIGGERS_SIGNAL,
   UNSUBSCRIBE_SIGNAL,
@@ -67,6 +68,7 @@ const FIRES_IN_FLIGHT = 4;
 const ROUTER_HISTORY_LIMIT = 5_000;
 
 export const subscribeSignal = defineSignal<[Subscription]>(SUBSCRIBE_SIGNAL);
+export const subscribesSignal = defineSignal<[Subscription[]]>(SUBSCRIBES_SIGNAL);
 export const triggerSignal = defineSignal<[Trigger]>(TRIGGER_SIGNAL);
 export const triggersSignal = defineSignal<[Trigger[]]>(TRIGGERS_SIGNAL);
 export const triggersOnSignal = defineSignal(TRIGGERS_ON_SIGNAL);
@@ -104,6 +106,9 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     else if (table.size >= overflow.cap) overflow.subscribe(subscription);
     else table.add(subscription);
   };
+  const onSubscribes = (subscriptions: Subscription[]) => {
+    for (const subscription of subscriptions) onSubscribe(subscription);
+  };
   const onUnsubscribe = (subscription: Subscription) => {
     if (!table.withdraw(subscription)) overflow.unsubscribe(subscription);
   };
@@ -138,6 +143,7 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
   if (patched(HISTORY_ORDER_PATCH)) {
     setDefaultSignalHandler((name, ...args) => {
       if (name === SUBSCRIBE_SIGNAL) onSubscribe(args[0] as Subscription);
+      else if (name === SUBSCRIBES_SIGNAL) onSubscribes(args[0] as Subscription[]);
       else if (name === TRIGGER_SIGNAL) onTrigger(args[0] as Trigger);
       else if (name === TRIGGERS_SIGNAL) onTriggers(args[0] as Trigger[]);
       else if (name === TRIGGERS_ON_SIGNAL) onTriggersOn();
@@ -145,6 +151,7 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
     });
   }
   setHandler(subscribeSignal, onSubscribe);
+  setHandler(subscribesSignal, onSubscribes);
   setHandler(triggerSignal, onTrigger);
   setHandler(triggersSignal, onTriggers);
   setHandler(triggersOnSignal, onTriggersOn);

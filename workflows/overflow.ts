@@ -94,7 +94,10 @@ export class Overflow {
       await condition(() => this.pending.length > 0);
       this.inFlight = true;
       try {
-        await forward({ routerId, state, signals: this.pending.splice(0, FORWARD_BATCH) });
+        // Never more than a router's worth of subscriptions at once: a cap chosen to keep a router's
+        // payload under the server's limit keeps the forward activity's input under it too.
+        const batch = this.pending.splice(0, Math.min(FORWARD_BATCH, this.cap));
+        await forward({ routerId, state, signals: batch });
       } finally {
         this.inFlight = false;
       }

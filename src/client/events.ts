@@ -10,7 +10,7 @@ import { newRouterState, signalRouter } from '../../activities/events';
 import { eventRouterId, TRIGGER_SIGNAL, TRIGGERS_SIGNAL, type EventMessage, type Trigger } from '../protocol';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 import { ProcessHandle } from './process-handle';
-import { TriggerOutbox } from './trigger-outbox';
+import { SignalOutbox } from './signal-outbox';
 
 /** How a triggered event is routed (all optional; none = a broadcast to the awaits waiting now). */
 export interface TriggerOptions {
@@ -38,7 +38,7 @@ export interface TriggerOptions {
  */
 export class Events {
   /** Triggers published while another of their name is in flight go together, as one signal. */
-  private readonly outbox = new TriggerOutbox((name, triggers) => this.signal(name, triggers));
+  private readonly outbox = new SignalOutbox<Trigger>((name, triggers) => this.signal(name, triggers));
 
   constructor(
     readonly client: Client,

@@ -16,6 +16,11 @@ export interface DevServerOptions {
   readonly namespace?: string;
   /** Progress messages (e.g. the first Go build of the CLI). Defaults to stderr. */
   readonly log?: (message: string) => void;
+  /**
+   * More dynamic config values (`--dynamic-config-value key=value`), after this package's own (see
+   * `EXTRA_ARGS`), e.g. `{ 'limit.blobSize.error': 65536 }` to try a cluster's limits locally.
+   */
+  readonly dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** A running local Temporal dev server, with connections to it. */
@@ -184,6 +189,10 @@ async function spawnDevServer(
       `frontend.${v}`,
     ]),
     ...EXTRA_ARGS,
+    ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
+      '--dynamic-config-value',
+      `${key}=${JSON.stringify(value)}`,
+    ]),
   ];
   const child = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   // Never outlive this process, however it ends.

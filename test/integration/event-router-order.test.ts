@@ -22,7 +22,9 @@ import {
   EVENT_SIGNAL,
   eventRouterId,
   SUBSCRIBE_SIGNAL,
+  SUBSCRIBES_SIGNAL,
   TRIGGER_SIGNAL,
+  TRIGGERS_SIGNAL,
   type EventMessage,
   type RouterState,
   type Subscription,
@@ -49,7 +51,7 @@ type RouterSignal = { kind: 'subscribe'; subscription: Subscription } | { kind: 
 /** What the router's history holds, over all its runs (oldest first). */
 interface RouterRecord {
   readonly signals: RouterSignal[];
-  /** Per run: how many signals were recorded before its first workflow task started (all buffered). */
+  /** Per run: how many subscriptions and triggers were recorded before its first workflow task started (all buffered). */
   readonly bufferedAtStart: number[];
 }
 
@@ -76,9 +78,20 @@ async function routerRecord(client: Client, workflowId: string, runId: string): 
       if (signalled?.signalName === SUBSCRIBE_SIGNAL) {
         signals.push({ kind: 'subscribe', subscription: decode<Subscription>(signalled.input) });
         count++;
+      } else if (signalled?.signalName === SUBSCRIBES_SIGNAL) {
+        // Awaits that subscribed together (the subscribe activity's group commit): in order, one signal.
+        for (const subscription of decode<Subscription[]>(signalled.input)) {
+          signals.push({ kind: 'subscribe', subscription });
+          count++;
+        }
       } else if (signalled?.signalName === TRIGGER_SIGNAL) {
         signals.push({ kind: 'trigger', k: decode<Trigger>(signalled.input).message.k });
         count++;
+      } else if (signalled?.signalName === TRIGGERS_SIGNAL) {
+        for (const trigger of decode<Trigger[]>(signalled.input)) {
+          signals.push({ kind: 'trigger', k: trigger.message.k });
+          count++;
+        }
       }
       run = event.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? run;
     }

@@ -9,6 +9,7 @@ const { Events } = require('../../lib/src/client/events');
 const {
   EVENT_SIGNAL,
   SUBSCRIBE_SIGNAL,
+  SUBSCRIBES_SIGNAL,
   TRIGGER_SIGNAL,
   TRIGGERS_SIGNAL,
   eventRouterId,
@@ -32,6 +33,10 @@ async function routerRecord(client, workflowId, runId) {
       const s = e.workflowExecutionSignaledEventAttributes;
       if (s?.signalName === SUBSCRIBE_SIGNAL) {
         signals.push({ kind: 'subscribe', processId: h.decode(s.input).processId });
+        count++;
+      } else if (s?.signalName === SUBSCRIBES_SIGNAL) {
+        // Awaits that subscribed together (the subscribe activity's group commit): in order, one signal.
+        for (const sub of h.decode(s.input)) signals.push({ kind: 'subscribe', processId: sub.processId });
         count++;
       } else if (s?.signalName === TRIGGER_SIGNAL) {
         signals.push({ kind: 'trigger', k: h.decode(s.input).message.k });

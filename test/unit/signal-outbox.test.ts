@@ -1,9 +1,9 @@
 /**
- * The publisher's group commit (`src/client/trigger-outbox.ts`): what it sends for which calls. The
- * signal itself is a plain function here (what it does against a real router is the subject of
+ * The group commit of signals to one workflow (`src/client/signal-outbox.ts`): what it sends for which
+ * calls. The signal itself is a plain function here (what it does against a real router is the subject of
  * test/integration/event-publishing.test.ts).
  */
-import { TriggerOutbox } from '../../src/client/trigger-outbox';
+import { SignalOutbox } from '../../src/client/signal-outbox';
 import type { Trigger } from '../../src/protocol';
 
 const trigger = (event: string, n: number, pad = ''): Trigger => ({ message: { event, n, pad } });
@@ -12,7 +12,7 @@ const trigger = (event: string, n: number, pad = ''): Trigger => ({ message: { e
 function recordingOutbox(fail?: (name: string, ns: number[]) => boolean) {
   const sent: { name: string; ns: number[] }[] = [];
   const pending: (() => void)[] = [];
-  const outbox = new TriggerOutbox(
+  const outbox = new SignalOutbox<Trigger>(
     (name, triggers) =>
       new Promise<void>((resolve, reject) => {
         const ns = triggers.map((t) => t.message.n as number);
@@ -28,7 +28,7 @@ function recordingOutbox(fail?: (name: string, ns: number[]) => boolean) {
   return { outbox, sent, release };
 }
 
-describe('TriggerOutbox', () => {
+describe('SignalOutbox', () => {
   it('sends the triggers of one turn as one signal and those queued behind it as the next, in order', async () => {
     const { outbox, sent, release } = recordingOutbox();
     const first = [0, 1, 2].map((n) => outbox.send('paid', trigger('paid', n)));
