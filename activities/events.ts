@@ -66,6 +66,28 @@ export async function signalRouter(
   });
 }
 
+/**
+ * How far a delivery got: the targets before {@link done} all have their signal. Signals finish out of
+ * order (several in flight), so a target counts only once every one before it has finished too.
+ */
+export class DeliveryProgress {
+  /** The targets before this index have their signal. */
+  done: number;
+  private readonly finished = new Set<number>();
+
+  /** `resumed`: the heartbeat details of a previous attempt (how far it got), if any. */
+  constructor(total: number, resumed: unknown) {
+    this.done = typeof resumed === 'number' && resumed >= 0 && resumed <= total ? resumed : 0;
+  }
+
+  /** Records that target `index` has its signal; returns how far the delivery got. */
+  sent(index: number): number {
+    this.finished.add(index);
+    while (this.finished.delete(this.done)) this.done += 1;
+    return this.done;
+  }
+}
+
 /** Signals that have a batch form: a run of them in a row goes as one signal of that form. */
 const BATCH_FORMS: Readonly<Record<string, string>> = {
   [SUBSCRIBE_SIGNAL]: SUBSCRIBES_SIGNAL,
@@ -123,17 +145,22 @@ export function eventActivities(client: Client) {
         awaitKeys,
         ...(joined !== undefined && { joined }),
       });
-      let next = 0;
+      // A delivery to thousands of processes takes minutes: it heartbeats how far it got (every target
+      // before that index has its signal), and a retry (its worker died, or a heartbeat went missing)
+      // goes on from there instead of signalling everyone again.
+      const progress = new DeliveryProgress(targets.length, Context.current().info.heartbeatDetails);
+      let next = progress.done;
       const lane = async () => {
         while (next < targets.length) {
-          const { processId, awaitKeys } = targets[next++];
+          const index = next++;
+          const { processId, awaitKeys } = targets[index];
           try {
             await client.workflow.getHandle(processId).signal(EVENT_SIGNAL, message, delivery(awaitKeys));
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err;
           }
+          Context.current().heartbeat(progress.sent(index));
         }
-        Context.current().heartbeat(next);
       };
       await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, targets.length) }, lane));
     },

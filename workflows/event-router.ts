@@ -74,10 +74,14 @@ export const triggersSignal = defineSignal<[Trigger[]]>(TRIGGERS_SIGNAL);
 export const triggersOnSignal = defineSignal(TRIGGERS_ON_SIGNAL);
 export const unsubscribeSignal = defineSignal<[Subscription]>(UNSUBSCRIBE_SIGNAL);
 
+// A delivery to a full router (thousands of processes) may take longer than any fixed bound on a loaded
+// cluster: it heartbeats its progress instead, and a retry resumes from there (activities/events.ts).
+// Timeouts are not part of a history's commands, so this replays recorded runs unchanged.
 const { [DELIVER_ACTIVITY]: deliver } = proxyActivities<{
   [DELIVER_ACTIVITY]: (input: DeliverInput) => Promise<void>;
 }>({
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
