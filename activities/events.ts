@@ -94,16 +94,29 @@ const BATCH_FORMS: Readonly<Record<string, string>> = {
   [TRIGGER_SIGNAL]: TRIGGERS_SIGNAL,
 };
 
+/**
+ * The one signal that carries `items` of signal `name` (`subscribe` or `trigger`), in order: the signal
+ * itself for a lone item, its batch form for several.
+ */
+export function batchSignal(
+  name: typeof SUBSCRIBE_SIGNAL | typeof TRIGGER_SIGNAL,
+  items: readonly unknown[],
+): Pick<RouterSignal, 'signal' | 'args'> {
+  return items.length === 1
+    ? { signal: name, args: [items[0]] }
+    : { signal: BATCH_FORMS[name], args: [items] };
+}
+
 /** A forward batch's signals with each run of subscriptions, or of triggers, as one signal; order kept. */
-function grouped(signals: ForwardInput['signals']): { signal: string; args: unknown[] }[] {
-  const out: { signal: string; args: unknown[]; items: unknown[] }[] = [];
+function grouped(signals: ForwardInput['signals']): Pick<RouterSignal, 'signal' | 'args'>[] {
+  const runs: { name: string; items: unknown[] }[] = [];
   for (const { name, arg } of signals) {
-    const last = out[out.length - 1];
-    if (last && last.signal === name && BATCH_FORMS[name]) last.items.push(arg);
-    else out.push({ signal: name, args: [], items: [arg] });
+    const last = runs[runs.length - 1];
+    if (last && last.name === name && BATCH_FORMS[name]) last.items.push(arg);
+    else runs.push({ name, items: [arg] });
   }
-  return out.map(({ signal, items }) =>
-    items.length > 1 ? { signal: BATCH_FORMS[signal], args: [items] } : { signal, args: items },
+  return runs.map(({ name, items }) =>
+    BATCH_FORMS[name] ? batchSignal(name as typeof SUBSCRIBE_SIGNAL, items) : { signal: name, args: items },
   );
 }
 
@@ -117,9 +130,7 @@ export function eventActivities(client: Client) {
       routerId: eventRouterId(event),
       taskQueue,
       state: newRouterState(event),
-      ...(batch.length === 1
-        ? { signal: SUBSCRIBE_SIGNAL, args: [batch[0]] }
-        : { signal: SUBSCRIBES_SIGNAL, args: [batch] }),
+      ...batchSignal(SUBSCRIBE_SIGNAL, batch),
     });
   });
   return {

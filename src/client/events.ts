@@ -6,8 +6,8 @@
  */
 import type { Client } from '@temporalio/client';
 import { msToNumber, type Duration } from '@temporalio/common/lib/time';
-import { newRouterState, signalRouter } from '../../activities/events';
-import { eventRouterId, TRIGGER_SIGNAL, TRIGGERS_SIGNAL, type EventMessage, type Trigger } from '../protocol';
+import { batchSignal, newRouterState, signalRouter } from '../../activities/events';
+import { eventRouterId, TRIGGER_SIGNAL, type EventMessage, type Trigger } from '../protocol';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 import { ProcessHandle } from './process-handle';
 import { SignalOutbox } from './signal-outbox';
@@ -79,14 +79,11 @@ export class Events {
 
   /** Records `triggers` of event `name` in its router (starting it if need be): one signal. */
   private async signal(name: string, triggers: readonly Trigger[]): Promise<void> {
-    const [signal, signalArgs]: [string, unknown[]] =
-      triggers.length === 1 ? [TRIGGER_SIGNAL, [triggers[0]]] : [TRIGGERS_SIGNAL, [triggers]];
     await signalRouter(this.client, {
       routerId: eventRouterId(name),
       taskQueue: this.taskQueue,
       state: newRouterState(name),
-      signal,
-      args: signalArgs,
+      ...batchSignal(TRIGGER_SIGNAL, triggers),
     });
   }
 }
