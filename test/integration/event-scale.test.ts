@@ -4,7 +4,7 @@
  * and every await gets each matching trigger exactly once while awaits subscribe, routers continue as new
  * and two workers deliver.
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import path from 'node:path';
 import { newRouterState } from '../../activities/events';
 import { Events } from '../../src/client/events';
@@ -86,9 +86,6 @@ describe('events at scale: overflow chain, withdrawal, races', () => {
       .flatMap((a) => firstPayload<DeliverInput>(a?.input).targets.map((t) => t.processId));
   }
 
-  /** gRPC's NOT_FOUND status code. */
-  const GRPC_NOT_FOUND = 5;
-
   /**
    * How many signals of `name` a router's history (all runs) recorded; 0 while the router does not exist
    * yet (a router down the chain starts when the first signal passed on to it arrives).
@@ -98,7 +95,7 @@ describe('events at scale: overflow chain, withdrawal, races', () => {
     try {
       events = await allRunsEvents(client, routerId);
     } catch (err) {
-      if ((err as { code?: unknown }).code === GRPC_NOT_FOUND) return 0;
+      if (err instanceof WorkflowNotFoundError) return 0; // allRunsEvents describes the workflow first
       throw err;
     }
     return events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === name).length;

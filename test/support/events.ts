@@ -12,7 +12,10 @@ import { eventually } from './temporal';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-/** Every history event of workflow `workflowId`, over all its runs, oldest first. */
+/**
+ * Every history event of workflow `workflowId`, over all its runs, oldest first; `WorkflowNotFoundError`
+ * when there is no such workflow.
+ */
 export async function allRunsEvents(client: Client, workflowId: string): Promise<HistoryEvent[]> {
   const all: HistoryEvent[] = [];
   // A handle without a run id reads the latest run: start from the first one instead.
