@@ -69,7 +69,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (cli.executable.type === 'existing-path') {
     // Spawned here rather than by the SDK, which lets the server write to this process's stderr and, when it
     // fails, only reports that it did not start within 5 s: here its output is captured and becomes the error.
-    const server = await spawnDevServer(cli.executable.path, namespace, options);
+    const server = await spawnDevServerRetrying(cli.executable.path, namespace, options);
     try {
       env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address, namespace });
     } catch (err) {
@@ -151,6 +151,36 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** How many times a start that lost a port race is tried in all. */
+const START_ATTEMPTS = 3;
+
+/**
+ * {@link spawnDevServer}, tried again when it lost a race for a port. The server picks the ports of its
+ * internal services (history, matching, membership) itself, by binding a free port and letting it go before
+ * it listens, and the frontend's port here is picked the same way: another process (a second test server,
+ * a worker's connection) can take one in between, and the server exits with `Failed to start gRPC listener …
+ * address already in use`. A port the caller chose that is in use is not a race: that error is final.
+ */
+async function spawnDevServerRetrying(
+  executable: string,
+  namespace: string,
+  options: DevServerOptions,
+): Promise<{ address: string; stop: () => Promise<void> }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnDevServer(executable, namespace, options);
+    } catch (err) {
+      const lostRace =
+        err instanceof DevServerStartError &&
+        /address already in use/.test(err.output) &&
+        (options.port === undefined || (await isPortFree(options.port)));
+      if (!lostRace || attempt >= START_ATTEMPTS) throw err;
+      const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+      log(`the Temporal dev server lost a race for a port (${err.message}); starting it again`);
+    }
+  }
 }
 
 /**
