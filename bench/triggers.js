@@ -3,7 +3,8 @@
 // second, against the same 500 processes started with `Launcher.launch` (50 in flight each); publish →
 // process started latency p50 / p99; schedule start lateness p50 / p99 (a schedule every second, the
 // processes' start times against the nominal times in their ids). Writes bench/results/triggers.json.
-// Nothing is asserted: the machine is shared and noisy. `--smoke` runs tiny sizes.
+// Nothing is asserted: the machine is shared and noisy. `--smoke` runs tiny sizes; `--reps=N` sets the
+// repetitions (4 by default).
 'use strict';
 
 const { Events } = require('../lib/src/client/events');
@@ -23,9 +24,10 @@ const {
 } = require('./lib/harness');
 
 const smoke = process.argv.includes('--smoke');
+const repsArg = process.argv.find((a) => a.startsWith('--reps='));
 const config = smoke
   ? { reps: 1, events: 40, scheduleSeconds: 4 }
-  : { reps: 2, events: 1000, scheduleSeconds: 30 };
+  : { reps: repsArg ? Number(repsArg.slice('--reps='.length)) : 4, events: 1000, scheduleSeconds: 30 };
 const DEFINITION =
   '<process name="bench"><context><property name="n" type="int">0</property></context><assign property="x">1</assign></process>';
 
@@ -70,6 +72,7 @@ async function triggered(client, taskQueue, rep) {
   const last = Math.max(...started.values());
   const latencies = [...started].map(([id, at]) => at - published.get(id));
   await triggers.remove(name);
+  log(`  published in ${Math.round(publishSeconds * 1000)} ms, last process started at ${last - t0} ms`);
   return {
     perSecond: started.size / ((last - t0) / 1000),
     publishPerSecond: config.events / publishSeconds,
@@ -122,6 +125,7 @@ async function main() {
         results.latencies.push(...t.latencies);
         log(`rep ${rep + 1}: launched`);
         results.launched.push((await launched(client, taskQueue, rep)).perSecond);
+        log(`rep ${rep + 1}: ratio ${(results.triggered[rep] / results.launched[rep]).toFixed(2)}`);
       }
       log('schedule lateness');
       results.lateness = await scheduleLateness(client, taskQueue);

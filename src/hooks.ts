@@ -39,24 +39,38 @@ export interface PauseHookEvent extends HookEvent {
   readonly paused: PauseInfo;
 }
 
+/** One hook occurrence, as the workflow hands it to the worker. */
+export type HookCall =
+  | HookCallOf<'processStarted' | 'processCompleted', HookEvent>
+  | HookCallOf<'processFaulted', FaultHookEvent>
+  | HookCallOf<'processPaused', PauseHookEvent>
+  | HookCallOf<'stepCompleted', StepHookEvent>;
+
+interface HookCallOf<H extends string, E extends HookEvent> {
+  readonly hook: H;
+  readonly event: E;
+  /**
+   * Numbers the hook occurrences of one workflow run, the same each time a workflow task runs again, so
+   * that the worker can drop repeats.
+   */
+  readonly occurrence: number;
+}
+
 /**
- * The hook sink functions, one per hook of `createWorker({ hooks })`. `occurrence` numbers the hook calls
- * of one workflow run, the same each time a workflow task runs again, so the worker can drop repeats.
+ * The hook sink: one call carries the occurrences of one stretch of a workflow task, in order. One call per
+ * step would cost more than the step: the SDK copies the whole workflow info into every sink call and
+ * passes it between threads.
  */
 export interface HookSinks extends Sinks {
   [HOOKS_SINK]: {
-    processStarted(event: HookEvent, occurrence: number): void;
-    processCompleted(event: HookEvent, occurrence: number): void;
-    processFaulted(event: FaultHookEvent, occurrence: number): void;
-    processPaused(event: PauseHookEvent, occurrence: number): void;
-    stepCompleted(event: StepHookEvent, occurrence: number): void;
+    occurred(calls: readonly HookCall[]): void;
   };
 }
 
 /** The names of the hooks. */
-export type HookName = keyof HookSinks[typeof HOOKS_SINK];
+export type HookName = HookCall['hook'];
 
-/** Every hook name (the worker registers a sink function for each). */
+/** Every hook name. */
 export const HOOK_NAMES: readonly HookName[] = [
   'processStarted',
   'processCompleted',

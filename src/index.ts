@@ -99,6 +99,7 @@ export {
   type FaultHookEvent,
   type PauseHookEvent,
   type HookName,
+  type HookCall,
   type HookSinks,
 } from './hooks';
 export { DEFAULT_TASK_QUEUE, TemporalConnectionError, type ConnectionOptions } from './client/connection';

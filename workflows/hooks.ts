@@ -1,16 +1,18 @@
 /**
- * The workflow side of the lifecycle hooks: each occurrence becomes one sink call (see `src/hooks.ts`).
- * Sink calls create no command and the worker drops those made while replaying, so emitting them changes
- * nothing in the history and needs no `patched()`. For the same reason nothing is emitted while
- * replaying: the event (a copy of the context) would be built only to be dropped, once per step.
+ * The workflow side of the lifecycle hooks: the steps completed between two waits of the interpreter go to
+ * the worker as one sink call (see `src/hooks.ts`), sent when the interpreter is about to wait
+ * ({@link Hooks.flush}), rather than one call per step; a process-level occurrence goes at once. Sink calls create no command and the worker drops
+ * those made while replaying, so emitting them changes nothing in the history and needs no `patched()`.
+ * For the same reason nothing is emitted while replaying: the event (a copy of the context) would be built
+ * only to be dropped, once per step.
  *
- * Each call carries its occurrence number in the run, counted on replay too, so that it is the same number
+ * Each occurrence carries its number in the run, counted on replay too, so that it is the same number
  * each time the workflow task that emits it runs: a task whose first attempt did not complete (timed out
  * under load, or refused by the server) runs again live and emits its hooks again, and the worker drops
  * the repeats by that number (`src/worker/hooks.ts`).
  */
 import { proxySinks, workflowInfo } from '@temporalio/workflow';
-import { HOOKS_SINK, type HookEvent, type HookSinks } from '../src/hooks';
+import { HOOKS_SINK, type HookCall, type HookSinks } from '../src/hooks';
 import type { PauseInfo } from '../src/operations';
 import type { ContextValues } from '../src/scope';
 
@@ -27,6 +29,9 @@ export class Hooks {
   /** Hook occurrences so far in this run, replayed ones included. */
   private occurrences = 0;
 
+  /** Steps completed since the interpreter last waited, not yet handed to the worker. */
+  private pending: HookCall[] = [];
+
   /**
    * Counts one occurrence; its number if the sink call would reach the worker's sinks (`hookSinks` are
    * not called during replay), otherwise undefined.
@@ -36,38 +41,73 @@ export class Hooks {
     return workflowInfo().unsafe.isReplaying ? undefined : this.occurrences;
   }
 
-  private event(): HookEvent {
-    return { processId: this.processId, processName: this.processName, context: this.context() };
+  /** Hands the occurrences held back to the worker (the interpreter calls this before it waits). */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const calls = this.pending;
+    this.pending = [];
+    sinks.occurred(calls);
+  }
+
+  /** A process-level occurrence goes at once, after the steps before it. */
+  private emit(call: HookCall): void {
+    this.pending.push(call);
+    this.flush();
   }
 
   /** The process started (its first run only: not after continue-as-new); `context` is its initial one. */
   started(context: ContextValues): void {
     const occurrence = this.next();
-    if (occurrence !== undefined) sinks.processStarted({ ...this.event(), context }, occurrence);
+    if (occurrence === undefined) return;
+    const { processId, processName } = this;
+    this.emit({ hook: 'processStarted', event: { processId, processName, context }, occurrence });
   }
 
   /** The process completed; `context` is its final context. */
   completed(): void {
     const occurrence = this.next();
-    if (occurrence !== undefined) sinks.processCompleted(this.event(), occurrence);
+    if (occurrence === undefined) return;
+    const { processId, processName } = this;
+    this.emit({
+      hook: 'processCompleted',
+      event: { processId, processName, context: this.context() },
+      occurrence,
+    });
   }
 
   /** The process ended on an unhandled fault. */
   faulted(code: string, message: string): void {
     const occurrence = this.next();
-    if (occurrence !== undefined) sinks.processFaulted({ ...this.event(), code, message }, occurrence);
+    if (occurrence === undefined) return;
+    const { processId, processName } = this;
+    this.emit({
+      hook: 'processFaulted',
+      event: { processId, processName, context: this.context(), code, message },
+      occurrence,
+    });
   }
 
   /** The process paused. */
   paused(paused: PauseInfo): void {
     const occurrence = this.next();
-    if (occurrence !== undefined) sinks.processPaused({ ...this.event(), paused }, occurrence);
+    if (occurrence === undefined) return;
+    const { processId, processName } = this;
+    this.emit({
+      hook: 'processPaused',
+      event: { processId, processName, context: this.context(), paused },
+      occurrence,
+    });
   }
 
   /** A step completed; `id` is its id relative to the process (the hook gets the full activity id). */
   stepCompleted(id: string): void {
     const occurrence = this.next();
-    if (occurrence !== undefined)
-      sinks.stepCompleted({ ...this.event(), activityId: `${this.processId}${id}` }, occurrence);
+    if (occurrence === undefined) return;
+    const { processId, processName } = this;
+    this.pending.push({
+      hook: 'stepCompleted',
+      event: { processId, processName, context: this.context(), activityId: `${processId}${id}` },
+      occurrence,
+    });
   }
 }

@@ -50,6 +50,11 @@ export interface StepHooks {
   stepCompleted?(node: Activity | FaultHandler | ProcessDefinition, frame: Frame): void;
   /** An action's reply before it is applied; returns what to apply (e.g. a `halt` reply pauses). */
   actionReply?(participant: string, reply: unknown): unknown;
+  /**
+   * The driver is about to wait (for a Temporal command, a pause, another frame) or to leave: what the
+   * hooks held back since the last wait is due now. `stepCompleted` may batch; this ends a batch.
+   */
+  waiting?(): void;
 }
 
 /** Options of an {@link Interpreter}. */
@@ -138,65 +143,84 @@ export class Interpreter implements Runtime {
    * Each turn either runs the top frame's next step or ends the top frame's body.
    */
   private async drive(stack: Frame[]): Promise<void> {
-    for (;;) {
-      const frame = stack[stack.length - 1];
-      let step: Activity | undefined;
-      let kind: Kind<Activity> | undefined;
-      try {
-        if (frame.index < frame.steps.length) {
-          const body = frame.lane ? undefined : frameKind(frame.node)?.body;
-          if (body) {
-            await body(frame.node as Activity, frame, this);
-            frame.index = frame.steps.length;
+    // One async function, not a wrapper around one: each await level deepens the stack the SDK captures
+    // for every promise created below it.
+    try {
+      for (;;) {
+        const frame = stack[stack.length - 1];
+        let step: Activity | undefined;
+        let kind: Kind<Activity> | undefined;
+        try {
+          if (frame.index < frame.steps.length) {
+            const body = frame.lane ? undefined : frameKind(frame.node)?.body;
+            if (body) {
+              this.waiting();
+              await body(frame.node as Activity, frame, this);
+              frame.index = frame.steps.length;
+              continue;
+            }
+            const next = frame.steps[frame.index];
+            // Before continue-as-new: a paused process waits here rather than continue (and lose its pause).
+            const gate = this.options.hooks?.beforeStep?.(next, frame);
+            if (gate) {
+              this.waiting();
+              await gate;
+            }
+            if (!frame.lane && mustContinueAsNew(frame, this.options)) {
+              this.waiting();
+              await this.continueAsNew(stack);
+            }
+            step = next;
+            kind = kinds[step.kind] as Kind<Activity>;
+            if (kind.shape === 'frame') {
+              this.nodes.set(step.id, 'active');
+              const child = kind.enter(step, frame, this);
+              if (child) stack.push(child);
+              else this.finish(step, frame);
+              continue;
+            }
+            if (!kind.activatesItself) this.nodes.set(step.id, 'active');
+            const pending = kind.start(step, frame, this);
+            if (pending) {
+              this.waiting();
+              const value = await pending;
+              kind.done?.(step, frame, value, this);
+            }
+            this.finish(step, frame);
             continue;
           }
-          const next = frame.steps[frame.index];
-          // Before continue-as-new: a paused process waits here rather than continue (and lose its pause).
-          const gate = this.options.hooks?.beforeStep?.(next, frame);
-          if (gate) await gate;
-          if (!frame.lane && mustContinueAsNew(frame, this.options)) await this.continueAsNew(stack);
-          step = next;
-          kind = kinds[step.kind] as Kind<Activity>;
-          if (kind.shape === 'frame') {
-            this.nodes.set(step.id, 'active');
-            const child = kind.enter(step, frame, this);
-            if (child) stack.push(child);
-            else this.finish(step, frame);
-            continue;
+          if (!frame.lane && frameKind(frame.node)?.again?.(frame.node as Activity, frame, this)) continue;
+          // The frame's body has ended: it completes, and with a handler's end, the owner it handled.
+          stack.pop();
+          if (frame.lane) return;
+          this.nodes.set(frame.node.id, 'completed');
+          let done: Frame = frame;
+          if (frame.node.kind === 'handler') {
+            done = stack.pop() as Frame;
+            this.nodes.set(done.node.id, 'completed');
           }
-          if (!kind.activatesItself) this.nodes.set(step.id, 'active');
-          const pending = kind.start(step, frame, this);
-          if (pending) {
-            const value = await pending;
-            kind.done?.(step, frame, value, this);
+          if (done.via) this.nodes.set(done.via.id, 'completed');
+          const below = stack.at(-1);
+          if (!below) return;
+          this.options.hooks?.stepCompleted?.(done.via ?? done.node, below);
+          below.index++;
+        } catch (err) {
+          let fault = err;
+          if (step) {
+            if (kind?.shape === 'step' && kind.failed) fault = kind.failed(step, err);
+            this.settle(step.id, fault);
           }
-          this.finish(step, frame);
-          continue;
+          this.unwind(stack, fault);
         }
-        if (!frame.lane && frameKind(frame.node)?.again?.(frame.node as Activity, frame, this)) continue;
-        // The frame's body has ended: it completes, and with a handler's end, the owner it handled.
-        stack.pop();
-        if (frame.lane) return;
-        this.nodes.set(frame.node.id, 'completed');
-        let done: Frame = frame;
-        if (frame.node.kind === 'handler') {
-          done = stack.pop() as Frame;
-          this.nodes.set(done.node.id, 'completed');
-        }
-        if (done.via) this.nodes.set(done.via.id, 'completed');
-        const below = stack.at(-1);
-        if (!below) return;
-        this.options.hooks?.stepCompleted?.(done.via ?? done.node, below);
-        below.index++;
-      } catch (err) {
-        let fault = err;
-        if (step) {
-          if (kind?.shape === 'step' && kind.failed) fault = kind.failed(step, err);
-          this.settle(step.id, fault);
-        }
-        this.unwind(stack, fault);
       }
+    } finally {
+      this.waiting();
     }
+  }
+
+  /** See {@link StepHooks.waiting}. */
+  private waiting(): void {
+    this.options.hooks?.waiting?.();
   }
 
   /** A step completed: recorded, announced, and the frame moves on. */

@@ -77,6 +77,11 @@ export class Operations implements StepHooks {
     return fields;
   }
 
+  /** The interpreter is about to wait: the completed steps' hooks go to the worker now. */
+  waiting(): void {
+    this.hooks.flush();
+  }
+
   /** Announces a completed activity (the process's own end is `processCompleted`). */
   stepCompleted(node: Activity | FaultHandler | ProcessDefinition): void {
     if (node.kind !== 'process' && node.kind !== 'handler') this.hooks.stepCompleted(node.id);

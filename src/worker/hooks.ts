@@ -8,10 +8,11 @@
 import { Runtime, type InjectedSinks } from '@temporalio/worker';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import {
-  HOOK_NAMES,
   HOOKS_SINK,
   type FaultHookEvent,
+  type HookCall,
   type HookEvent,
+  type HookName,
   type HookSinks,
   type PauseHookEvent,
   type StepHookEvent,
@@ -32,35 +33,40 @@ export interface ProcessHooks {
 }
 
 /**
- * The sinks that carry `hooks` to the worker, for `WorkerOptions.sinks`. `createWorker` registers them;
- * pass them yourself to a Worker you create for the bundled workflows (every hook is registered, absent
- * ones as no-ops, so the workflow never calls an unregistered sink).
+ * The sink that carries `hooks` to the worker, for `WorkerOptions.sinks`. `createWorker` registers it; pass
+ * it yourself to a Worker you create for the bundled workflows (also with no hooks: the workflow always
+ * calls it).
  */
 export function hookSinks(hooks: ProcessHooks = {}): InjectedSinks<HookSinks> {
   const seen = new RecentOccurrences();
-  const sink = <E extends HookEvent>(
-    name: keyof ProcessHooks,
-    hook: ((event: E) => void | Promise<void>) | undefined,
-  ) => ({
-    fn: async (info: WorkflowInfo, event: E, occurrence: number) => {
-      if (!hook) return;
-      const step = (event as Partial<StepHookEvent>).activityId ?? '';
-      if (!seen.first(`${info.runId} ${occurrence} ${name} ${step}`)) return;
-      try {
-        await hook(event);
-      } catch (err) {
-        Runtime.instance().logger.error(`bureaucrat hook ${name} threw; the process is not affected`, {
-          processId: event.processId,
-          error: err instanceof Error ? err.message : String(err),
-        });
-      }
+  const call = async (hook: (event: HookEvent) => void | Promise<void>, name: HookName, event: HookEvent) => {
+    try {
+      await hook(event);
+    } catch (err) {
+      Runtime.instance().logger.error(`bureaucrat hook ${name} threw; the process is not affected`, {
+        processId: event.processId,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  };
+  return {
+    [HOOKS_SINK]: {
+      occurred: {
+        fn: async (info: WorkflowInfo, calls: readonly HookCall[]) => {
+          const running: Promise<void>[] = [];
+          for (const { hook: name, event, occurrence } of calls) {
+            const hook = hooks[name] as ((event: HookEvent) => void | Promise<void>) | undefined;
+            if (!hook) continue;
+            const step = (event as Partial<StepHookEvent>).activityId ?? '';
+            if (!seen.first(`${info.runId} ${occurrence} ${name} ${step}`)) continue;
+            running.push(call(hook, name, event));
+          }
+          await Promise.all(running);
+        },
+        callDuringReplay: false,
+      },
     },
-    callDuringReplay: false,
-  });
-  const fns = Object.fromEntries(
-    HOOK_NAMES.map((name) => [name, sink(name, hooks[name] as ((event: HookEvent) => void) | undefined)]),
-  );
-  return { [HOOKS_SINK]: fns } as unknown as InjectedSinks<HookSinks>;
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ProcessEndedError, ProcessFaultError, ProcessHandle } from '../../src/client/process-handle';
 import { ResetError } from '../../src/client/reset';
 import { InvalidFieldsError, setFieldsUpdate } from '../../src/operations';
-import type { ProcessSnapshot, Workitem } from '../../src/protocol';
+import { EVENT_SIGNAL, type ProcessSnapshot, type Workitem } from '../../src/protocol';
 import { ParticipantFault } from '../../src/worker/participants';
 import { createWorker } from '../../src/worker/create-worker';
 import type { ProcessHooks } from '../../src/worker/hooks';
@@ -290,5 +290,42 @@ describe('lifecycle hooks on the worker', () => {
       'completed with {"n":0,"x":"launch","checked":true,"after":1}',
     ]);
     expect(log.get(doomed)).toEqual(['started doomed with {}', 'faulted Nope: no way']);
+  });
+
+  it('reports a branch’s completed steps while another branch of the same <all> still waits', async () => {
+    const xml = `<process name="lanes">
+      <all>
+        <await event="go"/>
+        <sequence><assign property="a">1</assign><assign property="b">2</assign></sequence>
+      </all>
+    </process>`;
+    const steps: string[] = [];
+    const env = testServer();
+    const taskQueue = uniqueTaskQueue('hooks-lanes');
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      participants: {},
+      hooks: { stepCompleted: (e) => void steps.push(e.activityId.slice(e.processId.length)) },
+    });
+    await worker.runUntil(async () => {
+      const started = await startProcess(env, taskQueue, xml);
+      const handle = env.client.workflow.getHandle(started.workflowId);
+      // The second branch's steps are reported while the process still waits in the first one (the last
+      // thing that branch's driver did was leave, not wait).
+      await eventually(
+        async () => [...steps],
+        (s) => s.length === 3,
+      );
+      expect(steps).toEqual(['_0_1_0', '_0_1_1', '_0_1']);
+      await handle.signal(EVENT_SIGNAL, { event: 'go' });
+      await handle.result();
+      await eventually(
+        async () => [...steps],
+        (s) => s.length === 5,
+      );
+    });
+    expect(steps).toEqual(['_0_1_0', '_0_1_1', '_0_1', '_0_0', '_0']);
   });
 });

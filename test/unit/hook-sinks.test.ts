@@ -1,17 +1,26 @@
 /**
  * The worker side of the lifecycle hooks drops a repeated occurrence: what a workflow task that runs again
- * live (its first attempt did not complete) emits a second time. The sink functions are plain functions of
- * (workflow info, event, occurrence), so they are called here as the worker calls them.
+ * live (its first attempt did not complete) emits a second time. The sink function is a plain function of
+ * (workflow info, occurrences), so it is called here as the worker calls it.
  */
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { hookSinks, type ProcessHooks } from '../../src/worker/hooks';
-import type { HookEvent, StepHookEvent } from '../../src/hooks';
+import type { HookCall, HookEvent, HookName, StepHookEvent } from '../../src/hooks';
 
-type SinkFn = (info: WorkflowInfo, event: HookEvent, occurrence: number) => Promise<void>;
+type OccurredFn = (info: WorkflowInfo, calls: readonly HookCall[]) => Promise<void>;
 
-function sinksOf(hooks: ProcessHooks): Record<string, SinkFn> {
-  const injected = hookSinks(hooks).bureaucratHooks as unknown as Record<string, { fn: SinkFn }>;
-  return Object.fromEntries(Object.entries(injected).map(([name, { fn }]) => [name, fn]));
+/** The worker's sink for `hooks`, called one occurrence at a time, or with `calls` as one batch. */
+function sinksOf(hooks: ProcessHooks) {
+  const { fn } = (hookSinks(hooks).bureaucratHooks as unknown as { occurred: { fn: OccurredFn } }).occurred;
+  const one =
+    (hook: HookName) =>
+    (info: WorkflowInfo, event: HookEvent, occurrence: number): Promise<void> =>
+      fn(info, [{ hook, event, occurrence } as HookCall]);
+  return {
+    batch: fn,
+    stepCompleted: one('stepCompleted'),
+    processPaused: one('processPaused'),
+  };
 }
 
 const run = (runId: string) => ({ runId, workflowId: 'p1' }) as WorkflowInfo;
@@ -58,5 +67,17 @@ describe('hookSinks', () => {
     await sinks.stepCompleted(run('r1'), step('20000'), 20_000); // remembered: dropped
     expect(called).toHaveLength(20_002);
     expect(called.at(-1)).toBe(0);
+  });
+
+  it('calls the hooks of one batch in order, skipping the repeats within it and hooks not registered', async () => {
+    const called: string[] = [];
+    const sinks = sinksOf({ stepCompleted: (e) => void called.push(e.activityId) });
+    await sinks.batch(run('r1'), [
+      { hook: 'stepCompleted', event: step('p1_0'), occurrence: 1 },
+      { hook: 'processCompleted', event: step('p1_0'), occurrence: 2 },
+      { hook: 'stepCompleted', event: step('p1_1'), occurrence: 3 },
+      { hook: 'stepCompleted', event: step('p1_1'), occurrence: 3 },
+    ]);
+    expect(called).toEqual(['p1_0', 'p1_1']);
   });
 });
