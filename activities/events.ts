@@ -23,10 +23,23 @@ import {
   type Subscription,
 } from '../src/protocol';
 import { SignalOutbox } from '../src/client/signal-outbox';
+import { InFlightLimit } from './in-flight-limit';
 import { triggerActivities } from './triggers';
 
-/** How many signals a delivery sends at once. */
+/**
+ * How many delivery signals a worker has in flight at once, all its deliveries together. Unbounded per
+ * worker (64 per delivery), the routers of a chain delivering at once sent 10,000 signals faster than the
+ * worker could run the processes they woke: a backlog of workflow tasks, which timed out and ran again
+ * (see README, Performance, events at scale).
+ */
 const DELIVERY_CONCURRENCY = 64;
+
+/**
+ * A router's workflow task timeout, instead of Temporal's 10 s. A router evicted from a loaded worker's
+ * cache replays its history on its next task (thousands of events while awaits park); at 10,000 parked
+ * processes that took 6 s and more, and a task that times out is replayed again from the start.
+ */
+const ROUTER_TASK_TIMEOUT = '30 seconds';
 
 /** The initial state of the router of `event`. */
 export const newRouterState = (event: string): RouterState => ({
@@ -63,6 +76,7 @@ export async function signalRouter(
     signal,
     signalArgs: args,
     priority: SERVICE_PRIORITY,
+    workflowTaskTimeout: ROUTER_TASK_TIMEOUT,
   });
 }
 
@@ -133,6 +147,7 @@ export function eventActivities(client: Client) {
       ...batchSignal(SUBSCRIBE_SIGNAL, batch),
     });
   });
+  const deliveries = new InFlightLimit(DELIVERY_CONCURRENCY);
   return {
     ...triggerActivities(client),
 
@@ -166,7 +181,9 @@ export function eventActivities(client: Client) {
           const index = next++;
           const { processId, awaitKeys } = targets[index];
           try {
-            await client.workflow.getHandle(processId).signal(EVENT_SIGNAL, message, delivery(awaitKeys));
+            await deliveries.run(() =>
+              client.workflow.getHandle(processId).signal(EVENT_SIGNAL, message, delivery(awaitKeys)),
+            );
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err;
           }

@@ -64,8 +64,18 @@ const TRIGGERS_PATCH = 'router-fires-triggers';
 const FIRE_BATCH = 100;
 const FIRES_IN_FLIGHT = 4;
 
-/** The router continues as new past this many history events. */
-const ROUTER_HISTORY_LIMIT = 5_000;
+/**
+ * The router continues as new past this many history events. A router evicted from a busy worker's cache
+ * replays its run's history on its next task, at about a millisecond an event on a loaded worker: with
+ * 5,000 events that replay outlasted Temporal's 10 s task timeout at 10,000 parked processes.
+ */
+const ROUTER_HISTORY_LIMIT = 2_000;
+
+/** Runs recorded before {@link SHORT_HISTORY_PATCH} continued as new past this many events. */
+const OLD_ROUTER_HISTORY_LIMIT = 5_000;
+
+/** The patch under which a run continues as new past {@link ROUTER_HISTORY_LIMIT} events. */
+const SHORT_HISTORY_PATCH = 'router-shorter-history';
 
 export const subscribeSignal = defineSignal<[Subscription]>(SUBSCRIBE_SIGNAL);
 export const subscribesSignal = defineSignal<[Subscription[]]>(SUBSCRIBES_SIGNAL);
@@ -181,10 +191,14 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
   void overflow.run();
 
   const continueAsNew = makeContinueAsNewFunc<typeof bureaucratEventRouter>();
+  const limit =
+    state.continueAsNewAfterEvents ??
+    (patched(SHORT_HISTORY_PATCH) ? ROUTER_HISTORY_LIMIT : OLD_ROUTER_HISTORY_LIMIT);
+  const tooLong = () => historyTooLong(limit, state.continueAsNewAfterEvents !== undefined);
   for (;;) {
-    await condition(() => queue.length > 0 || historyTooLong(state.continueAsNewAfterEvents));
+    await condition(() => queue.length > 0 || tooLong());
     for (let next = queue.shift(); next; next = queue.shift()) await deliver(next);
-    if (historyTooLong(state.continueAsNewAfterEvents)) {
+    if (tooLong()) {
       if (firesTriggers) {
         closing = true; // batches in flight finish here; queued events go on to the next run
         await condition(() => firesInFlight === 0);
@@ -209,9 +223,8 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
   }
 }
 
-/** Past the threshold, if one is set; otherwise past {@link ROUTER_HISTORY_LIMIT} or when the server suggests. */
-function historyTooLong(threshold: number | undefined): boolean {
+/** Past `limit` events; unless the limit was set explicitly (tests), also when the server suggests it. */
+function historyTooLong(limit: number, explicit: boolean): boolean {
   const info = workflowInfo();
-  if (threshold !== undefined) return info.historyLength > threshold;
-  return info.continueAsNewSuggested || info.historyLength > ROUTER_HISTORY_LIMIT;
+  return info.historyLength > limit || (!explicit && info.continueAsNewSuggested);
 }

@@ -74,6 +74,8 @@ describe('publishing a burst of events', () => {
         expect(run.workflowExecutionStartedEventAttributes?.priority?.priorityKey).toBe(
           SERVICE_PRIORITY.priorityKey,
         );
+        // A longer task timeout than Temporal's 10 s, for a replay after eviction (activities/events.ts).
+        expect(Number(run.workflowExecutionStartedEventAttributes?.workflowTaskTimeout?.seconds)).toBe(30);
       }
     });
   }, 180_000);
