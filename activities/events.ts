@@ -27,10 +27,10 @@ import { InFlightLimit } from './in-flight-limit';
 import { triggerActivities } from './triggers';
 
 /**
- * How many delivery signals a worker has in flight at once, all its deliveries together. Unbounded per
- * worker (64 per delivery), the routers of a chain delivering at once sent 10,000 signals faster than the
- * worker could run the processes they woke: a backlog of workflow tasks, which timed out and ran again
- * (see README, Performance, events at scale).
+ * How many delivery signals a worker has in flight at once, all its deliveries together. When each
+ * delivery had 64 of its own, the two routers of a chain delivering at once sent 10,000 signals faster
+ * than the worker could run the processes they woke: a backlog of workflow tasks, which timed out and ran
+ * again (see README, Performance, events at scale).
  */
 const DELIVERY_CONCURRENCY = 64;
 

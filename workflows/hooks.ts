@@ -1,10 +1,10 @@
 /**
  * The workflow side of the lifecycle hooks: the steps completed between two waits of the interpreter go to
  * the worker as one sink call (see `src/hooks.ts`), sent when the interpreter is about to wait
- * ({@link Hooks.flush}), rather than one call per step; a process-level occurrence goes at once. Sink calls create no command and the worker drops
- * those made while replaying, so emitting them changes nothing in the history and needs no `patched()`.
- * For the same reason nothing is emitted while replaying: the event (a copy of the context) would be built
- * only to be dropped, once per step.
+ * ({@link Hooks.flush}), rather than one call per step; a process-level occurrence goes at once. Sink
+ * calls create no command and the worker drops those made while replaying, so emitting them changes
+ * nothing in the history and needs no `patched()`. For the same reason nothing is emitted while
+ * replaying: the event (a copy of the context) would be built only to be dropped, once per step.
  *
  * Each occurrence carries its number in the run, counted on replay too, so that it is the same number
  * each time the workflow task that emits it runs: a task whose first attempt did not complete (timed out

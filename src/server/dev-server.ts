@@ -157,11 +157,11 @@ export function freePort(): Promise<number> {
 const START_ATTEMPTS = 3;
 
 /**
- * {@link spawnDevServer}, tried again when it lost a race for a port. The server picks the ports of its
- * internal services (history, matching, membership) itself, by binding a free port and letting it go before
- * it listens, and the frontend's port here is picked the same way: another process (a second test server,
- * a worker's connection) can take one in between, and the server exits with `Failed to start gRPC listener …
- * address already in use`. A port the caller chose that is in use is not a race: that error is final.
+ * {@link spawnDevServer}, tried again when it lost a race for a port. The frontend's port is picked here by
+ * binding a free port and letting it go, and the server picks free ports for its internal services
+ * itself: another process (a second test server, a client's connection) can take one before the server
+ * listens on it, and the server exits with `Failed to start gRPC listener … address already in use` (seen
+ * in CI). A port the caller chose that is in use is not a race: that error is final.
  */
 async function spawnDevServerRetrying(
   executable: string,
