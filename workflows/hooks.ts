@@ -12,7 +12,7 @@
  * the repeats by that number (`src/worker/hooks.ts`).
  */
 import { proxySinks, workflowInfo } from '@temporalio/workflow';
-import { HOOKS_SINK, type HookCall, type HookSinks } from '../src/hooks';
+import { HOOKS_SINK, type HookCall, type HookEvent, type HookSinks } from '../src/hooks';
 import type { PauseInfo } from '../src/operations';
 import type { ContextValues } from '../src/scope';
 
@@ -55,59 +55,50 @@ export class Hooks {
     this.flush();
   }
 
+  /** What every hook receives, with the context at this moment unless given. */
+  private event(context: ContextValues = this.context()): HookEvent {
+    return { processId: this.processId, processName: this.processName, context };
+  }
+
   /** The process started (its first run only: not after continue-as-new); `context` is its initial one. */
   started(context: ContextValues): void {
     const occurrence = this.next();
-    if (occurrence === undefined) return;
-    const { processId, processName } = this;
-    this.emit({ hook: 'processStarted', event: { processId, processName, context }, occurrence });
+    if (occurrence !== undefined) {
+      this.emit({ hook: 'processStarted', event: this.event(context), occurrence });
+    }
   }
 
   /** The process completed; `context` is its final context. */
   completed(): void {
     const occurrence = this.next();
-    if (occurrence === undefined) return;
-    const { processId, processName } = this;
-    this.emit({
-      hook: 'processCompleted',
-      event: { processId, processName, context: this.context() },
-      occurrence,
-    });
+    if (occurrence !== undefined) this.emit({ hook: 'processCompleted', event: this.event(), occurrence });
   }
 
   /** The process ended on an unhandled fault. */
   faulted(code: string, message: string): void {
     const occurrence = this.next();
-    if (occurrence === undefined) return;
-    const { processId, processName } = this;
-    this.emit({
-      hook: 'processFaulted',
-      event: { processId, processName, context: this.context(), code, message },
-      occurrence,
-    });
+    if (occurrence !== undefined) {
+      this.emit({ hook: 'processFaulted', event: { ...this.event(), code, message }, occurrence });
+    }
   }
 
   /** The process paused. */
   paused(paused: PauseInfo): void {
     const occurrence = this.next();
-    if (occurrence === undefined) return;
-    const { processId, processName } = this;
-    this.emit({
-      hook: 'processPaused',
-      event: { processId, processName, context: this.context(), paused },
-      occurrence,
-    });
+    if (occurrence !== undefined) {
+      this.emit({ hook: 'processPaused', event: { ...this.event(), paused }, occurrence });
+    }
   }
 
-  /** A step completed; `id` is its id relative to the process (the hook gets the full activity id). */
+  /**
+   * A step completed; `id` is its id relative to the process (the hook gets the full activity id). Held
+   * back until the interpreter waits ({@link flush}).
+   */
   stepCompleted(id: string): void {
     const occurrence = this.next();
-    if (occurrence === undefined) return;
-    const { processId, processName } = this;
-    this.pending.push({
-      hook: 'stepCompleted',
-      event: { processId, processName, context: this.context(), activityId: `${processId}${id}` },
-      occurrence,
-    });
+    if (occurrence !== undefined) {
+      const activityId = `${this.processId}${id}`;
+      this.pending.push({ hook: 'stepCompleted', event: { ...this.event(), activityId }, occurrence });
+    }
   }
 }

@@ -3,7 +3,12 @@ import { createServer, type AddressInfo } from 'node:net';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { BUREAUCRAT_SEARCH_ATTRIBUTES } from '../search-attributes';
-import { resolveTemporalCli, TemporalCliNotFoundError, type ResolvedTemporalCli } from './temporal-cli';
+import {
+  logToStderr,
+  resolveTemporalCli,
+  TemporalCliNotFoundError,
+  type ResolvedTemporalCli,
+} from './temporal-cli';
 
 /** Options for {@link startDevServer}. */
 export interface DevServerOptions {
@@ -177,7 +182,7 @@ async function spawnDevServerRetrying(
         /address already in use/.test(err.output) &&
         (options.port === undefined || (await isPortFree(options.port)));
       if (!lostRace || attempt >= START_ATTEMPTS) throw err;
-      const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+      const log = options.log ?? logToStderr;
       log(`the Temporal dev server lost a race for a port (${err.message}); starting it again`);
     }
   }

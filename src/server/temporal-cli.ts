@@ -4,6 +4,11 @@ import path from 'node:path';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { toolCacheDir } from './cache-dir';
 
+/** The default progress log of the CLI lookup and the dev server: a line on stderr. */
+export function logToStderr(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
 /** The Temporal CLI release this project builds from Go modules (later tags cannot be `go install`ed). */
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 
@@ -67,7 +72,7 @@ export async function resolveTemporalCli(
   options: ResolveTemporalCliOptions = {},
 ): Promise<ResolvedTemporalCli> {
   const env = options.env ?? process.env;
-  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const log = options.log ?? logToStderr;
   const tried: string[] = [];
   const found = (p: string, source: TemporalCliSource): ResolvedTemporalCli => ({
     executable: { type: 'existing-path', path: p },
