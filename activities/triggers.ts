@@ -18,6 +18,7 @@ import { processStartOptions } from '../src/process-start';
 import { PROCESS_WORKFLOW_TYPE, type EventMessage } from '../src/protocol';
 import type { ContextValues } from '../src/scope';
 import { TRIGGER_NAME } from '../src/search-attributes';
+import { InFlightLimit } from './in-flight-limit';
 import {
   CLEAR_DEAD_LETTER_SIGNAL,
   DEAD_LETTER_SIGNAL,
@@ -30,8 +31,15 @@ import {
   type TriggerRegistration,
 } from '../src/triggers/protocol';
 
-/** Starts of one batch running at once. */
-const START_CONCURRENCY = 32;
+/**
+ * Starts running at once on one worker, shared by every batch it fires (as many as four batches of 32 had
+ * before): a router keeps several batches in flight (workflows/event-router.ts), and a batch waiting here
+ * takes the slots of the one ahead as they free up, so the starts never pause between batches.
+ */
+const STARTS_IN_FLIGHT = 128;
+
+/** A batch waiting for start slots heartbeats this often, so that the wait does not look like a dead worker. */
+const WAITING_HEARTBEAT_MS = 5_000;
 
 /** The first retry of a failed start waits this long, doubling up to {@link MAX_BACKOFF_MS}. */
 const FIRST_BACKOFF_MS = 500;
@@ -65,6 +73,7 @@ function compile(t: TriggerRegistration): Compiled {
 
 /** The trigger activity, bound to a client of the worker's namespace. */
 export function triggerActivities(client: Client) {
+  const starts = new InFlightLimit(STARTS_IN_FLIGHT);
   return {
     /** Fires every trigger of the batch's event on each of its events. */
     async [FIRE_TRIGGERS_ACTIVITY]({ event, origin, events }: FireTriggersInput): Promise<void> {
@@ -78,16 +87,21 @@ export function triggerActivities(client: Client) {
         if (err instanceof WorkflowNotFoundError) return; // no trigger was ever registered here
         throw err;
       }
-      const jobs = events.flatMap((e) => triggers.map((t) => ({ e, t })));
-      let next = 0;
-      const lane = async () => {
-        while (next < jobs.length) {
-          const { e, t } = jobs[next++];
-          await fireTrigger(client, taskQueue, t, e.message, defaultTriggerProcessId(t.name, origin, e.seq));
-          Context.current().heartbeat(next);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(START_CONCURRENCY, jobs.length) }, lane));
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat(), WAITING_HEARTBEAT_MS);
+      try {
+        await Promise.all(
+          events.flatMap((e) =>
+            triggers.map((t) =>
+              starts.run(() =>
+                fireTrigger(client, taskQueue, t, e.message, defaultTriggerProcessId(t.name, origin, e.seq)),
+              ),
+            ),
+          ),
+        );
+      } finally {
+        clearInterval(beat);
+      }
     },
   };
 }

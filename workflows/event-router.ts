@@ -60,9 +60,21 @@ const HISTORY_ORDER_PATCH = 'router-buffered-signals-in-history-order';
  */
 const TRIGGERS_PATCH = 'router-fires-triggers';
 
-/** Events per trigger activity, and trigger activities in flight at once. */
+/** Events per trigger activity. */
 const FIRE_BATCH = 100;
-const FIRES_IN_FLIGHT = 4;
+
+/**
+ * Trigger activities in flight at once. A worker's starts share one limit (activities/triggers.ts), so
+ * more batches in flight do not mean more starts at once: the batches queued behind that limit keep it
+ * busy while the router's next task schedules more, instead of leaving a gap after each wave.
+ */
+const FIRES_IN_FLIGHT = 8;
+
+/** Runs recorded before {@link PIPELINED_FIRES_PATCH} had at most this many trigger activities in flight. */
+const OLD_FIRES_IN_FLIGHT = 4;
+
+/** The patch under which a run has up to {@link FIRES_IN_FLIGHT} trigger activities in flight. */
+const PIPELINED_FIRES_PATCH = 'router-pipelined-fires';
 
 /**
  * The router continues as new past this many history events. A router evicted from a busy worker's cache
@@ -177,8 +189,9 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
   // deliveries nor costs an activity per event.
   const origin = workflowInfo().firstExecutionRunId;
   const fireLoop = async () => {
+    const maxInFlight = patched(PIPELINED_FIRES_PATCH) ? FIRES_IN_FLIGHT : OLD_FIRES_IN_FLIGHT;
     for (;;) {
-      await condition(() => !closing && fires.length > 0 && firesInFlight < FIRES_IN_FLIGHT);
+      await condition(() => !closing && fires.length > 0 && firesInFlight < maxInFlight);
       const events = fires.splice(0, FIRE_BATCH);
       firesInFlight += 1;
       const done = () => {

@@ -126,7 +126,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
  * room for 1,000 signals arriving during one workflow task (Temporal's default, 100, fails the task in
  * flight past it, so an event router receiving a burst of published events was livelocked: each failed
  * task evicts the router and replays it in full, slower each time, while more events arrive; see README,
- * triggers).
+ * triggers); and timers that fire when due: Temporal's `history.timerProcessorMaxTimeShift` (default 1 s)
+ * holds back any timer due within that shift of its creation until the shift has passed, so a schedule
+ * every second drifted up to a second late (its scheduler sleeps less than a second between starts) and a
+ * `<delay duration="0.3">` took a second.
  */
 const EXTRA_ARGS = [
   '--dynamic-config-value',
@@ -135,6 +138,8 @@ const EXTRA_ARGS = [
   'history.maximumBufferedEventsBatch=1000',
   '--dynamic-config-value',
   'matching.useNewMatcher=true',
+  '--dynamic-config-value',
+  'history.timerProcessorMaxTimeShift="100ms"',
 ] as const;
 
 /** Whether a TCP port is free on 127.0.0.1 (where the dev server listens). */

@@ -184,6 +184,24 @@ module.exports = [
     alsoRecord: ['bureaucrat-events:history-trig', 'bureaucrat-triggers:record-histories'],
   },
   {
+    // A burst of events for a trigger, after routers kept up to 8 trigger batches in flight (the patch
+    // router-pipelined-fires): the router's history carries that patch's marker.
+    name: 'triggered-burst',
+    xml: `<process name="triggered-burst"><await event="history-burst"/></process>`,
+    input: { broadcastEvents: true },
+    participants: {},
+    async drive(helpers) {
+      await helpers.waitFor('_0', 'active');
+      await helpers.addTrigger('history-burst', '<process name="started"><assign property="x">1</assign></process>', {
+        name: 'history-burst-trigger',
+        id: "'history-burst-' + str(event['n'])",
+      });
+      await Promise.all(Array.from({ length: 20 }, (_, n) => helpers.trigger('history-burst', { n })));
+      for (let n = 0; n < 20; n++) await helpers.waitForProcess(`history-burst-${n}`);
+    },
+    alsoRecord: ['bureaucrat-events:history-burst'],
+  },
+  {
     // Operated by hand: a participant's halt reply pauses it, resume; pause while it awaits, set a field the
     // await's condition reads, the event (taken, but no next step while paused), resume.
     name: 'operated',
