@@ -1,9 +1,9 @@
-// `npm run bench:events`: events at scale, side by side on one dev server and worker (issue 16). Rows:
-// one trigger to N parked awaits against a loop of direct signals to N parked awaits (time until all N
-// completed); keyed delivery latency p50 / p99 (a trigger with a key → its one process completed) with N
-// processes parked on other keys; the largest payload any router carried over continue-as-new (its
-// subscriptions, recent triggers and ids). Writes bench/results/events.json. Nothing is asserted: the
-// machine is shared and noisy. `--smoke` runs tiny sizes; `--parked N` sets N (default 10,000).
+// `npm run bench:events`: events at scale, side by side in one run, each side on a fresh dev server and
+// worker of its own (issue 16). Rows: one trigger to N parked awaits against a loop of direct signals to N
+// parked awaits (time until all N completed); keyed delivery latency p50 / p99 (a trigger with a key → its
+// one process completed) with N processes parked on other keys; the largest payload any router carried
+// over continue-as-new (its subscriptions, recent triggers and ids). Writes bench/results/events.json.
+// Nothing is asserted: the machine is shared and noisy. `--smoke` runs tiny sizes; `--parked N` sets N (default 10,000).
 'use strict';
 
 const { Events } = require('../lib/src/client/events');
@@ -84,58 +84,67 @@ async function largestRouterPayload(client, event) {
   return { largest, routers };
 }
 
-async function main() {
+/**
+ * Runs `phase` against a dev server and worker of its own, started for it and stopped after. Each side of
+ * the comparison gets a fresh server: on a shared one, the side measured second ran against a store already
+ * holding the first side's 10,000 finished processes.
+ */
+async function onFreshServer(phase) {
   const server = await startServer();
   const taskQueue = 'bench-events';
   const worker = await createWorker(server, taskQueue, ['noop'], {
     activities: eventActivities(server.env.client),
   });
   const client = server.env.client;
-  const launcher = new Launcher(client, taskQueue);
-  const events = new Events(client, taskQueue);
-  const n = config.parked;
-  const results = { machine: machine(), config };
   try {
-    await worker.runUntil(async () => {
-      const keyedEvent = `keyed-${Date.now()}`;
-      log(`parking ${n} keyed awaits`);
-      const keyed = await park(launcher, 'keyed', n, awaiting(keyedEvent, true), (i) => ({
-        k: `order-${i}`,
-      }));
-      log(`keyed latency: ${config.probes} probes`);
-      const probes = await park(launcher, 'probe', config.probes, awaiting(keyedEvent, true), (i) => ({
-        k: `probe-${i}`,
-      }));
-      results.keyedLatencies = [];
-      for (let i = 0; i < probes.length; i++) {
-        const t0 = Date.now();
-        await events.trigger(keyedEvent, {}, { key: `probe-${i}` });
-        await probes[i].result();
-        results.keyedLatencies.push(Date.now() - t0);
-      }
-      log(`direct signals to ${n} parked awaits`);
-      let t0 = Date.now();
-      await pool(keyed, 64, (h) => h.event(keyedEvent));
-      results.directMs = await completedAfter(client, 'keyed', n, t0);
-      log(`direct: ${results.directMs} ms; keyed latencies: ${JSON.stringify(results.keyedLatencies)}`);
-      const broadcastEvent = `broadcast-${Date.now()}`;
-      log(`parking ${n} broadcast awaits`);
-      await park(launcher, 'broadcast', n, awaiting(broadcastEvent, false));
-      log('one trigger');
-      t0 = Date.now();
-      await events.trigger(broadcastEvent);
-      results.triggerMs = await completedAfter(client, 'broadcast', n, t0);
-      const k = await largestRouterPayload(client, keyedEvent);
-      const b = await largestRouterPayload(client, broadcastEvent);
-      results.largestPayload = Math.max(k.largest, b.largest);
-      results.routers = { keyed: k.routers, broadcast: b.routers };
-    });
-  } catch (err) {
-    console.error(err);
-    throw err;
+    await worker.runUntil(() =>
+      phase({ client, launcher: new Launcher(client, taskQueue), events: new Events(client, taskQueue) }),
+    );
   } finally {
     await server.stop();
   }
+}
+
+async function main() {
+  const n = config.parked;
+  const results = { machine: machine(), config };
+  await onFreshServer(async ({ client, launcher, events }) => {
+    const keyedEvent = `keyed-${Date.now()}`;
+    log(`parking ${n} keyed awaits`);
+    const keyed = await park(launcher, 'keyed', n, awaiting(keyedEvent, true), (i) => ({
+      k: `order-${i}`,
+    }));
+    log(`keyed latency: ${config.probes} probes`);
+    const probes = await park(launcher, 'probe', config.probes, awaiting(keyedEvent, true), (i) => ({
+      k: `probe-${i}`,
+    }));
+    results.keyedLatencies = [];
+    for (let i = 0; i < probes.length; i++) {
+      const t0 = Date.now();
+      await events.trigger(keyedEvent, {}, { key: `probe-${i}` });
+      await probes[i].result();
+      results.keyedLatencies.push(Date.now() - t0);
+    }
+    log(`direct signals to ${n} parked awaits`);
+    const t0 = Date.now();
+    await pool(keyed, 64, (h) => h.event(keyedEvent));
+    results.directMs = await completedAfter(client, 'keyed', n, t0);
+    log(`direct: ${results.directMs} ms; keyed latencies: ${JSON.stringify(results.keyedLatencies)}`);
+    results.keyedPayload = await largestRouterPayload(client, keyedEvent);
+  });
+  await onFreshServer(async ({ client, launcher, events }) => {
+    const broadcastEvent = `broadcast-${Date.now()}`;
+    log(`parking ${n} broadcast awaits`);
+    await park(launcher, 'broadcast', n, awaiting(broadcastEvent, false));
+    log('one trigger');
+    const t0 = Date.now();
+    await events.trigger(broadcastEvent);
+    results.triggerMs = await completedAfter(client, 'broadcast', n, t0);
+    log(`trigger: ${results.triggerMs} ms`);
+    results.broadcastPayload = await largestRouterPayload(client, broadcastEvent);
+  });
+  results.largestPayload = Math.max(results.keyedPayload.largest, results.broadcastPayload.largest);
+  results.routers = { keyed: results.keyedPayload.routers, broadcast: results.broadcastPayload.routers };
   const s = (ms) => (ms / 1000).toFixed(1);
   const rows = [
     `| one trigger to ${n} parked awaits (all completed), s (vs a loop of ${n} direct signals, 64 in flight) | ${s(results.triggerMs)} | ${s(results.directMs)} | ${(results.triggerMs / results.directMs).toFixed(2)} | ≤ 1.2 |`,
