@@ -92,11 +92,9 @@ async function largestRouterPayload(client, event) {
 async function onFreshServer(phase) {
   const server = await startServer();
   const taskQueue = 'bench-events';
-  const worker = await createWorker(server, taskQueue, ['noop'], {
-    activities: eventActivities(server.env.client),
-  });
   const client = server.env.client;
   try {
+    const worker = await createWorker(server, taskQueue, ['noop'], { activities: eventActivities(client) });
     await worker.runUntil(() =>
       phase({ client, launcher: new Launcher(client, taskQueue), events: new Events(client, taskQueue) }),
     );

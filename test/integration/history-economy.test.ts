@@ -7,7 +7,7 @@ import { processId, processStart, withProcessWorker } from '../support/processes
 /**
  * The interpreter must cost no history events beyond the same process written by hand against the SDK
  * (`test/workflows/handwritten.ts`): no markers, local activities, upserts or signals per step. Parallel
- * branches finish in a fixed order, each in a workflow task of its own (see {@link inTurn}), so that
+ * branches finish in a fixed order, each in a workflow task of its own ({@link inTurn}), so that
  * workflow-task batching is the same for both and the comparison is exact, event type by event type.
  */
 const { EVENT_TYPE_ACTIVITY_TASK_COMPLETED, EVENT_TYPE_WORKFLOW_TASK_COMPLETED } =
@@ -15,21 +15,24 @@ const { EVENT_TYPE_ACTIVITY_TASK_COMPLETED, EVENT_TYPE_WORKFLOW_TASK_COMPLETED }
 const ACTIVITY_TASK_COMPLETED = String(EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
 const WORKFLOW_TASK_COMPLETED = String(EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
 
+/**
+ * The `noop` participant. The action of branch b of the `all` (`_0_b_0`) completes once the workflow has
+ * completed a task after branch b - 1's completion, so that each completion lands in a workflow task of
+ * its own (a fixed delay per branch raced a loaded worker: two completions could share one task on one
+ * side). Other shapes' actions complete at once.
+ */
 const inTurn =
-  (env: () => TestWorkflowEnvironment) =>
+  (env: TestWorkflowEnvironment) =>
   async (w: Workitem): Promise<Record<string, unknown>> => {
-    // The action of branch b of the `all` (`_0_b_0`) completes once the workflow has completed a task after
-    // branch b - 1's completion. A fixed delay per branch raced a loaded worker: two completions could land
-    // in one workflow task on one side. Other shapes' actions complete at once.
     const branch = /^_0_(\d+)_0$/.exec(w.activityId.slice(w.processId.length))?.[1];
-    for (let turn = branch === undefined; !turn;) {
-      const events = await eventTypes(env(), w.processId);
-      const completed = events.flatMap((e, i) => (e === ACTIVITY_TASK_COMPLETED ? [i] : []));
-      const last = completed.length > 0 ? completed[completed.length - 1] : -1;
-      turn = completed.length === Number(branch) && events.slice(last + 1).includes(WORKFLOW_TASK_COMPLETED);
-      if (!turn) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (branch === undefined) return {};
+    for (;;) {
+      const events = await eventTypes(env, w.processId);
+      const last = events.lastIndexOf(ACTIVITY_TASK_COMPLETED);
+      const completions = events.filter((e) => e === ACTIVITY_TASK_COMPLETED).length;
+      if (completions === Number(branch) && events.indexOf(WORKFLOW_TASK_COMPLETED, last + 1) >= 0) return {};
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    return {};
   };
 
 const actions = (n: number) => '<action participant="noop"/>'.repeat(n);
@@ -66,7 +69,7 @@ describe('history economy: the interpreter against hand-written workflows', () =
     '$name produces exactly the events of its hand-written equivalent',
     async ({ xml, hand }) => {
       const env = testServer();
-      await withProcessWorker(env, { noop: inTurn(testServer) }, async (taskQueue) => {
+      await withProcessWorker(env, { noop: inTurn(env) }, async (taskQueue) => {
         const interpreted = await env.client.workflow.start(
           PROCESS_WORKFLOW_TYPE,
           processStart(taskQueue, xml),
