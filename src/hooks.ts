@@ -78,3 +78,12 @@ export const HOOK_NAMES: readonly HookName[] = [
   'processPaused',
   'stepCompleted',
 ];
+
+/**
+ * The global through which a worker tells its workflows which hooks it has (a frozen array of
+ * {@link HookName}s, set by code appended to the workflow bundle it loads: see `withWorkerHooks`). A
+ * workflow builds and sends only those occurrences: a step event copies the process context, and on a
+ * worker without a `stepCompleted` hook that copy and its trip to the worker cost more than the step.
+ * Without the global (a bundle loaded as is) a workflow sends every hook.
+ */
+export const WORKER_HOOKS_GLOBAL = '__bureaucratWorkerHooks';

@@ -12,7 +12,14 @@
  * the repeats by that number (`src/worker/hooks.ts`).
  */
 import { proxySinks, workflowInfo } from '@temporalio/workflow';
-import { HOOKS_SINK, type HookCall, type HookEvent, type HookSinks } from '../src/hooks';
+import {
+  HOOKS_SINK,
+  WORKER_HOOKS_GLOBAL,
+  type HookCall,
+  type HookEvent,
+  type HookName,
+  type HookSinks,
+} from '../src/hooks';
 import type { PauseInfo } from '../src/operations';
 import type { ContextValues } from '../src/scope';
 
@@ -32,12 +39,17 @@ export class Hooks {
   /** Steps completed since the interpreter last waited, not yet handed to the worker. */
   private pending: HookCall[] = [];
 
+  /** The hooks the worker has, when it said (see `WORKER_HOOKS_GLOBAL`); every hook otherwise. */
+  private readonly wanted = workerHooks();
+
   /**
-   * Counts one occurrence; its number if the sink call would reach the worker's sinks (`hookSinks` are
-   * not called during replay), otherwise undefined.
+   * Counts one occurrence of `hook`; its number if the sink call would reach a hook of the worker's (sinks
+   * are not called during replay), otherwise undefined. Occurrences the worker has no hook for are counted
+   * too, so that the numbers do not depend on which hooks a worker has.
    */
-  private next(): number | undefined {
+  private next(hook: HookName): number | undefined {
     this.occurrences += 1;
+    if (this.wanted && !this.wanted.includes(hook)) return undefined;
     return workflowInfo().unsafe.isReplaying ? undefined : this.occurrences;
   }
 
@@ -62,7 +74,7 @@ export class Hooks {
 
   /** The process started (its first run only: not after continue-as-new); `context` is its initial one. */
   started(context: ContextValues): void {
-    const occurrence = this.next();
+    const occurrence = this.next('processStarted');
     if (occurrence !== undefined) {
       this.emit({ hook: 'processStarted', event: this.event(context), occurrence });
     }
@@ -70,13 +82,13 @@ export class Hooks {
 
   /** The process completed; `context` is its final context. */
   completed(): void {
-    const occurrence = this.next();
+    const occurrence = this.next('processCompleted');
     if (occurrence !== undefined) this.emit({ hook: 'processCompleted', event: this.event(), occurrence });
   }
 
   /** The process ended on an unhandled fault. */
   faulted(code: string, message: string): void {
-    const occurrence = this.next();
+    const occurrence = this.next('processFaulted');
     if (occurrence !== undefined) {
       this.emit({ hook: 'processFaulted', event: { ...this.event(), code, message }, occurrence });
     }
@@ -84,7 +96,7 @@ export class Hooks {
 
   /** The process paused. */
   paused(paused: PauseInfo): void {
-    const occurrence = this.next();
+    const occurrence = this.next('processPaused');
     if (occurrence !== undefined) {
       this.emit({ hook: 'processPaused', event: { ...this.event(), paused }, occurrence });
     }
@@ -95,10 +107,16 @@ export class Hooks {
    * back until the interpreter waits ({@link flush}).
    */
   stepCompleted(id: string): void {
-    const occurrence = this.next();
+    const occurrence = this.next('stepCompleted');
     if (occurrence !== undefined) {
       const activityId = `${this.processId}${id}`;
       this.pending.push({ hook: 'stepCompleted', event: { ...this.event(), activityId }, occurrence });
     }
   }
+}
+
+/** The hooks the worker declared in the bundle it loaded, if it did. */
+function workerHooks(): readonly HookName[] | undefined {
+  const declared: unknown = (globalThis as Record<string, unknown>)[WORKER_HOOKS_GLOBAL];
+  return Array.isArray(declared) ? (declared as HookName[]) : undefined;
 }

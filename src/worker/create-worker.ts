@@ -21,10 +21,11 @@ import {
   resolveConnectConfig,
   type ConnectionOptions,
 } from '../client/connection';
+import { HOOK_NAMES, HOOKS_SINK } from '../hooks';
 import { hookSinks, type ProcessHooks } from './hooks';
 import { installRuntimeLogging } from './logging';
 import { participantActivities, type Participants } from './participants';
-import { prebuiltWorkflowBundle, workflowsPath } from './workflow-bundle';
+import { prebuiltWorkflowBundle, withWorkerHooks, workflowsPath } from './workflow-bundle';
 
 /**
  * How long a stopping worker lets running participants finish before it cancels them (Temporal's own
@@ -93,7 +94,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     workerOptions.shutdownForceTime ?? msToNumber(shutdownGraceTime) + SHUTDOWN_FORCE_MARGIN_MS,
   );
   const worker = await Worker.create({
-    ...workflowCode(workerOptions),
+    ...(await workflowCode(workerOptions, hooks)),
     ...workerOptions,
     shutdownGraceTime,
     shutdownForceTime: forceMs,
@@ -134,13 +135,21 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
 }
 
 /**
- * The workflow code a worker runs: the prebuilt bundle, unless the options ask for a bundle of their own
- * (own workflows, workflow interceptors or bundler options), or the package was not built (its sources
- * are bundled then; webpack reports at the INFO log level).
+ * The workflow code a worker runs: the prebuilt bundle, told which of the hooks this worker has (see
+ * `withWorkerHooks`), unless the options ask for a bundle of their own (own workflows, workflow
+ * interceptors or bundler options), or the package was not built (its sources are bundled then; webpack
+ * reports at the INFO log level). A bundle of one's own, or a hook sink of one's own in `sinks`, gets
+ * every hook.
  */
-function workflowCode(options: Partial<WorkerOptions>): Partial<WorkerOptions> {
+async function workflowCode(
+  options: Partial<WorkerOptions>,
+  hooks: ProcessHooks = {},
+): Promise<Partial<WorkerOptions>> {
   if (options.workflowBundle || options.workflowsPath) return {};
   const ownBundle = Boolean(options.interceptors?.workflowModules?.length || options.bundlerOptions);
   const prebuilt = ownBundle ? undefined : prebuiltWorkflowBundle();
-  return prebuilt ? { workflowBundle: prebuilt } : { workflowsPath: workflowsPath() };
+  if (!prebuilt) return { workflowsPath: workflowsPath() };
+  if (options.sinks?.[HOOKS_SINK]) return { workflowBundle: prebuilt };
+  const declared = HOOK_NAMES.filter((name) => hooks[name] !== undefined);
+  return { workflowBundle: await withWorkerHooks(prebuilt, declared) };
 }

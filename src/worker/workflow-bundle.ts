@@ -4,8 +4,10 @@
  * a second, and prints nothing about bundling.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
+import { WORKER_HOOKS_GLOBAL, type HookName } from '../hooks';
 import { packageRoot } from '../server/package-root';
 
 /** Where the build puts the prebuilt bundle, relative to the package root. */
@@ -27,6 +29,22 @@ export function prebuiltTestingBundle(): { codePath: string } | undefined {
 function prebuilt(file: string): { codePath: string } | undefined {
   const codePath = path.join(packageRoot(), file);
   return existsSync(codePath) ? { codePath } : undefined;
+}
+
+/**
+ * `bundle` (its code, or the file holding it) telling its workflows that the worker has exactly `hooks`
+ * (see `WORKER_HOOKS_GLOBAL`): they then build no occurrence of the others. The statement goes after the
+ * bundle's code and before its inline source map, so that no mapped position moves.
+ */
+export async function withWorkerHooks(
+  bundle: { readonly code: string } | { readonly codePath: string },
+  hooks: readonly HookName[],
+): Promise<{ code: string }> {
+  const code = 'code' in bundle ? bundle.code : await readFile(bundle.codePath, 'utf8');
+  const declaration = `\n;globalThis.${WORKER_HOOKS_GLOBAL} = Object.freeze(${JSON.stringify(hooks)});\n`;
+  const sourceMap = code.lastIndexOf('\n//# sourceMappingURL=');
+  const at = sourceMap >= 0 ? sourceMap : code.length;
+  return { code: code.slice(0, at) + declaration + code.slice(at) };
 }
 
 /** The entry module of this package's workflows (`workflows/index`), for bundling them yourself. */
@@ -62,7 +80,7 @@ export async function buildWorkflowBundle(
 
 const root = packageRoot();
 
-/** This package's pure modules that the workflows import, relative to the code root (see below). */
+/** The modules shared between workflows, relative to the code root (see below). */
 const SHARED_MODULES = [
   'src/definition',
   'src/expression',
@@ -72,14 +90,19 @@ const SHARED_MODULES = [
   'src/search-attributes',
   'src/routes',
   'src/context-size',
+  // The workflows themselves, the interpreter and every kind with them.
+  'workflows/index',
 ];
 
 /**
- * The modules every workflow of a worker thread shares (the SDK's `preloadModules`): the SDK evaluates a
- * workflow's modules again for each workflow started, and the definition parser, the expression language
- * (with the XML reader's tables) cost a process more CPU to evaluate than running a 10-action sequence.
- * These are pure — constants and functions, no per-workflow state, no Temporal APIs — so one evaluation
- * per worker thread serves every workflow. `codeRoot`: the directory holding `src/` (the compiled `lib/`
+ * The modules every workflow of a worker thread shares (the SDK's `preloadModules`). The SDK evaluates a
+ * workflow's modules again for each workflow started: the definition parser and the expression language
+ * (with the XML reader's tables) cost a process more CPU to evaluate than running a 10-action sequence,
+ * and the interpreter's classes, made anew for each process, left V8's caches of them cold and its
+ * collector busy. None of these modules holds per-workflow state at module level (each process's state
+ * lives in the objects its workflow function creates; `test/unit/shared-modules.test.ts` checks it), and
+ * the Temporal APIs they call find the running workflow when called, never when loaded; so one evaluation
+ * per worker thread serves every workflow. The SDK deep-freezes what they export. `codeRoot`: the directory holding `src/` (the compiled `lib/`
  * by default; the repository root when bundling the TypeScript sources, as the benchmark does).
  */
 export function sharedWorkflowModules(codeRoot: string = path.join(__dirname, '..', '..')): string[] {
