@@ -5,9 +5,18 @@ import { InvalidFieldsError, setFieldsUpdate } from '../../src/operations';
 import { EVENT_SIGNAL, type ProcessSnapshot, type Workitem } from '../../src/protocol';
 import { ParticipantFault } from '../../src/worker/participants';
 import { createWorker } from '../../src/worker/create-worker';
+import type { InjectedSinks } from '@temporalio/worker';
+import { HOOKS_SINK, type HookCall, type HookSinks } from '../../src/hooks';
 import type { ProcessHooks } from '../../src/worker/hooks';
+import { withWorkerHooks } from '../../src/worker/workflow-bundle';
 import { findNode, startProcess, withProcessWorker } from '../support/processes';
-import { eventually, uniqueTaskQueue, useTestServer } from '../support/temporal';
+import {
+  eventually,
+  testWorkflowBundle,
+  uniqueTaskQueue,
+  useTestServer,
+  withWorker,
+} from '../support/temporal';
 
 /** A promise with its resolve function: a participant waits on it until the test lets it finish. */
 function latch(): { promise: Promise<void>; open: () => void } {
@@ -290,6 +299,32 @@ describe('lifecycle hooks on the worker', () => {
       'completed with {"n":0,"x":"launch","checked":true,"after":1}',
     ]);
     expect(log.get(doomed)).toEqual(['started doomed with {}', 'faulted Nope: no way']);
+  });
+
+  it('sends only the hooks the worker declared, numbered as if it had them all', async () => {
+    const xml = `<process name="quiet"><assign property="a">1</assign><assign property="b">2</assign></process>`;
+    const calls: HookCall[] = [];
+    const env = testServer();
+    const taskQueue = uniqueTaskQueue('hooks-declared');
+    const sinks: InjectedSinks<HookSinks> = {
+      [HOOKS_SINK]: {
+        occurred: { fn: (_info, batch) => void calls.push(...batch), callDuringReplay: false },
+      },
+    };
+    const bundle = await withWorkerHooks(testWorkflowBundle(), ['processCompleted']);
+    await withWorker(env, { taskQueue, workflowBundle: bundle, sinks }, async () => {
+      const started = await startProcess(env, taskQueue, xml);
+      await env.client.workflow.getHandle(started.workflowId).result();
+      await eventually(
+        async () => calls.length,
+        (n) => n >= 1,
+      );
+    });
+    // started (1), the two assigns (2, 3) and their steps built nothing; completed is the fourth occurrence.
+    expect(calls.map(({ hook, occurrence }) => ({ hook, occurrence }))).toEqual([
+      { hook: 'processCompleted', occurrence: 4 },
+    ]);
+    expect(calls[0].event.context).toEqual({ a: 1, b: 2 });
   });
 
   it('reports a branch’s completed steps while another branch of the same <all> still waits', async () => {
