@@ -33,6 +33,7 @@ export { LOG_LEVEL_ENV } from './worker/logging';
 export {
   buildWorkflowBundle,
   prebuiltWorkflowBundle,
+  withWorkerHooks,
   workflowsPath,
   WORKFLOW_BUNDLE_FILE,
 } from './worker/workflow-bundle';

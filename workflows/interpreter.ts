@@ -109,31 +109,41 @@ export class Interpreter implements Runtime {
     return this.root?.scope;
   }
 
-  /** Runs the process to its end; returns the final process context. */
-  run(fields: ContextValues): Promise<ContextValues> {
-    const { model, resume } = this.options;
+  /**
+   * Runs the process to its end (then {@link context} is the final process context). Rejects, never throws:
+   * launch fields too large for the context fault the process like any step.
+   */
+  run(fields: ContextValues): Promise<void> {
     let stack: Frame[];
-    if (resume?.frames.length) {
-      stack = restoreStack(model, resume.frames, this.nodes);
-    } else {
-      const root = new Frame(
-        model,
-        undefined,
-        new Scope(undefined, properties(model.context)),
-        model.activities,
-      );
-      // Too large launch fields fail the process before it starts: no handler could run with them.
-      checkContextSize(root.scope, fields, 'the launch fields');
-      root.scope.update(fields);
-      this.nodes.attach(model.id, root.scope);
-      this.nodes.set(model.id, 'active');
-      stack = [root];
+    try {
+      stack = this.initialStack(fields);
+    } catch (err) {
+      return Promise.reject(err);
     }
     this.root = stack[0];
-    // `then`, not `await`: V8 follows await chains into every stack trace, and the SDK captures (and
-    // source-maps) one for each promise created in workflow code; ending the chain at `drive` keeps them
-    // as short as a hand-written workflow's.
-    return this.drive(stack).then(() => this.context());
+    // The driver's own promise, neither awaited nor chained here: V8 follows await chains into every stack
+    // trace, and the SDK captures (and source-maps) one for each promise created in workflow code, at a
+    // cost of tens of microseconds each; ending the chain at `drive` keeps them as short as a hand-written
+    // workflow's, and the workflow function's one `then` is the only promise added above it.
+    return this.drive(stack);
+  }
+
+  /** The stack the run starts with: the saved one after continue-as-new, else the process's frame. */
+  private initialStack(fields: ContextValues): Frame[] {
+    const { model, resume } = this.options;
+    if (resume?.frames.length) return restoreStack(model, resume.frames, this.nodes);
+    const root = new Frame(
+      model,
+      undefined,
+      new Scope(undefined, properties(model.context)),
+      model.activities,
+    );
+    // Too large launch fields fail the process before it starts: no handler could run with them.
+    checkContextSize(root.scope, fields, 'the launch fields');
+    root.scope.update(fields);
+    this.nodes.attach(model.id, root.scope);
+    this.nodes.set(model.id, 'active');
+    return [root];
   }
 
   // ── the driver ───────────────────────────────────────────────────────────────────────────────────────

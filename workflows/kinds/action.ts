@@ -5,6 +5,8 @@
  * → `ContextSizeError` (not applied). Its own attributes (`queue`, `timeout`, `retries`, `heartbeat`)
  * override the process's action options; absent, the command is as before.
  */
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { ActivityFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { ActionActivity } from '../../src/definition';
 import { summaryOf, type ActionOptions, type Workitem } from '../../src/protocol';
@@ -68,9 +70,32 @@ const computed = new WeakMap<
 function optionsOf(node: ActionActivity, processOptions: ActionOptions | undefined): ActivityOptions {
   const known = computed.get(node);
   if (known && known.from === processOptions) return known.options;
-  const options = actionActivityOptions(node, processOptions);
+  const options = inMilliseconds(actionActivityOptions(node, processOptions));
   computed.set(node, { from: processOptions, options });
   return options;
+}
+
+/**
+ * `options` with every duration in milliseconds: the SDK parses a duration string (`'5 minutes'`) each time
+ * it schedules an activity. The command is the same either way.
+ */
+function inMilliseconds(options: ActivityOptions): ActivityOptions {
+  const ms = (d: Duration | undefined) => (d === undefined ? undefined : msToNumber(d));
+  const { retry } = options;
+  return {
+    ...options,
+    startToCloseTimeout: ms(options.startToCloseTimeout),
+    scheduleToCloseTimeout: ms(options.scheduleToCloseTimeout),
+    scheduleToStartTimeout: ms(options.scheduleToStartTimeout),
+    heartbeatTimeout: ms(options.heartbeatTimeout),
+    ...(retry && {
+      retry: {
+        ...retry,
+        initialInterval: ms(retry.initialInterval),
+        maximumInterval: ms(retry.maximumInterval),
+      },
+    }),
+  };
 }
 
 /**

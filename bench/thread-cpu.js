@@ -1,0 +1,106 @@
+// Where a worker's CPU goes, thread by thread, for one shape: interpreter against hand-written batches
+// (interleaved, the first pair dropped as warm-up) on a worker in its own process, reading each thread's
+// CPU time from /proc (Linux only). The worker's main thread, its workflow thread, V8's helper threads (the
+// garbage collector's) and the SDK's Rust core threads get a line each, in ms per process.
+// Run: node bench/thread-cpu.js [shape key] [processes per batch] [pairs]
+'use strict';
+
+const { readdirSync, readFileSync } = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { startServer, processStart, PROCESS_WORKFLOW_TYPE, median } = require('./lib/harness');
+const { shapes } = require('./lib/shapes');
+
+/** CPU ms of each thread of process `pid`, by thread name and its id's offset from the process id. */
+function threadCpu(pid) {
+  const out = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks of 10 ms
+    out[`${name} +${Number(tid) - pid}`] = (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return out;
+}
+
+async function main() {
+  const [key = 'expr20', n = '50', pairs = '4'] = process.argv.slice(2);
+  const shape = shapes.find((s) => s.key === key);
+  if (!shape) throw new Error(`no shape ${key}; one of ${shapes.map((s) => s.key).join(', ')}`);
+  const taskQueue = 'thread-cpu';
+  const server = await startServer();
+  const worker = spawn(
+    process.execPath,
+    [
+      path.join(__dirname, 'lib/worker-process.js'),
+      server.address,
+      server.namespace,
+      taskQueue,
+      '--test-bundle',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
+  );
+  const perProcess = { interpreter: [], hand: [] };
+  try {
+    await new Promise((resolve, reject) => {
+      worker.stdout.on('data', (d) => d.toString().includes('ready') && resolve());
+      worker.on('exit', (code) => reject(new Error(`worker process exited (${code})`)));
+    });
+    const client = server.env.client;
+    const interpreted = processStart(taskQueue, 'template', shape.xml);
+    for (let pair = 0; pair <= Number(pairs); pair++) {
+      for (const variant of pair % 2 ? ['interpreter', 'hand'] : ['hand', 'interpreter']) {
+        const before = threadCpu(worker.pid);
+        const handles = await Promise.all(
+          Array.from({ length: Number(n) }, (_, i) => {
+            const workflowId = `${variant}-${key}-${pair}-${i}`;
+            return variant === 'interpreter'
+              ? client.workflow.start(PROCESS_WORKFLOW_TYPE, { ...interpreted, workflowId })
+              : client.workflow.start(shape.hand.type, { taskQueue, workflowId, args: shape.hand.args });
+          }),
+        );
+        await Promise.all(handles.map((h) => h.result()));
+        const after = threadCpu(worker.pid);
+        const used = {};
+        for (const thread of Object.keys(after))
+          used[thread] = (after[thread] - (before[thread] ?? 0)) / Number(n);
+        if (pair > 0) perProcess[variant].push(used);
+      }
+    }
+  } finally {
+    worker.kill();
+    await server.stop();
+  }
+  const threads = [...new Set([...perProcess.interpreter, ...perProcess.hand].flatMap(Object.keys))];
+  const sums = { interpreter: 0, hand: 0 };
+  console.log(`${shape.name}, CPU ms per process, medians of ${pairs} batches of ${n}:`);
+  console.log(
+    `${'thread'.padEnd(22)}${'interpreter'.padStart(12)}${'hand'.padStart(8)}${'extra'.padStart(8)}`,
+  );
+  for (const thread of threads) {
+    const i = median(perProcess.interpreter.map((u) => u[thread] ?? 0));
+    const h = median(perProcess.hand.map((u) => u[thread] ?? 0));
+    sums.interpreter += i;
+    sums.hand += h;
+    if (i || h) {
+      console.log(
+        `${thread.padEnd(22)}${i.toFixed(1).padStart(12)}${h.toFixed(1).padStart(8)}${(i - h).toFixed(1).padStart(8)}`,
+      );
+    }
+  }
+  console.log(
+    `${'all'.padEnd(22)}${sums.interpreter.toFixed(1).padStart(12)}${sums.hand.toFixed(1).padStart(8)}` +
+      `${(sums.interpreter - sums.hand).toFixed(1).padStart(8)}  ratio ${(sums.interpreter / sums.hand).toFixed(3)}`,
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
