@@ -12,6 +12,8 @@
  * keys such as `__proto__` are ordinary keys.
  */
 
+import { jsonBytes } from './context-size';
+
 /** A scope's own values: JSON data keyed by property name. */
 export type ContextValues = Record<string, unknown>;
 
@@ -39,16 +41,31 @@ export function contextValues(values: Readonly<ContextValues> = {}): ContextValu
   return out;
 }
 
+/** How many changes a chain of scopes has seen; its scopes share one, so any change makes old views stale. */
+interface Changes {
+  count: number;
+}
+
+/** A scope's merged view as of a change count, with its JSON size once measured. */
+interface CachedView {
+  count: number;
+  readonly view: ContextValues;
+  bytes?: number;
+}
+
 /** One scope of the chain. */
 export class Scope {
   /** This scope's own values. */
   readonly locals: ContextValues;
+  private readonly changes: Changes;
+  private cached?: CachedView;
 
   constructor(
     readonly parent?: Scope,
     locals: Readonly<ContextValues> = {},
   ) {
     this.locals = contextValues(locals);
+    this.changes = parent ? parent.changes : { count: 0 };
   }
 
   /** The nearest scope (this one or an enclosing one) that defines `key`. */
@@ -71,11 +88,13 @@ export class Scope {
   /** Changes `key` where it is defined, or creates it here. */
   set(key: string, value: unknown): void {
     (this.owner(key) ?? this).locals[key] = value;
+    this.changed(key, value);
   }
 
   /** Defines `key` in this scope, shadowing outer ones; the engine uses it for `inst:` keys. */
   define(key: string, value: unknown): void {
     this.locals[key] = value;
+    this.changed(key, value);
   }
 
   /** `set` for each non-reserved key of `fields` (what participants and launch fields go through). */
@@ -85,10 +104,64 @@ export class Scope {
     }
   }
 
-  /** The merged view: the process scope overlaid by each inner scope, inner wins. */
+  /** The merged view: the process scope overlaid by each inner scope, inner wins. A fresh object. */
   merged(): ContextValues {
     const out: ContextValues = this.parent ? this.parent.merged() : Object.create(null);
     for (const key of Object.keys(this.locals)) out[key] = this.locals[key];
     return out;
+  }
+
+  /**
+   * {@link merged}, kept while nothing in the chain changes, and kept up to date through this scope's own
+   * changes: the view that conditions and expressions read, step after step, without a copy each time.
+   * Read-only: never change it or keep it past the step.
+   */
+  view(): Readonly<ContextValues> {
+    return this.current().view;
+  }
+
+  /**
+   * The JSON size (`jsonBytes`) of {@link view} with `fields` set, or some number above `limit` once it
+   * passes it: measured once per view, then only what changes is measured.
+   */
+  bytesWith(fields: Readonly<ContextValues>, limit: number): number {
+    const cached = this.current();
+    cached.bytes ??= jsonBytes(cached.view);
+    const { view } = cached;
+    let bytes = cached.bytes;
+    let count: number | undefined; // keys in the view, counted when a new one needs its comma
+    for (const key of Object.keys(fields)) {
+      const value = jsonBytes(fields[key], limit);
+      if (own(view, key)) bytes += value - jsonBytes(view[key]);
+      else {
+        count ??= Object.keys(view).length;
+        bytes += jsonBytes(key) + 1 + value + (count++ > 0 ? 1 : 0);
+      }
+      if (bytes > limit) return bytes;
+    }
+    return bytes;
+  }
+
+  /** The cached view, built again if the chain changed since. */
+  private current(): CachedView {
+    const cached = this.cached;
+    if (cached && cached.count === this.changes.count) return cached;
+    return (this.cached = { count: this.changes.count, view: this.merged() });
+  }
+
+  /** `key` is now `value` as this scope sees it: every other view is stale, this one follows. */
+  private changed(key: string, value: unknown): void {
+    const cached = this.cached;
+    const wasCurrent = cached !== undefined && cached.count === this.changes.count;
+    this.changes.count++;
+    if (!wasCurrent) return;
+    if (cached.bytes !== undefined) {
+      const { view } = cached;
+      cached.bytes += own(view, key)
+        ? jsonBytes(value) - jsonBytes(view[key])
+        : jsonBytes(key) + 1 + jsonBytes(value) + (Object.keys(view).length > 0 ? 1 : 0);
+    }
+    cached.view[key] = value;
+    cached.count = this.changes.count;
   }
 }

@@ -30,31 +30,38 @@ export function evaluated<T>(run: () => T): T {
 
 /** Whether one of `conditions` (OR-ed) holds in `scope`'s merged context. */
 export function holds(conditions: readonly Condition[], scope: Scope): boolean {
-  const context = scope.merged();
+  const context = scope.view();
   return conditions.some((c) => evaluated(() => evaluateCondition(c.expression, { context })));
 }
 
 /**
  * Faults with {@link CONTEXT_SIZE_CODE} if the merged context seen from `scope` with `fields` applied
- * (with `set` semantics, reserved keys skipped) would exceed {@link MAX_CONTEXT_BYTES} of JSON; without a
- * scope, `fields` is the whole view. That view is what an `<action>` sends its participant; measuring it
- * before the change means a refused value never enters the context.
+ * (with `set` semantics, reserved keys skipped unless `withReserved`) would exceed
+ * {@link MAX_CONTEXT_BYTES} of JSON; without a scope, `fields` is the whole view. That view is what an
+ * `<action>` sends its participant; measuring it before the change means a refused value never enters
+ * the context.
  */
 export function checkContextSize(
   scope: Scope | undefined,
   fields: Readonly<ContextValues>,
   what: string,
+  withReserved = false,
 ): void {
-  if (scope && Object.keys(fields).length === 0) return;
-  let view: Readonly<ContextValues> = fields;
+  let bytes: number;
   if (scope) {
-    const merged = scope.merged();
-    for (const key of Object.keys(fields)) if (!isReserved(key)) merged[key] = fields[key];
-    view = merged;
-  }
-  if (jsonBytes(view, MAX_CONTEXT_BYTES) > MAX_CONTEXT_BYTES) {
-    throw new ProcessFault(CONTEXT_SIZE_CODE, contextSizeMessage(what));
-  }
+    const keys = Object.keys(fields).filter((key) => withReserved || !isReserved(key));
+    if (keys.length === 0) return;
+    const changes = keys.length === Object.keys(fields).length ? fields : pick(fields, keys);
+    bytes = scope.bytesWith(changes, MAX_CONTEXT_BYTES);
+  } else bytes = jsonBytes(fields, MAX_CONTEXT_BYTES);
+  if (bytes > MAX_CONTEXT_BYTES) throw new ProcessFault(CONTEXT_SIZE_CODE, contextSizeMessage(what));
+}
+
+/** The `keys` of `fields`, in a null-prototype object. */
+function pick(fields: Readonly<ContextValues>, keys: readonly string[]): ContextValues {
+  const out: ContextValues = Object.create(null);
+  for (const key of keys) out[key] = fields[key];
+  return out;
 }
 
 /** The fields a participant's reply sets, or the fault its status means. */

@@ -119,7 +119,7 @@ export class Mailbox {
 
 function holds(waiter: Waiter, message: EventMessage): boolean {
   if (waiter.conditions.length === 0) return true;
-  const context = waiter.scope.merged();
+  const context = waiter.scope.view();
   return waiter.conditions.some((c) => evaluateCondition(c.expression, { context, event: message }));
 }
 
@@ -128,7 +128,7 @@ function correlationKey(event: string, expression: Expression, scope: Scope): st
   const where = `<await event="${event}" key="${expression.source}">`;
   let value: unknown;
   try {
-    value = evaluate(expression, { context: scope.merged() });
+    value = evaluate(expression, { context: scope.view() });
   } catch (err) {
     if (!(err instanceof ExpressionError)) throw err;
     throw new ProcessFault(EXPRESSION_ERROR_CODE, `${where}: ${err.message}`);

@@ -1,3 +1,4 @@
+import { jsonBytes } from '../../src/context-size';
 import { contextValues, isReserved, MissingPropertyError, Scope } from '../../src/scope';
 
 describe('Scope: Bureaucrat context rules', () => {
@@ -57,5 +58,72 @@ describe('Scope: Bureaucrat context rules', () => {
     scope.set('constructor', 5);
     expect(scope.get('constructor')).toBe(5);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('Scope views: the merged context kept between changes', () => {
+  /** A random JSON-ish value, small or not, with keys a context may hold. */
+  function value(random: () => number, depth = 0): unknown {
+    const pick = Math.floor(random() * (depth > 2 ? 5 : 7));
+    if (pick === 0) return null;
+    if (pick === 1) return Math.floor(random() * 2000) - 1000;
+    if (pick === 2) return random() < 0.5;
+    if (pick === 3) return 'é"\n'.repeat(Math.floor(random() * 3)) + 'text'.repeat(Math.floor(random() * 4));
+    if (pick === 4) return undefined;
+    if (pick === 5) return Array.from({ length: Math.floor(random() * 4) }, () => value(random, depth + 1));
+    return { k: value(random, depth + 1), 'q"': value(random, depth + 1) };
+  }
+
+  /** A deterministic generator (mulberry32), so that a failure repeats. */
+  function generator(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('equals merged() and measures as jsonBytes through any mix of changes in the chain', () => {
+    const random = generator(12);
+    const keys = ['a', 'b', 'c', '__proto__', 'inst:x', 'ü'];
+    for (let run = 0; run < 200; run++) {
+      const root = new Scope(undefined, { a: 1 });
+      const scopes = [root, new Scope(root, { b: 2 })];
+      scopes.push(new Scope(scopes[1]), new Scope(root, { a: 'shadow' }));
+      for (let step = 0; step < 30; step++) {
+        const scope = scopes[Math.floor(random() * scopes.length)];
+        const key = keys[Math.floor(random() * keys.length)];
+        const action = random();
+        if (action < 0.4) scope.set(key, value(random));
+        else if (action < 0.5) scope.define(key, value(random));
+        else if (action < 0.6) scope.update({ [key]: value(random), c: value(random) });
+        const seen = scopes[Math.floor(random() * scopes.length)];
+        expect({ ...seen.view() }).toEqual({ ...seen.merged() });
+        const fields = { [key]: value(random), d: value(random) };
+        const expected = jsonBytes({ ...seen.merged(), ...fields });
+        expect(seen.bytesWith(fields, Infinity)).toBe(expected);
+      }
+    }
+  });
+
+  it('is the same object until something in the chain changes', () => {
+    const root = new Scope(undefined, { a: 1 });
+    const inner = new Scope(root, { b: 2 });
+    const first = inner.view();
+    expect(inner.view()).toBe(first);
+    inner.set('b', 3); // this scope's own change: the view follows
+    expect(inner.view()).toBe(first);
+    expect(first.b).toBe(3);
+    root.set('a', 5); // another scope's change: a new view
+    expect(inner.view()).not.toBe(first);
+    expect({ ...inner.view() }).toEqual({ a: 5, b: 3 });
+  });
+
+  it('stops measuring past the limit', () => {
+    const scope = new Scope(undefined, { small: 1 });
+    expect(scope.bytesWith({ big: 'x'.repeat(10_000) }, 100)).toBeGreaterThan(100);
+    expect(scope.bytesWith({ small: 2 }, 100)).toBe(jsonBytes({ small: 2 }));
   });
 });

@@ -11,11 +11,9 @@ import type { StepKind } from './kind';
 export const assignKind: StepKind<AssignActivity> = {
   shape: 'step',
   start(node, frame) {
-    const context = frame.scope.merged();
+    const context = frame.scope.view();
     const value = evaluated(() => evaluate(node.expression, { context }));
-    // `set` changes the visible binding of the key, so the merged view after it is this one.
-    context[node.property] = value;
-    checkContextSize(undefined, context, `assign property="${node.property}"`);
+    checkContextSize(frame.scope, { [node.property]: value }, `assign property="${node.property}"`, true);
     frame.scope.set(node.property, value);
     return undefined;
   },
