@@ -2,7 +2,9 @@
 // (interleaved, the first pair dropped as warm-up) on a worker in its own process, reading each thread's
 // CPU time from /proc (Linux only). The worker's main thread, its workflow thread, V8's helper threads (the
 // garbage collector's) and the SDK's Rust core threads get a line each, in ms per process.
-// Run: node bench/thread-cpu.js [shape key] [processes per batch] [pairs]
+// `--after=k1,k2` first runs a pair of batches of each of those shapes on the same worker, as `npm run bench`
+// does with the shapes before the one measured.
+// Run: node bench/thread-cpu.js [shape key] [processes per batch] [pairs] [--after=keys]
 'use strict';
 
 const { readdirSync, readFileSync } = require('node:fs');
@@ -29,10 +31,22 @@ function threadCpu(pid) {
   return out;
 }
 
-async function main() {
-  const [key = 'expr20', n = '50', pairs = '4'] = process.argv.slice(2);
+function shapeOf(key) {
   const shape = shapes.find((s) => s.key === key);
   if (!shape) throw new Error(`no shape ${key}; one of ${shapes.map((s) => s.key).join(', ')}`);
+  return shape;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const warmUps = (
+    args
+      .find((a) => a.startsWith('--after='))
+      ?.slice('--after='.length)
+      .split(',') ?? []
+  ).map(shapeOf);
+  const [key = 'expr20', n = '50', pairs = '4'] = args.filter((a) => !a.startsWith('--'));
+  const shape = shapeOf(key);
   const taskQueue = 'thread-cpu';
   const server = await startServer();
   const worker = spawn(
@@ -53,19 +67,25 @@ async function main() {
       worker.on('exit', (code) => reject(new Error(`worker process exited (${code})`)));
     });
     const client = server.env.client;
-    const interpreted = processStart(taskQueue, 'template', shape.xml);
+    const batch = async (s, variant, prefix) => {
+      const interpreted = processStart(taskQueue, 'template', s.xml);
+      const handles = await Promise.all(
+        Array.from({ length: Number(n) }, (_, i) => {
+          const workflowId = `${prefix}-${i}`;
+          return variant === 'interpreter'
+            ? client.workflow.start(PROCESS_WORKFLOW_TYPE, { ...interpreted, workflowId })
+            : client.workflow.start(s.hand.type, { taskQueue, workflowId, args: s.hand.args });
+        }),
+      );
+      await Promise.all(handles.map((h) => h.result()));
+    };
+    for (const s of warmUps) {
+      for (const variant of ['interpreter', 'hand']) await batch(s, variant, `${variant}-${s.key}-before`);
+    }
     for (let pair = 0; pair <= Number(pairs); pair++) {
       for (const variant of pair % 2 ? ['interpreter', 'hand'] : ['hand', 'interpreter']) {
         const before = threadCpu(worker.pid);
-        const handles = await Promise.all(
-          Array.from({ length: Number(n) }, (_, i) => {
-            const workflowId = `${variant}-${key}-${pair}-${i}`;
-            return variant === 'interpreter'
-              ? client.workflow.start(PROCESS_WORKFLOW_TYPE, { ...interpreted, workflowId })
-              : client.workflow.start(shape.hand.type, { taskQueue, workflowId, args: shape.hand.args });
-          }),
-        );
-        await Promise.all(handles.map((h) => h.result()));
+        await batch(shape, variant, `${variant}-${key}-${pair}`);
         const after = threadCpu(worker.pid);
         const used = {};
         for (const thread of Object.keys(after))

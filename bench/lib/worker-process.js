@@ -2,7 +2,9 @@
 // argv: address namespace taskQueue [--test-bundle]. With --test-bundle it runs the test bundle (the
 // interpreter beside the hand-written yardsticks of test/workflows/handwritten.ts); otherwise the product's
 // createWorker with the prebuilt bundle. Prints "ready" once polling. Over IPC it answers "usage" with its
-// CPU time (user + system, all threads) and its heap after two full GCs (run it with --expose-gc).
+// CPU time (user + system, all threads) before and after two full GCs, and its heap after them (run it with
+// --expose-gc): the collections are the measurement's, so a batch's CPU is counted from after those of the
+// reading before it to before those of the reading after it.
 'use strict';
 
 const { Client, Connection } = require('@temporalio/client');
@@ -46,10 +48,12 @@ async function main() {
         });
   process.on('message', (message) => {
     if (message !== 'usage') return;
+    const ms = (cpu) => (cpu.user + cpu.system) / 1000;
+    const cpuMs = ms(process.cpuUsage());
     global.gc?.();
     global.gc?.();
-    const cpu = process.cpuUsage();
-    process.send({ cpuMs: (cpu.user + cpu.system) / 1000, heapUsed: process.memoryUsage().heapUsed });
+    const afterGcMs = ms(process.cpuUsage());
+    process.send({ cpuMs, afterGcMs, heapUsed: process.memoryUsage().heapUsed });
   });
   const running = worker.run();
   process.stdout.write('ready\n');
