@@ -5,7 +5,7 @@
  * a process that is never paused or changed runs exactly the commands it ran before.
  */
 import { condition, patched, setHandler } from '@temporalio/workflow';
-import { contextSizeMessage, jsonBytes, MAX_CONTEXT_BYTES } from '../src/context-size';
+import { contextSizeMessage, MAX_CONTEXT_BYTES } from '../src/context-size';
 import {
   checkFields,
   pauseUpdate,
@@ -104,9 +104,7 @@ export class Operations implements StepHooks {
     checkFields(fields);
     const scope = this.target.scope();
     if (!scope) throw new Error('the process has not started yet');
-    const merged = scope.merged();
-    for (const [key, value] of Object.entries(fields)) merged[key] = value;
-    if (jsonBytes(merged, MAX_CONTEXT_BYTES) > MAX_CONTEXT_BYTES) {
+    if (scope.bytesWith(fields, MAX_CONTEXT_BYTES) > MAX_CONTEXT_BYTES) {
       throw new Error(contextSizeMessage('the fields to set'));
     }
   }
