@@ -33,6 +33,7 @@ export { LOG_LEVEL_ENV } from './worker/logging';
 export {
   buildWorkflowBundle,
   prebuiltWorkflowBundle,
+  withBuiltinsBound,
   withWorkerHooks,
   workflowsPath,
   WORKFLOW_BUNDLE_FILE,

@@ -5,7 +5,11 @@ const { mkdirSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Worker, bundleWorkflowCode } = require('@temporalio/worker');
-const { sharedWorkflowModules, withWorkerHooks } = require('../../lib/src/worker/workflow-bundle');
+const {
+  sharedWorkflowModules,
+  withBuiltinsBound,
+  withWorkerHooks,
+} = require('../../lib/src/worker/workflow-bundle');
 const { startDevServer } = require('../../lib/src/server/dev-server');
 const { installQuietRuntime } = require('../../lib/src/server/quiet-runtime');
 const { parseDefinition } = require('../../lib/src/definition');
@@ -59,7 +63,7 @@ async function testWorkflowBundle() {
       return config;
     },
   });
-  return withWorkerHooks(bundle, []);
+  return withWorkerHooks({ code: withBuiltinsBound(bundle.code) }, []);
 }
 
 /** Start options of a process the way the launcher does it. */

@@ -1,4 +1,4 @@
-import { sharedWorkflowModules } from '../../src/worker/workflow-bundle';
+import { sharedWorkflowModules, withBuiltinsBound } from '../../src/worker/workflow-bundle';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,7 +39,8 @@ export default async function globalSetup(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bureaucrat-test-'));
   globalThis.__bureaucratTmpDir = tmp;
   const bundlePath = path.join(tmp, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  // Built-ins bound as in the product's bundles (`buildWorkflowBundle`), so that the tests run that code.
+  writeFileSync(bundlePath, withBuiltinsBound(bundle.code));
 
   process.env[TEST_ENV.address] = server.address;
   process.env[TEST_ENV.namespace] = server.namespace;
