@@ -50,7 +50,7 @@ export async function withWorkerHooks(
 /**
  * The ECMAScript built-ins a bundle's code reads, bound once as the parameters of a function wrapped around
  * the bundle. In the V8 context a workflow runs in, every read of a global name goes through Node's
- * interceptor on the context's global object: about 0.2 µs, some fifty times a read of a variable, and the
+ * interceptor on the context's global object: about 0.2 µs, tens of times a read of a variable, and the
  * interpreter reads `Object`, `Array` or `JSON` at every step. Only built-ins that keep their identity for
  * the life of the context are bound: the SDK replaces `Date`, `setTimeout`, `clearTimeout`, `WeakRef` and
  * `FinalizationRegistry` when the bundle loads (those stay global reads), and patches `Math.random` on the
