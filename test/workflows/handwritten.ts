@@ -1,7 +1,8 @@
 /**
  * The shapes of the history-economy test and of the benchmark, written by hand against the SDK the way a
- * TypeScript developer would: the yardstick the interpreter is measured against. They call the same
- * activities with the same options and workitems as the interpreter does.
+ * TypeScript developer would: the yardstick the interpreter is measured against. They send the same
+ * commands as the interpreter does: the same activities with the same options, workitems and Web UI
+ * summaries, and a child started with the same memo and summary as a `<call>`'s.
  */
 import {
   condition,
@@ -10,24 +11,35 @@ import {
   executeChild,
   proxyActivities,
   setHandler,
+  type ActivityOptions,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Workitem } from '../../src/protocol';
+import { summaryOf, type Workitem } from '../../src/protocol';
 import { DEFAULT_ACTION_OPTIONS } from '../../workflows/interpreter';
 
 const { noop } = proxyActivities<{ noop(workitem: Workitem): Promise<Record<string, unknown>> }>(
   DEFAULT_ACTION_OPTIONS,
 );
 
-function workitem(fields: Record<string, unknown>, id: string): Workitem {
+/**
+ * What `noop.executeWithOptions` is given for the action `id` (relative to the process) seeing `fields`:
+ * the activity's summary and its workitem. Called from each workflow itself, so that the SDK's stack
+ * traces are as deep as a direct call's.
+ */
+function action(fields: Record<string, unknown>, id: string): [ActivityOptions, [Workitem]] {
   const processId = workflowInfo().workflowId;
-  return { fields, participant: 'noop', processId, activityId: `${processId}${id}` };
+  const activityId = `${processId}${id}`;
+  return [
+    { summary: summaryOf.action('noop', activityId) },
+    [{ fields, participant: 'noop', processId, activityId }],
+  ];
 }
 
 /** `n` actions in a row. */
 export async function handSequence(n: number): Promise<Record<string, unknown>> {
   const context: Record<string, unknown> = {};
-  for (let i = 0; i < n; i++) Object.assign(context, await noop(workitem(context, `_${i}`)));
+  for (let i = 0; i < n; i++)
+    Object.assign(context, await noop.executeWithOptions(...action(context, `_${i}`)));
   return context;
 }
 
@@ -37,7 +49,7 @@ export async function handAll(branches: number, perBranch: number): Promise<Reco
   await Promise.all(
     Array.from({ length: branches }, async (_, b) => {
       for (let i = 0; i < perBranch; i++)
-        Object.assign(context, await noop(workitem(context, `_0_${b}_${i}`)));
+        Object.assign(context, await noop.executeWithOptions(...action(context, `_0_${b}_${i}`)));
     }),
   );
   return context;
@@ -47,7 +59,7 @@ export async function handAll(branches: number, perBranch: number): Promise<Reco
 export async function handWhile(iterations: number): Promise<Record<string, unknown>> {
   const context: Record<string, unknown> = { counter: 0 };
   while ((context.counter as number) < iterations) {
-    Object.assign(context, await noop(workitem(context, '_0_0')));
+    Object.assign(context, await noop.executeWithOptions(...action(context, '_0_0')));
     context.counter = (context.counter as number) + 1;
   }
   return context;
@@ -57,7 +69,10 @@ export async function handWhile(iterations: number): Promise<Record<string, unkn
 export async function handForeach(items: unknown[]): Promise<Record<string, unknown>> {
   const context: Record<string, unknown> = { items };
   for (const item of items)
-    Object.assign(context, await noop(workitem({ ...context, 'inst:current': item }, '_0_0')));
+    Object.assign(
+      context,
+      await noop.executeWithOptions(...action({ ...context, 'inst:current': item }, '_0_0')),
+    );
   return context;
 }
 
@@ -67,17 +82,25 @@ export async function handExpressionLoop(iterations: number): Promise<Record<str
   while ((context.counter as number) < iterations) {
     context.mode = (context.counter as number) % 2 === 0 ? 'even' : 'odd';
     context.total = (context.total as number) + (context.counter as number);
-    Object.assign(context, await noop(workitem(context, '_0_2')));
+    Object.assign(context, await noop.executeWithOptions(...action(context, '_0_2')));
     context.counter = (context.counter as number) + 1;
     context.last = context.mode;
   }
   return context;
 }
 
-/** A call of a sub-process of `n` actions in a row (the child is {@link handSequence}). */
+/**
+ * A call of a sub-process of `n` actions in a row (the child is {@link handSequence}), started with the
+ * memo and summary the interpreter gives a `<call>`ed process (`processStartMetadata`).
+ */
 export async function handCall(n: number): Promise<Record<string, unknown>> {
-  const processId = workflowInfo().workflowId;
-  await executeChild(handSequence, { workflowId: `${processId}_0-1`, args: [n] });
+  const activityId = `${workflowInfo().workflowId}_0`;
+  await executeChild(handSequence, {
+    workflowId: `${activityId}-1`,
+    args: [n],
+    memo: { activityCount: n },
+    staticSummary: summaryOf.call('sub', activityId),
+  });
   return {};
 }
 

@@ -22,10 +22,15 @@ import type { Runtime, StepKind } from './kind';
 /** `<call>`. */
 export const callKind: StepKind<CallActivity> = {
   shape: 'step',
-  start: (node, frame, run) => call(node, frame.scope, run),
+  // Not async: the child's own promise is the step's, so a call creates no promise of its own (each
+  // promise created in workflow code costs the SDK a stack-trace capture).
+  start: (node, frame, run) => startChild(node, frame.scope, run),
+  failed: (_node, err) =>
+    err instanceof ChildWorkflowFailure && !isCancellation(err) ? childFault(err) : err,
 };
 
-async function call(node: CallActivity, scope: Scope, run: Runtime): Promise<void> {
+/** Starts the sub-process and returns its result; a property that is no valid definition faults here. */
+function startChild(node: CallActivity, scope: Scope, run: Runtime): Promise<unknown> {
   const definition = evaluated(() => scope.get(node.property));
   if (typeof definition !== 'string') {
     throw new ProcessFault(
@@ -42,18 +47,13 @@ async function call(node: CallActivity, scope: Scope, run: Runtime): Promise<voi
   }
   const count = run.nextCall(node);
   const activityId = run.fullId(node.id);
-  try {
-    await executeChild(
-      PROCESS_WORKFLOW_TYPE,
-      processStartOptions(model, {
-        processId: `${activityId}-${count}`,
-        definition,
-        settings: run.inherited,
-        summary: summaryOf.call(node.property, activityId),
-      }),
-    );
-  } catch (err) {
-    if (err instanceof ChildWorkflowFailure && !isCancellation(err)) throw childFault(err);
-    throw err;
-  }
+  return executeChild(
+    PROCESS_WORKFLOW_TYPE,
+    processStartOptions(model, {
+      processId: `${activityId}-${count}`,
+      definition,
+      settings: run.inherited,
+      summary: summaryOf.call(node.property, activityId),
+    }),
+  );
 }
