@@ -79,6 +79,34 @@ describe('per-action options', () => {
     );
   });
 
+  it('a retry policy given in part keeps the default retry fields it does not set, as scheduled', async () => {
+    const env = testServer();
+    const xml = `<process><action participant="noop"/><action participant="noop" retries="4"/></process>`;
+    await withProcessWorker(env, { noop: () => ({}) }, async (taskQueue) => {
+      const handle = await startProcess(env, taskQueue, xml, {
+        actionOptions: { retry: { maximumAttempts: 3 }, startToCloseTimeout: '1 minute' },
+      });
+      await handle.result();
+      const history = await handle.fetchHistory();
+      const scheduled = (history.events ?? []).flatMap((e) =>
+        e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : [],
+      );
+      const seconds = (d: { seconds?: unknown } | null | undefined) => Number(d?.seconds ?? 0);
+      expect(
+        scheduled.map((a) => ({
+          attempts: a.retryPolicy?.maximumAttempts,
+          initial: seconds(a.retryPolicy?.initialInterval),
+          backoff: a.retryPolicy?.backoffCoefficient,
+          maximum: seconds(a.retryPolicy?.maximumInterval),
+          startToClose: seconds(a.startToCloseTimeout),
+        })),
+      ).toEqual([
+        { attempts: 3, initial: 1, backoff: 2, maximum: 60, startToClose: 60 },
+        { attempts: 5, initial: 1, backoff: 2, maximum: 60, startToClose: 60 },
+      ]);
+    });
+  });
+
   it('timeout="s" ends an attempt that runs longer; retries="0" then faults, caught by <faults>', async () => {
     const env = testServer();
     const xml = `<process>

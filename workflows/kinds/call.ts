@@ -14,7 +14,7 @@ import {
 } from '../../src/definition';
 import { processStartOptions } from '../../src/process-start';
 import { PROCESS_WORKFLOW_TYPE, summaryOf } from '../../src/protocol';
-import type { Scope } from '../../src/scope';
+import type { Frame } from '../frame';
 import { evaluated } from '../context-rules';
 import { childFault, ProcessFault } from '../process-fault';
 import type { Runtime, StepKind } from './kind';
@@ -24,13 +24,14 @@ export const callKind: StepKind<CallActivity> = {
   shape: 'step',
   // Not async: the child's own promise is the step's, so a call creates no promise of its own (each
   // promise created in workflow code costs the SDK a stack-trace capture).
-  start: (node, frame, run) => startChild(node, frame.scope, run),
+  start: startChild,
   failed: (_node, err) =>
     err instanceof ChildWorkflowFailure && !isCancellation(err) ? childFault(err) : err,
 };
 
 /** Starts the sub-process and returns its result; a property that is no valid definition faults here. */
-function startChild(node: CallActivity, scope: Scope, run: Runtime): Promise<unknown> {
+function startChild(node: CallActivity, frame: Frame, run: Runtime): Promise<unknown> {
+  const { scope } = frame;
   const definition = evaluated(() => scope.get(node.property));
   if (typeof definition !== 'string') {
     throw new ProcessFault(
