@@ -41,8 +41,8 @@ export const actionKind: StepKind<ActionActivity> = {
       processId: run.processId,
       activityId,
     };
-    // `scheduleActivity` is what an activity proxy's `executeWithOptions` calls (with the options merged
-    // over the proxy's as below, in `overDefaults`). Called directly, the stack the SDK captures for each
+    // `scheduleActivity` is what an activity proxy's `executeWithOptions` calls, with the call's options
+    // merged over the proxy's (as `actionActivityOptions` merges them over the defaults). Called directly, the stack the SDK captures for each
     // promise of the command is one frame shorter, as short as a hand-written workflow's `proxy.fn()`:
     // each frame costs a source-map lookup per promise. The SDK is pinned to one version (package.json),
     // and every action of the test suite goes through here.
@@ -72,21 +72,9 @@ const computed = new WeakMap<
 function optionsOf(node: ActionActivity, processOptions: ActionOptions | undefined): ActivityOptions {
   const known = computed.get(node);
   if (known && known.from === processOptions) return known.options;
-  const options = inMilliseconds(overDefaults(actionActivityOptions(node, processOptions)));
+  const options = inMilliseconds(actionActivityOptions(node, processOptions));
   computed.set(node, { from: processOptions, options });
   return options;
-}
-
-/**
- * `options` over {@link DEFAULT_ACTION_OPTIONS} as an activity proxy merges its call's options over its own
- * (the SDK's `deepMerge`): a `retry` policy given in part keeps the default's other fields.
- */
-function overDefaults(options: ActivityOptions): ActivityOptions {
-  return {
-    ...DEFAULT_ACTION_OPTIONS,
-    ...options,
-    ...(options.retry && { retry: { ...DEFAULT_ACTION_OPTIONS.retry, ...options.retry } }),
-  };
 }
 
 /**
@@ -114,15 +102,20 @@ function inMilliseconds(options: ActivityOptions): ActivityOptions {
 
 /**
  * The activity options of one `<action>`: the defaults, then the process's action options, then the
- * routing table, then the action's own attributes. `retries="n"` allows n attempts after the first; the
- * other retry settings stay.
+ * routing table, then the action's own attributes. A `retry` policy given in part keeps the default's
+ * other fields (as an activity proxy's `deepMerge` kept them). `retries="n"` allows n attempts after the
+ * first; the other retry settings stay.
  */
 export function actionActivityOptions(
   activity: ActionActivity,
   processOptions: ActionOptions | undefined,
 ): ActivityOptions {
   const { routes, ...options } = processOptions ?? {};
-  const base: ActivityOptions = { ...DEFAULT_ACTION_OPTIONS, ...options };
+  const base: ActivityOptions = {
+    ...DEFAULT_ACTION_OPTIONS,
+    ...options,
+    ...(options.retry && { retry: { ...DEFAULT_ACTION_OPTIONS.retry, ...options.retry } }),
+  };
   const queue = activity.queue ?? routeFor(routes, activity.participant);
   return {
     ...base,
