@@ -31,15 +31,13 @@ export function contextSizeMessage(what: string): string {
  * cannot overflow the stack.
  */
 export function jsonBytes(value: unknown, limit = Infinity): number {
+  // Scalars (most context values, and every assigned counter or flag) need no walk.
+  if (typeof value !== 'object' || value === null) return scalarBytes(value, limit);
   let total = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (v === null || v === undefined) total += 4;
-    else if (typeof v === 'string') total += stringBytes(v, limit - total);
-    else if (typeof v === 'number') total += Number.isFinite(v) ? String(v).length : 4;
-    else if (typeof v === 'boolean') total += v ? 4 : 5;
-    else if (typeof v !== 'object') total += String(v).length;
+    if (typeof v !== 'object' || v === null) total += scalarBytes(v, limit - total);
     else if (Array.isArray(v)) {
       total += 2 + Math.max(0, v.length - 1);
       for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
@@ -54,6 +52,15 @@ export function jsonBytes(value: unknown, limit = Infinity): number {
     if (total > limit) return total;
   }
   return total;
+}
+
+/** {@link jsonBytes} of a value that is not an object (`undefined` as `null`, like a key's value). */
+function scalarBytes(v: unknown, limit: number): number {
+  if (v === null || v === undefined) return 4;
+  if (typeof v === 'string') return stringBytes(v, limit);
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v).length : 4;
+  if (typeof v === 'boolean') return v ? 4 : 5;
+  return String(v).length;
 }
 
 /** Anything but printable ASCII other than `"` and `\`: characters that JSON escapes or UTF-8 widens. */

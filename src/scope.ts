@@ -41,6 +41,12 @@ export function contextValues(values: Readonly<ContextValues> = {}): ContextValu
   return out;
 }
 
+/** Whether `values` has any key (without listing them). */
+function hasKeys(values: ContextValues): boolean {
+  for (const key in values) if (own(values, key)) return true;
+  return false;
+}
+
 /** How many changes a chain of scopes has seen; its scopes share one, so any change makes old views stale. */
 interface Changes {
   count: number;
@@ -59,12 +65,19 @@ export class Scope {
   readonly locals: ContextValues;
   private readonly changes: Changes;
   private cached?: CachedView;
+  /**
+   * Whether {@link locals} is still empty. An empty scope (a `<sequence>`, `<case>` or loop iteration
+   * without a `<context>`: most of them) sees exactly its parent's view, so it reads the parent's cached
+   * view instead of building and keeping a copy of its own. Locals are never deleted: once set, it stays.
+   */
+  private empty: boolean;
 
   constructor(
     readonly parent?: Scope,
     locals: Readonly<ContextValues> = {},
   ) {
     this.locals = contextValues(locals);
+    this.empty = !hasKeys(this.locals);
     this.changes = parent ? parent.changes : { count: 0 };
   }
 
@@ -87,13 +100,16 @@ export class Scope {
 
   /** Changes `key` where it is defined, or creates it here. */
   set(key: string, value: unknown): void {
-    (this.owner(key) ?? this).locals[key] = value;
+    const owner = this.owner(key) ?? this;
+    owner.locals[key] = value;
+    if (owner === this) this.empty = false;
     this.changed(key, value);
   }
 
   /** Defines `key` in this scope, shadowing outer ones; the engine uses it for `inst:` keys. */
   define(key: string, value: unknown): void {
     this.locals[key] = value;
+    this.empty = false;
     this.changed(key, value);
   }
 
@@ -125,43 +141,70 @@ export class Scope {
    * passes it: measured once per view, then only what changes is measured.
    */
   bytesWith(fields: Readonly<ContextValues>, limit: number): number {
-    const cached = this.current();
-    cached.bytes ??= jsonBytes(cached.view);
-    const { view } = cached;
-    let bytes = cached.bytes;
+    const { view, bytes: before } = this.measured();
+    let bytes = before;
     let count: number | undefined; // keys in the view, counted when a new one needs its comma
     for (const key of Object.keys(fields)) {
-      const value = jsonBytes(fields[key], limit);
-      if (own(view, key)) bytes += value - jsonBytes(view[key]);
-      else {
+      let keys: number | undefined;
+      if (!own(view, key)) {
         count ??= Object.keys(view).length;
-        bytes += jsonBytes(key) + 1 + value + (count++ > 0 ? 1 : 0);
+        keys = count++;
       }
+      bytes += growth(view, key, fields[key], limit, keys);
       if (bytes > limit) return bytes;
     }
     return bytes;
   }
 
-  /** The cached view, built again if the chain changed since. */
+  /** {@link bytesWith} of the one field `key` (what an `<assign>` sets): no fields object to build. */
+  bytesWithValue(key: string, value: unknown, limit: number): number {
+    const { view, bytes } = this.measured();
+    return bytes + growth(view, key, value, limit);
+  }
+
+  /** The cached view with its JSON size. */
+  private measured(): Required<CachedView> {
+    const cached = this.current();
+    cached.bytes ??= jsonBytes(cached.view);
+    return cached as Required<CachedView>;
+  }
+
+  /** The scope whose view this one reads: itself, or for an empty scope, its parent's viewer. */
+  private viewer(): Scope {
+    return this.empty && this.parent ? this.parent.viewer() : this;
+  }
+
+  /** The cached view, built again if the chain changed since; an empty scope's is its parent's. */
   private current(): CachedView {
+    if (this.empty && this.parent) return this.parent.current();
     const cached = this.cached;
     if (cached && cached.count === this.changes.count) return cached;
     return (this.cached = { count: this.changes.count, view: this.merged() });
   }
 
-  /** `key` is now `value` as this scope sees it: every other view is stale, this one follows. */
+  /**
+   * `key` is now `value` as this scope sees it: every other view is stale, this one follows. The view this
+   * scope reads may be an empty ancestor chain's parent's: no scope between them defines `key`, so in that
+   * view too `key` is now `value`. A scope that was empty until this change has no view of its own yet.
+   */
   private changed(key: string, value: unknown): void {
-    const cached = this.cached;
+    const cached = this.viewer().cached;
     const wasCurrent = cached !== undefined && cached.count === this.changes.count;
     this.changes.count++;
     if (!wasCurrent) return;
-    if (cached.bytes !== undefined) {
-      const { view } = cached;
-      cached.bytes += own(view, key)
-        ? jsonBytes(value) - jsonBytes(view[key])
-        : jsonBytes(key) + 1 + jsonBytes(value) + (Object.keys(view).length > 0 ? 1 : 0);
-    }
+    if (cached.bytes !== undefined) cached.bytes += growth(cached.view, key, value);
     cached.view[key] = value;
     cached.count = this.changes.count;
   }
+}
+
+/**
+ * How many bytes the JSON of `view` grows by (or some number above `limit` once it passes it) when `key`
+ * becomes `value`; a new key also brings its name and colon, and a comma unless it is the first of the
+ * `keys` the view holds (counted when not given).
+ */
+function growth(view: ContextValues, key: string, value: unknown, limit = Infinity, keys?: number): number {
+  if (own(view, key)) return jsonBytes(value, limit) - jsonBytes(view[key]);
+  const comma = (keys ?? Object.keys(view).length) > 0 ? 1 : 0;
+  return jsonBytes(key) + 1 + jsonBytes(value, limit) + comma;
 }

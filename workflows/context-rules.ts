@@ -5,7 +5,13 @@
  */
 import type { Condition, PropertyDefinition } from '../src/definition';
 import { CONTEXT_SIZE_CODE, contextSizeMessage, jsonBytes, MAX_CONTEXT_BYTES } from '../src/context-size';
-import { evaluateCondition, ExpressionError, EXPRESSION_ERROR_CODE } from '../src/expression';
+import {
+  evaluate,
+  evaluateCondition,
+  ExpressionError,
+  EXPRESSION_ERROR_CODE,
+  type Expression,
+} from '../src/expression';
 import { ACTION_ERROR_CODE } from '../src/protocol';
 import { isReserved, MissingPropertyError, type ContextValues, type Scope } from '../src/scope';
 import { ProcessFault } from './process-fault';
@@ -22,21 +28,44 @@ export function evaluated<T>(run: () => T): T {
   try {
     return run();
   } catch (err) {
-    if (err instanceof ExpressionError) throw new ProcessFault(EXPRESSION_ERROR_CODE, err.message);
-    if (err instanceof MissingPropertyError) throw new ProcessFault(EXPRESSION_ERROR_CODE, err.message);
-    throw err;
+    throw asFault(err);
+  }
+}
+
+/** The value of `expression` in `scope`'s merged context (errors as in {@link evaluated}). */
+export function valueIn(expression: Expression, scope: Scope): unknown {
+  // No closure for `evaluated`: an `<assign>` in a loop runs this thousands of times.
+  try {
+    return evaluate(expression, { context: scope.view() });
+  } catch (err) {
+    throw asFault(err);
   }
 }
 
 /** Whether one of `conditions` (OR-ed) holds in `scope`'s merged context. */
 export function holds(conditions: readonly Condition[], scope: Scope): boolean {
   const context = scope.view();
-  return conditions.some((c) => evaluated(() => evaluateCondition(c.expression, { context })));
+  try {
+    for (const condition of conditions) {
+      if (evaluateCondition(condition.expression, { context })) return true;
+    }
+    return false;
+  } catch (err) {
+    throw asFault(err);
+  }
+}
+
+/** An evaluation's error as the process sees it: expression errors and missing properties are faults. */
+function asFault(err: unknown): unknown {
+  if (err instanceof ExpressionError || err instanceof MissingPropertyError) {
+    return new ProcessFault(EXPRESSION_ERROR_CODE, err.message);
+  }
+  return err;
 }
 
 /**
  * Faults with {@link CONTEXT_SIZE_CODE} if the merged context seen from `scope` with `fields` applied
- * (with `set` semantics, reserved keys skipped unless `withReserved`) would exceed
+ * (with `set` semantics, reserved keys skipped) would exceed
  * {@link MAX_CONTEXT_BYTES} of JSON; without a scope, `fields` is the whole view. That view is what an
  * `<action>` sends its participant; measuring it before the change means a refused value never enters
  * the context.
@@ -45,16 +74,25 @@ export function checkContextSize(
   scope: Scope | undefined,
   fields: Readonly<ContextValues>,
   what: string,
-  withReserved = false,
 ): void {
   let bytes: number;
   if (scope) {
-    const keys = Object.keys(fields).filter((key) => withReserved || !isReserved(key));
+    const keys = Object.keys(fields).filter((key) => !isReserved(key));
     if (keys.length === 0) return;
     const changes = keys.length === Object.keys(fields).length ? fields : pick(fields, keys);
     bytes = scope.bytesWith(changes, MAX_CONTEXT_BYTES);
   } else bytes = jsonBytes(fields, MAX_CONTEXT_BYTES);
   if (bytes > MAX_CONTEXT_BYTES) throw new ProcessFault(CONTEXT_SIZE_CODE, contextSizeMessage(what));
+}
+
+/**
+ * {@link checkContextSize} for an `<assign>` of `value` to `property` (reserved keys included), measured
+ * without building a fields object or the fault's text unless it faults.
+ */
+export function checkAssignSize(scope: Scope, property: string, value: unknown): void {
+  if (scope.bytesWithValue(property, value, MAX_CONTEXT_BYTES) > MAX_CONTEXT_BYTES) {
+    throw new ProcessFault(CONTEXT_SIZE_CODE, contextSizeMessage(`assign property="${property}"`));
+  }
 }
 
 /** The `keys` of `fields`, in a null-prototype object. */

@@ -25,20 +25,30 @@ export interface ContinuePolicy {
 }
 
 /**
- * Before each step: whether to continue as new now (the history is long enough). Inside an `<all>`
- * branch other branches are in flight, so it waits for the `<all>` to end, and faults if the history
- * nears the cap first.
+ * Whether the history is long enough to continue as new (or the server suggests it). Both change only
+ * between workflow activations, so the driver asks once per activation, not before every step.
+ */
+export function continueAsNewDue(policy: ContinuePolicy): boolean {
+  const info = workflowInfo();
+  return (
+    (policy.followServerSuggestion && info.continueAsNewSuggested) ||
+    info.historyLength >= policy.continueAsNewAfterEvents
+  );
+}
+
+/**
+ * Before a step, once {@link continueAsNewDue}: whether to continue as new now. Inside an `<all>` branch
+ * other branches are in flight, so it waits for the `<all>` to end, and faults if the history nears the
+ * cap first.
  */
 export function mustContinueAsNew(frame: Frame, policy: ContinuePolicy): boolean {
-  const info = workflowInfo();
-  const suggested = policy.followServerSuggestion && info.continueAsNewSuggested;
-  if (!suggested && info.historyLength < policy.continueAsNewAfterEvents) return false;
   if (!frame.parallel) return true;
+  const { historyLength } = workflowInfo();
   const hardLimit = Math.min(HISTORY_HARD_LIMIT, 4 * policy.continueAsNewAfterEvents);
-  if (info.historyLength < hardLimit) return false;
+  if (historyLength < hardLimit) return false;
   throw new ProcessFault(
     HISTORY_LIMIT_CODE,
-    `the history holds ${info.historyLength} events and the process cannot continue as new inside a running <all>`,
+    `the history holds ${historyLength} events and the process cannot continue as new inside a running <all>`,
   );
 }
 

@@ -25,12 +25,13 @@ import type { ProcessSettings } from '../src/process-start';
 import type { ActionOptions, Continuation } from '../src/protocol';
 import { Scope, type ContextValues } from '../src/scope';
 import { checkContextSize, properties } from './context-rules';
-import { mustContinueAsNew, restoreStack, saveContinuation } from './continuation';
+import { continueAsNewDue, mustContinueAsNew, restoreStack, saveContinuation } from './continuation';
 import { Frame, type ComplexNode } from './frame';
 import { kinds, type FrameKind, type Kind, type Runtime } from './kinds';
 import { Mailbox } from './mailbox';
 import { NodeStates } from './node-states';
 import { ProcessFault } from './process-fault';
+import { StepStarts } from './step-starts';
 
 export { actionActivityOptions, DEFAULT_ACTION_OPTIONS } from './kinds';
 export { HISTORY_HARD_LIMIT } from './continuation';
@@ -79,6 +80,8 @@ export interface InterpreterOptions {
 /** Runs one process model. The workflow function owns it; queries and signals read and feed it. */
 export class Interpreter implements Runtime {
   readonly nodes: NodeStates;
+  /** Where each step started in this run (the `starts` query). */
+  readonly starts = new StepStarts();
   readonly mailbox = new Mailbox();
   readonly processId: string;
   readonly actionOptions?: ActionOptions;
@@ -87,6 +90,8 @@ export class Interpreter implements Runtime {
   private readonly calls: Record<string, number>;
   private awaits: number;
   private root?: Frame;
+  /** Whether continue-as-new is due, as of this activation: asked once, forgotten whenever a driver waits. */
+  private continueDue?: boolean;
 
   constructor(private readonly options: InterpreterOptions) {
     const resume = options.resume;
@@ -95,6 +100,7 @@ export class Interpreter implements Runtime {
     this.broadcastEvents = options.broadcastEvents;
     this.inherited = options.inherited;
     this.nodes = new NodeStates(resume?.nodes);
+    this.nodes.onActive = (id) => this.starts.record(id);
     this.awaits = resume?.awaits ?? 0;
     this.calls = { ...resume?.calls };
   }
@@ -162,7 +168,8 @@ export class Interpreter implements Runtime {
         let kind: Kind<Activity> | undefined;
         try {
           if (frame.index < frame.steps.length) {
-            const body = frame.lane ? undefined : frameKind(frame.node)?.body;
+            // Only `<all>` has a body of its own, run when its frame opens (then the frame's steps are done).
+            const body = frame.index === 0 && !frame.lane ? frameKind(frame.node)?.body : undefined;
             if (body) {
               this.waiting();
               await body(frame.node as Activity, frame, this);
@@ -176,7 +183,11 @@ export class Interpreter implements Runtime {
               this.waiting();
               await gate;
             }
-            if (!frame.lane && mustContinueAsNew(frame, this.options)) {
+            if (
+              !frame.lane &&
+              (this.continueDue ??= continueAsNewDue(this.options)) &&
+              mustContinueAsNew(frame, this.options)
+            ) {
               this.waiting();
               await this.continueAsNew(stack);
             }
@@ -228,8 +239,13 @@ export class Interpreter implements Runtime {
     }
   }
 
-  /** See {@link StepHooks.waiting}. */
+  /**
+   * The driver is about to wait or leave: the next step may run in another activation (see
+   * {@link continueDue}), and {@link StepHooks.waiting} is due.
+   */
   private waiting(): void {
+    this.continueDue = undefined;
+    this.starts.settle();
     this.options.hooks?.waiting?.();
   }
 
@@ -303,6 +319,8 @@ export class Interpreter implements Runtime {
   /** {@inheritDoc Runtime.activate} */
   activate(node: Activity): void {
     this.nodes.set(node.id, 'active');
+    // Perhaps outside the driver (after the kind's own wait), which settles step starts when it waits.
+    this.starts.settle();
   }
 
   /** {@inheritDoc Runtime.nextAwaitKey} */

@@ -80,7 +80,7 @@ export class NodeStates {
 
   /** Forgets what `node`'s descendants did: a loop's new iteration shows them `ready` again. */
   resetDescendants(node: ModelNode): void {
-    forEachDescendant(node, (descendant) => this.records.delete(descendant.id));
+    for (const id of descendantIds(node)) this.records.delete(id);
   }
 
   /** Marks every `active` node inside `node` (and `node` itself) as `canceling`. */
@@ -124,6 +124,19 @@ export class NodeStates {
       faults: faultHandlers(node).map((handler) => this.node(handler, processId)),
     };
   }
+}
+
+/** The ids of each loop's descendants, listed once: every iteration resets them (models never change). */
+const descendantLists = new WeakMap<ModelNode, readonly string[]>();
+
+function descendantIds(node: ModelNode): readonly string[] {
+  let ids = descendantLists.get(node);
+  if (!ids) {
+    const list: string[] = [];
+    forEachDescendant(node, (descendant) => list.push(descendant.id));
+    descendantLists.set(node, (ids = list));
+  }
+  return ids;
 }
 
 function details(node: ModelNode): Partial<ActivitySnapshot> {

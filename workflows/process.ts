@@ -19,7 +19,6 @@ import { DEFAULT_CONTINUE_AS_NEW_AFTER, Interpreter, properties } from './interp
 import { Hooks } from './hooks';
 import { Operations } from './operations';
 import { ProcessFault } from './process-fault';
-import { StepStarts } from './step-starts';
 
 /**
  * Runs a Bureaucrat process and returns its final context. Not `async`: its end is one `then` on the
@@ -49,9 +48,7 @@ export function bureaucratProcess(input: ProcessInput): Promise<ContextValues> {
     continueAsNew: (resume) => continueAsNew({ ...input, fields: undefined, resume }),
   });
   operations.install();
-  const starts = new StepStarts();
-  interpreter.nodes.onActive = (id) => starts.record(id);
-  setHandler(startsQuery, () => starts.all());
+  setHandler(startsQuery, () => interpreter.starts.all());
   setHandler(stateQuery, () => {
     const snapshot = interpreter.nodes.snapshot(model, processId);
     const paused = operations.paused;

@@ -11,12 +11,26 @@ import type { StepStart } from '../src/operations';
 /** Recorded step starts, by activity id relative to the process. */
 export class StepStarts {
   private readonly starts: Record<string, StepStart> = {};
+  /**
+   * Ids that became active since the last {@link settle}, all in the current workflow task: the task is
+   * read once for them all (a loop starts several steps per task, and reading it is a call into the SDK).
+   */
+  private readonly pending: string[] = [];
 
-  /** Records that `id` became active now. */
+  /** Records that `id` became active now; {@link settle} must follow before the workflow task ends. */
   record(id: string): void {
+    this.pending.push(id);
+  }
+
+  /** Dates the starts recorded since the last call with the current workflow task. */
+  settle(): void {
+    if (this.pending.length === 0) return;
     const task = workflowInfo().historyLength;
-    const known = this.starts[id];
-    this.starts[id] = { first: known?.first ?? task, last: task };
+    for (const id of this.pending) {
+      const known = this.starts[id];
+      this.starts[id] = { first: known?.first ?? task, last: task };
+    }
+    this.pending.length = 0;
   }
 
   /** Every recorded start (the `starts` query). */

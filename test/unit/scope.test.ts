@@ -121,6 +121,47 @@ describe('Scope views: the merged context kept between changes', () => {
     expect({ ...inner.view() }).toEqual({ a: 5, b: 3 });
   });
 
+  it('keeps views right through empty scopes that read their parent view, until they hold keys', () => {
+    const random = generator(34);
+    const keys = ['a', 'b', 'n', 'inst:x', '__proto__'];
+    for (let run = 0; run < 200; run++) {
+      // Empty scopes at every depth: under the root, under a scope with values, and under each other.
+      const root = new Scope(undefined, { a: 1 });
+      const emptyUnderRoot = new Scope(root);
+      const full = new Scope(emptyUnderRoot, { b: 2 });
+      const empty = new Scope(full);
+      const emptier = new Scope(empty);
+      const scopes = [root, emptyUnderRoot, full, empty, emptier];
+      for (let step = 0; step < 30; step++) {
+        const scope = scopes[Math.floor(random() * scopes.length)];
+        const key = keys[Math.floor(random() * keys.length)];
+        const action = random();
+        if (action < 0.5) scope.set(key, value(random));
+        else if (action < 0.6) scope.define(key, value(random));
+        for (const seen of scopes) {
+          expect({ ...seen.view() }).toEqual({ ...seen.merged() });
+          const next = value(random);
+          const expected = jsonBytes({ ...seen.merged(), [key]: next });
+          expect(seen.bytesWithValue(key, next, Infinity)).toBe(expected);
+          expect(seen.bytesWith({ [key]: next }, Infinity)).toBe(expected);
+        }
+      }
+    }
+  });
+
+  it('gives an empty scope its parent view, and a view of its own once it defines a key', () => {
+    const root = new Scope(undefined, { a: 1 });
+    const empty = new Scope(root);
+    expect(empty.view()).toBe(root.view());
+    empty.set('a', 2); // defined further out: still empty, and both see the change
+    expect(empty.view()).toBe(root.view());
+    expect(root.view().a).toBe(2);
+    empty.set('fresh', true); // unknown: created here, so the parent must not see it
+    expect(empty.view()).not.toBe(root.view());
+    expect({ ...root.view() }).toEqual({ a: 2 });
+    expect({ ...empty.view() }).toEqual({ a: 2, fresh: true });
+  });
+
   it('stops measuring past the limit', () => {
     const scope = new Scope(undefined, { small: 1 });
     expect(scope.bytesWith({ big: 'x'.repeat(10_000) }, 100)).toBeGreaterThan(100);
