@@ -6,7 +6,13 @@
 const { Worker } = require('@temporalio/worker');
 const { participantActivities } = require('../lib/src/worker/participants');
 const { hookSinks } = require('../lib/src/worker/hooks');
-const { startServer, processStart, testWorkflowBundle, PROCESS_WORKFLOW_TYPE } = require('./lib/harness');
+const {
+  startServer,
+  processStart,
+  handStart,
+  testWorkflowBundle,
+  PROCESS_WORKFLOW_TYPE,
+} = require('./lib/harness');
 const { shapes } = require('./lib/shapes');
 
 async function main() {
@@ -36,11 +42,7 @@ async function main() {
                   PROCESS_WORKFLOW_TYPE,
                   processStart('profile', id, shape.xml),
                 )
-              : server.env.client.workflow.start(shape.hand.type, {
-                  taskQueue: 'profile',
-                  workflowId: id,
-                  args: shape.hand.args,
-                });
+              : server.env.client.workflow.start(shape.hand.type, handStart('profile', id, shape));
           }),
         );
         await Promise.all(handles.map((h) => h.result()));

@@ -22,6 +22,7 @@ const { parseBenchmark } = require('./definition');
 const {
   startServer,
   processStart,
+  handStart,
   pool,
   stats,
   median,
@@ -110,11 +111,7 @@ async function throughputAndShapes(server, client) {
             run: (id) =>
               variant === 'interpreter'
                 ? client.workflow.start(PROCESS_WORKFLOW_TYPE, processStart(taskQueue, id, shape.xml))
-                : client.workflow.start(shape.hand.type, {
-                    taskQueue,
-                    workflowId: id,
-                    args: shape.hand.args,
-                  }),
+                : client.workflow.start(shape.hand.type, handStart(taskQueue, id, shape)),
           };
           if (rep < 0) {
             await batch(client, taskQueue, Math.max(5, Math.round(processes / 5)), start);

@@ -10,7 +10,7 @@
 const { readdirSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { startServer, processStart, PROCESS_WORKFLOW_TYPE, median } = require('./lib/harness');
+const { startServer, processStart, handStart, PROCESS_WORKFLOW_TYPE, median } = require('./lib/harness');
 const { shapes } = require('./lib/shapes');
 
 /** CPU ms of each thread of process `pid`, by thread name and its id's offset from the process id. */
@@ -74,7 +74,7 @@ async function main() {
           const workflowId = `${prefix}-${i}`;
           return variant === 'interpreter'
             ? client.workflow.start(PROCESS_WORKFLOW_TYPE, { ...interpreted, workflowId })
-            : client.workflow.start(s.hand.type, { taskQueue, workflowId, args: s.hand.args });
+            : client.workflow.start(s.hand.type, handStart(taskQueue, workflowId, s));
         }),
       );
       await Promise.all(handles.map((h) => h.result()));

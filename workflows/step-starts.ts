@@ -15,7 +15,7 @@ export class StepStarts {
    * Ids that became active since the last {@link settle}, all in the current workflow task: the task is
    * read once for them all (a loop starts several steps per task, and reading it is a call into the SDK).
    */
-  private readonly pending: string[] = [];
+  private pending: string[] = [];
 
   /** Records that `id` became active now; {@link settle} must follow before the workflow task ends. */
   record(id: string): void {
@@ -26,11 +26,12 @@ export class StepStarts {
   settle(): void {
     if (this.pending.length === 0) return;
     const task = workflowInfo().historyLength;
-    for (const id of this.pending) {
+    const ids = this.pending;
+    this.pending = [];
+    for (const id of ids) {
       const known = this.starts[id];
       this.starts[id] = { first: known?.first ?? task, last: task };
     }
-    this.pending.length = 0;
   }
 
   /** Every recorded start (the `starts` query). */

@@ -66,6 +66,17 @@ async function testWorkflowBundle() {
   return withWorkerHooks({ code: withBuiltinsBound(bundle.code) }, []);
 }
 
+/**
+ * Start options of the hand-written twin of `shape`: its own workflow type and arguments, with the memo,
+ * search attributes and summary the launcher gives the shape's process. Those are the launcher's (the
+ * start request's), not the interpreter's, and the Temporal SDK decodes each of them on the worker: without
+ * them the hand-written column would not pay for metadata that the interpreter's pays for.
+ */
+function handStart(taskQueue, workflowId, shape) {
+  const { memo, typedSearchAttributes, staticSummary } = processStart(taskQueue, workflowId, shape.xml);
+  return { taskQueue, workflowId, args: shape.hand.args, memo, typedSearchAttributes, staticSummary };
+}
+
 /** Start options of a process the way the launcher does it. */
 function processStart(taskQueue, workflowId, definition, input = {}) {
   const { fields, ...settings } = input;
@@ -126,4 +137,4 @@ function runMain(main) {
   );
 }
 
-module.exports = { writeResults, runMain, startServer, createWorker, testWorkflowBundle, quietLogger, processStart, pool, stats, median, machine, log, PROCESS_WORKFLOW_TYPE };
+module.exports = { writeResults, runMain, startServer, createWorker, testWorkflowBundle, quietLogger, processStart, handStart, pool, stats, median, machine, log, PROCESS_WORKFLOW_TYPE };
