@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+/**
+ * The `bureaucrat` command line: the declaration of every command, its flags and its help, and the
+ * dispatch to the module that does the work (loaded on demand). Over 400 lines on purpose: it is the one
+ * list of the CLI's surface (29 commands), read top to bottom like `bureaucrat --help`; each command's
+ * work lives in its own module (`commands.ts`, `serve.ts`, `operate-commands.ts`, …).
+ */
 import { Command, CommanderError } from 'commander';
 import { EXIT, formatError, describeError } from './errors';
 import type { DevFlags } from './serve';

@@ -4,6 +4,9 @@
  * `* / // %` < unary `- +` < `**` < subscripts and calls), and rejects at parse time anything that could
  * reach outside the data: names other than `context`/`event`, attribute access other than `.get(...)`,
  * calls of anything but the safe builtins, lambdas and comprehensions.
+ *
+ * Over 400 lines on purpose: one method per precedence level, each calling the next, so the grammar reads
+ * in one place in Python's order; split across modules, the mutual recursion would cross them.
  */
 import {
   BUILTIN_NAMES,
