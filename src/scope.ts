@@ -68,7 +68,7 @@ export class Scope {
   /**
    * Whether {@link locals} is still empty. An empty scope (a `<sequence>`, `<case>` or loop iteration
    * without a `<context>`: most of them) sees exactly its parent's view, so it reads the parent's cached
-   * view instead of building and keeping a copy of its own. Locals are never deleted: once set, it stays.
+   * view instead of building and keeping a copy of its own. Locals are never deleted: once false, it stays false.
    */
   private empty: boolean;
 
@@ -176,10 +176,10 @@ export class Scope {
 
   /** The cached view, built again if the chain changed since; an empty scope's is its parent's. */
   private current(): CachedView {
-    if (this.empty && this.parent) return this.parent.current();
-    const cached = this.cached;
+    const viewer = this.viewer();
+    const cached = viewer.cached;
     if (cached && cached.count === this.changes.count) return cached;
-    return (this.cached = { count: this.changes.count, view: this.merged() });
+    return (viewer.cached = { count: this.changes.count, view: viewer.merged() });
   }
 
   /**

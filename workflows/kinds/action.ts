@@ -42,10 +42,10 @@ export const actionKind: StepKind<ActionActivity> = {
       activityId,
     };
     // `scheduleActivity` is what an activity proxy's `executeWithOptions` calls, with the call's options
-    // merged over the proxy's (as `actionActivityOptions` merges them over the defaults). Called directly, the stack the SDK captures for each
-    // promise of the command is one frame shorter, as short as a hand-written workflow's `proxy.fn()`:
-    // each frame costs a source-map lookup per promise. The SDK is pinned to one version (package.json),
-    // and every action of the test suite goes through here.
+    // merged over the proxy's (as `actionActivityOptions` merges them over the defaults). Called directly,
+    // the stack the SDK captures for each promise of the command is one frame shorter, as short as a
+    // hand-written workflow's `proxy.fn()`: each frame costs a source-map lookup per promise. The SDK is
+    // pinned to one version (package.json), and every action of the test suite goes through here.
     return scheduleActivity(participant, [workitem], {
       ...optionsOf(node, run.actionOptions),
       summary: summaryOf.action(participant, activityId),
