@@ -34,14 +34,16 @@ export async function runDemo(
   });
   out(`Temporal dev server: ${server.address} (started in ${Math.round(server.startupMs)} ms)`);
   if (server.uiUrl) out(`Web UI: ${server.uiUrl}`);
+  const taskQueue = 'bureaucrat-demo';
   const web = await startConsole({
     client: server.env.client,
     namespace: server.namespace,
     webUiUrl: server.uiUrl,
+    taskQueue,
   });
+  out(`API: ${web.url.replace(/\/$/, '')} (reference: ${web.url}docs)`);
   out(`Console: ${web.url}`);
   try {
-    const taskQueue = 'bureaucrat-demo';
     const worker = await createWorker({
       participants: participantsFrom(undefined),
       connection: server.env.nativeConnection,

@@ -38,7 +38,13 @@ export function describeError(err: unknown): ErrorDescription {
   const names = new Set(chain.map((e) => (e instanceof Error ? e.name : '')));
   const text = chain.map(messageOf).join('\n');
 
-  if (names.has('UsageError') || names.has('DefinitionError') || names.has('InvalidFieldsError')) {
+  if (
+    names.has('UsageError') ||
+    names.has('DefinitionError') ||
+    names.has('InvalidFieldsError') ||
+    names.has('ApiConfigError') ||
+    names.has('TokensFileError')
+  ) {
     // Worded by this project, naming the path or the option and the reason: the causes would repeat it.
     return { message: messageOf(err), hints: [], exitCode: EXIT.usage };
   }

@@ -2,12 +2,12 @@
 /**
  * The `bureaucrat` command line: the declaration of every command, its flags and its help, and the
  * dispatch to the module that does the work (loaded on demand). Over 400 lines on purpose: it is the one
- * list of the CLI's surface (29 commands), read top to bottom like `bureaucrat --help`; each command's
+ * list of the CLI's surface (30 commands), read top to bottom like `bureaucrat --help`; each command's
  * work lives in its own module (`commands.ts`, `serve.ts`, `operate-commands.ts`, …).
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT, formatError, describeError } from './errors';
-import type { DevFlags } from './serve';
+import type { ApiFlags, DevFlags } from './serve';
 import {
   duration,
   gracePeriod,
@@ -69,7 +69,12 @@ export function buildCli(): Command {
       .option('--db <file>', 'keep the server state in this SQLite file (default: in memory)')
       .option('--participants <module>', 'JS/TS module exporting the participants (default: the examples)')
       .option('--ui-port <port>', 'Web UI port (default 8233, or a free one when 8233 is taken)', port)
-      .option('--console-port <port>', 'web console port (default: a free one)', port)
+      .option(
+        '--api-port <port>',
+        'HTTP API and web console port (default 8080, or a free one when taken)',
+        port,
+      )
+      .option('--console-port <port>', 'the same as --api-port (its earlier name)', port)
       .option(...shutdownGraceOption),
   ).action((flags: DevFlags) => run(async () => (await import('./serve')).devCommand(flags)));
 
@@ -84,6 +89,19 @@ export function buildCli(): Command {
   ).action((flags: ConnectionFlags & { createNamespace?: boolean; retention?: number }) =>
     run(async () => (await import('./setup')).setupCommand(flags)),
   );
+
+  withConnectionFlags(
+    program
+      .command('api')
+      .description('serve the HTTP API (OpenAPI at /v1/openapi.json, reference at /docs) and the web console')
+      .option('--host <host>', 'address to listen on; beyond loopback it needs --tokens', '127.0.0.1')
+      .option('--port <port>', `port (default ${8080})`, port)
+      .option('--tokens <file>', 'bearer tokens and their scopes, one per line (TOKEN read,launch) or JSON')
+      .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
+      .option('--tls-key <file>', 'PEM private key of --tls-cert')
+      .option('--allow-host <name...>', 'more names the Host header may give (the DNS name clients use)')
+      .option('--web-ui <url>', 'the Temporal Web UI address, for links to each process'),
+  ).action((flags: ApiFlags) => run(async () => (await import('./serve')).apiCommand(flags)));
 
   withConnectionFlags(
     program

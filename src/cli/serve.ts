@@ -7,6 +7,7 @@ import { DEFAULT_TASK_QUEUE, resolveConnectConfig } from '../client/connection';
 import { freePort, isPortFree, startDevServer } from '../server/dev-server';
 import { createWorker } from '../worker/create-worker';
 import { startConsole } from '../console/server';
+import { DEFAULT_API_PORT, startApi } from '../api/server';
 import type { Participants } from '../worker/participants';
 import { participants as exampleParticipants } from '../../examples/participants';
 import { loadParticipants } from './load-participants';
@@ -79,6 +80,9 @@ export interface DevFlags extends ConnectionFlags {
   participants?: string;
   uiPort?: number;
   shutdownGrace?: number;
+  /** The API's (and console's) port. */
+  apiPort?: number;
+  /** `--console-port`: the same as `apiPort` (its earlier name). */
   consolePort?: number;
 }
 
@@ -105,15 +109,18 @@ export async function devCommand(flags: DevFlags): Promise<number> {
       taskQueue,
       ...shutdownOptions(flags.shutdownGrace),
     });
-    const web = await startConsole({
+    const web = await startApi({
       client: server.env.client,
       namespace: server.namespace,
-      webUiUrl: server.uiUrl,
-      port: flags.consolePort,
+      taskQueue,
+      temporalAddress: server.address,
+      ...(server.uiUrl ? { webUiUrl: server.uiUrl } : {}),
+      port: await chooseApiPort(flags.apiPort ?? flags.consolePort),
     });
     process.stdout.write(
       [
-        `Console: ${web.url}`,
+        `API: ${web.url} (reference: ${web.url}/docs)`,
+        `Console: ${web.url}/`,
         `Temporal dev server: ${server.address} (namespace ${server.namespace}${flags.db ? `, data in ${flags.db}` : ', in memory'})`,
         `Web UI: ${server.uiUrl ?? '(off)'}`,
         `Worker on task queue ${taskQueue}; participants: ${Object.keys(participants).join(', ')}`,
@@ -131,6 +138,64 @@ export async function devCommand(flags: DevFlags): Promise<number> {
   } finally {
     await server.stop();
   }
+  return 0;
+}
+
+/** `requested`, else {@link DEFAULT_API_PORT} when free, else a free port. */
+async function chooseApiPort(requested: number | undefined): Promise<number> {
+  if (requested !== undefined) {
+    if (await isPortFree(requested)) return requested;
+    throw new UsageError(`--api-port ${requested}: the port is in use; choose another, or leave it out`);
+  }
+  return (await isPortFree(DEFAULT_API_PORT)) ? DEFAULT_API_PORT : 0;
+}
+
+/** The flags of `bureaucrat api`. */
+export interface ApiFlags extends ConnectionFlags {
+  host: string;
+  port?: number;
+  tokens?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  allowHost?: string[];
+  webUi?: string;
+}
+
+/** `bureaucrat api`: the HTTP API and the console against the configured server, until Ctrl-C. */
+export async function apiCommand(flags: ApiFlags): Promise<number> {
+  const { resolveConnectConfig: resolve } = await import('../client/connection');
+  const { Client, Connection } = await import('@temporalio/client');
+  const { connectionOptions, namespace } = resolve({ ...flags });
+  const { readTokensFile } = await import('../api/tokens');
+  const tokens = flags.tokens ? readTokensFile(flags.tokens) : undefined;
+  // A lazy connection: the API starts while Temporal is down and answers 503 naming its address until it
+  // is back (gRPC reconnects by itself).
+  const client = new Client({
+    connection: Connection.lazy(connectionOptions),
+    namespace: flags.namespace ?? namespace,
+  });
+  const running = await startApi({
+    client,
+    namespace: flags.namespace ?? namespace,
+    temporalAddress: connectionOptions.address,
+    host: flags.host,
+    port: flags.port ?? DEFAULT_API_PORT,
+    ...(tokens ? { tokens } : {}),
+    ...(flags.tlsCert ? { tlsCert: flags.tlsCert } : {}),
+    ...(flags.tlsKey ? { tlsKey: flags.tlsKey } : {}),
+    ...(flags.allowHost ? { allowedHosts: flags.allowHost } : {}),
+    ...(flags.webUi ? { webUiUrl: flags.webUi } : {}),
+    ...(flags.taskQueue ? { taskQueue: flags.taskQueue } : {}),
+  });
+  process.stdout.write(
+    `API: ${running.url} (reference: ${running.url}/docs${tokens ? `; ${tokens.length} token(s)` : '; no tokens: loopback only'})\n` +
+      `Console: ${running.url}/\nCtrl-C stops.\n`,
+  );
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  await running.close();
   return 0;
 }
 
@@ -193,6 +258,7 @@ export async function consoleCommand(
     namespace: flags.namespace ?? namespace,
     webUiUrl: flags.webUi,
     port: flags.port,
+    ...(flags.taskQueue ? { taskQueue: flags.taskQueue } : {}),
   });
   process.stdout.write(`Console: ${running.url}\nCtrl-C stops.\n`);
   await new Promise<void>((done) => {

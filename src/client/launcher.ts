@@ -10,6 +10,15 @@ import { parseRoutes, ROUTES_ENV, type Routes } from '../routes';
 import type { ContextValues } from '../scope';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 import { ProcessHandle } from './process-handle';
+import { listProcesses, type ListProcessesOptions, type ProcessPage } from './process-list';
+
+/** What {@link Launcher.start} did: the process, its run, and whether this call started it. */
+export interface LaunchResult {
+  readonly process: ProcessHandle;
+  readonly runId: string;
+  /** False when the id was already running or had completed: that process is handed back instead. */
+  readonly started: boolean;
+}
 
 /** Options of {@link Launcher.launch}. */
 export interface LaunchOptions {
@@ -57,13 +66,25 @@ export class Launcher {
     fields: ContextValues = {},
     options: LaunchOptions = {},
   ): Promise<ProcessHandle> {
+    return (await this.start(definition, fields, options)).process;
+  }
+
+  /**
+   * {@link launch}, saying whether this call started the process or found it running or completed (the
+   * HTTP API answers 201 or 200 by it), and with the run id.
+   */
+  async start(
+    definition: string,
+    fields: ContextValues = {},
+    options: LaunchOptions = {},
+  ): Promise<LaunchResult> {
     const { xml, model } = await loadDefinition(definition);
     const processId = options.processId ?? randomUUID();
     const routes = options.routes ?? options.actionOptions?.routes ?? envRoutes();
     const actionOptions =
       routes && Object.keys(routes).length ? { ...options.actionOptions, routes } : options.actionOptions;
     try {
-      await this.client.workflow.start(PROCESS_WORKFLOW_TYPE, {
+      const handle = await this.client.workflow.start(PROCESS_WORKFLOW_TYPE, {
         ...processStartOptions(model, {
           processId,
           definition: xml,
@@ -71,14 +92,23 @@ export class Launcher {
           taskQueue: this.taskQueue,
           settings: { broadcastEvents: true, actionOptions },
         }),
+        // A running process with this id, or a completed one, is refused here and handed back below; after
+        // a failed, cancelled or terminated run the id starts afresh.
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdConflictPolicy: 'FAIL',
       });
+      return { process: this.get(processId), runId: handle.firstExecutionRunId, started: true };
     } catch (err) {
-      // A completed process with this id: the reuse policy refuses a second one; hand back the first.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    return this.get(processId);
+    const process = this.get(processId);
+    const { runId } = await process.workflowHandle.describe();
+    return { process, runId, started: false };
+  }
+
+  /** One page of processes, newest first, filtered by status and `<process name>`. */
+  list(options: ListProcessesOptions = {}): Promise<ProcessPage> {
+    return listProcesses(this.client, options);
   }
 
   /** A handle on an existing process. */

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -125,7 +127,8 @@ function drawnStates(page: Page): Promise<Record<string, string>> {
         expect((await drawnStates(page))['_1']).toBe('canceled');
         await page.screenshot({ path: path.join(ARTEFACTS, 'console-cancelled.png') });
 
-        await page.goto(`${web.url}?name=console`);
+        await page.goto(`${web.url}?name=console-test`);
+        await page.waitForSelector('tr[data-process]');
         const listed = await page.$$eval('tr[data-process]', (rows) =>
           rows.map((r) => r.getAttribute('data-process')),
         );
@@ -218,6 +221,71 @@ function drawnStates(page: Page): Promise<Record<string, string>> {
         await page.screenshot({ path: path.join(ARTEFACTS, 'console-retried.png') });
       } finally {
         await page.close();
+        await web.close();
+      }
+    });
+  });
+  it('a page on another origin cannot cancel a process, by form, simple fetch or JSON fetch; the console can', async () => {
+    await withProcessWorker(env(), { ask: async () => ({}) }, async (taskQueue) => {
+      const web = await startConsole({
+        client: env().client,
+        namespace: env().namespace ?? 'default',
+        taskQueue,
+      });
+      const cancelUrl = (id: string) => `${web.url}v1/processes/${encodeURIComponent(id)}/cancel`;
+      const id = processId('console-csrf');
+      await startProcess(env(), taskQueue, DEFINITION, {}, id);
+      // The attacker's page: served from another origin (another port), it tries every way a page can.
+      const attacker = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(`<!doctype html><html><body>
+<form id="f" method="POST" action="${cancelUrl(id)}" enctype="text/plain" target="sink"><input name="{}" value=""></form>
+<iframe name="sink"></iframe>
+<script>
+window.results = [];
+const url = ${JSON.stringify(cancelUrl(id))};
+const attempts = [
+  () => fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{}' }),
+  () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+  () => fetch(url, { method: 'POST', mode: 'no-cors', body: '{}' }),
+  () => fetch(${JSON.stringify(`${web.url}v1/processes`)}).then((r) => r.text()),
+];
+(async () => {
+  for (const attempt of attempts) {
+    try { const r = await attempt(); window.results.push(typeof r === 'string' ? 'read: ' + r.slice(0, 40) : 'status ' + r.status + ' ' + r.type); }
+    catch (e) { window.results.push('blocked: ' + e.message); }
+  }
+  document.getElementById('f').submit();
+  window.done = true;
+})();
+</script></body></html>`);
+      });
+      await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', () => resolve()));
+      const page = await browser.newPage();
+      try {
+        const port = (attacker.address() as AddressInfo).port;
+        await page.goto(`http://localhost:${port}/`);
+        await page.waitForFunction(() => (globalThis as unknown as { done?: boolean }).done === true);
+        await page.waitForTimeout(500); // the form's POST
+        const results = await page.evaluate(() => (globalThis as unknown as { results: string[] }).results);
+        // The JSON fetch and the read are blocked by the browser (no CORS); the no-cors ones are opaque.
+        expect(results[1]).toMatch(/^blocked/);
+        expect(results[3]).toMatch(/^blocked/);
+        expect((await processState(env(), id)).state).toBe('active');
+        expect((await new ProcessHandle(env().client, id).workflowHandle.describe()).status.name).toBe(
+          'RUNNING',
+        );
+
+        // The console on its own origin still cancels it.
+        await page.goto(`${web.url}processes/${encodeURIComponent(id)}`);
+        await page.waitForSelector('body[data-status="running"]');
+        page.once('dialog', (dialog) => void dialog.accept());
+        await page.click('#cancel');
+        await page.waitForSelector('body[data-status="cancelled"]');
+      } finally {
+        await page.close();
+        attacker.closeAllConnections(); // the browser keeps its connections alive
+        await new Promise<void>((resolve) => attacker.close(() => resolve()));
         await web.close();
       }
     });

@@ -1,44 +1,63 @@
 /**
  * The XSD (schema/bureaucrat.xsd) and the parser agree: on the corpus (the examples, the fixtures) and on
- * generated variants, a definition is valid for xmllint exactly when it is valid for parseDefinition —
+ * generated variants, a definition is valid for the schema exactly when it is valid for parseDefinition —
  * except for what XSD 1.0 cannot check (expression syntax, property values against their type), where the
- * schema must accept what only the parser rejects.
+ * schema must accept what only the parser rejects. Every example and fixture but the two deliberately broken
+ * ones validates (what CI used to check with the system's xmllint).
+ *
+ * The schema is checked by libxml2's xmllint compiled to WebAssembly (the `xmllint-wasm` dev dependency):
+ * no system package. (`libxml2-wasm` is ES-module-only with a top-level await, which Jest's CommonJS
+ * runtime cannot load.)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { validateXML } from 'xmllint-wasm';
 import { ACTIVITY_KINDS, checkDefinition } from '../../src/definition';
 
 const root = path.join(__dirname, '../..');
-const SCHEMA = path.join(root, 'schema/bureaucrat.xsd');
+const SCHEMA = 'schema/bureaucrat.xsd';
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
 /** Problems the schema cannot see, by message: expression syntax and typed property values. */
 const PARSER_ONLY = [/^invalid expression /, /^value of (int|float|bool|json) property /];
 
-/** Runs xmllint on `files` at once; returns the files it found valid. Fails loudly when it is missing. */
-function xmllintValid(files: readonly string[]): Set<string> {
-  const run = spawnSync('xmllint', ['--noout', '--schema', SCHEMA, ...files], { encoding: 'utf8' });
-  if (run.error) {
-    throw new Error(
-      `xmllint is needed to check the schema and could not run (${run.error.message}): ` +
-        "install Debian's libxml2-utils (apt-get install -y libxml2-utils; .ci/run does)",
-    );
-  }
-  if (/failed to compile|WXS schema .* failed/.test(run.stderr))
-    throw new Error(`the schema is broken:\n${run.stderr}`);
-  const valid = new Set<string>();
-  for (const line of run.stderr.split('\n')) {
-    const m = / validates$/.exec(line);
-    if (m) valid.add(line.slice(0, m.index));
-  }
-  return valid;
+/** A document's verdict, with xmllint's messages for it: each `name:line: message`. */
+interface Verdict {
+  valid: boolean;
+  messages: string[];
+}
+
+/**
+ * Validates `docs` (name → XML text) against `schema` in one xmllint run; the names are what the messages
+ * say. Fails loudly when the schema does not compile or xmllint says nothing about a document.
+ */
+async function validate(
+  docs: ReadonlyMap<string, string>,
+  schema = { fileName: SCHEMA, contents: read(SCHEMA) },
+): Promise<Map<string, Verdict>> {
+  const run = await validateXML({
+    schema,
+    xml: [...docs].map(([fileName, contents]) => ({ fileName, contents })),
+  }).catch((err: Error & { code?: number }) => {
+    throw new Error(`xmllint (WebAssembly) failed with exit code ${err.code}:\n${err.message}`);
+  });
+  const lines = run.rawOutput.split('\n');
+  return new Map(
+    [...docs.keys()].map((name) => {
+      const messages = lines.filter((l) => l.startsWith(`${name}:`) && /^:\d+: /.test(l.slice(name.length)));
+      const validates = lines.includes(`${name} validates`);
+      const fails = messages.length > 0;
+      if (validates === fails) throw new Error(`xmllint's verdict on ${name} is unclear:\n${run.rawOutput}`);
+      return [name, { valid: validates, messages }];
+    }),
+  );
 }
 
 const corpusFiles = (dir: string) =>
   readdirSync(path.join(root, dir))
     .filter((f) => f.endsWith('.xml'))
-    .map((f) => path.join(root, dir, f));
+    .map((f) => `${dir}/${f}`);
 
 const p = (body: string, context = '') =>
   `<process>${context && `<context>${context}</context>`}${body}</process>`;
@@ -153,34 +172,36 @@ const PARSER_ONLY_VARIANTS: Record<string, string> = {
 };
 
 describe('schema/bureaucrat.xsd and the parser agree', () => {
-  let dir: string;
-  const variantFiles = new Map<string, { kind: 'valid' | 'invalid' | 'parser-only'; name: string }>();
-  let valid: Set<string>;
-  const corpus = [
-    ...corpusFiles('examples/processes'),
-    ...corpusFiles('test/fixtures/definitions'),
-    ...corpusFiles('test/fixtures/cli'),
-  ];
+  type Kind = 'valid' | 'invalid' | 'parser-only';
+  const variants = new Map<string, { kind: Kind; name: string; xml: string }>();
+  const add = (kind: Kind, table: Record<string, string>) =>
+    Object.entries(table).forEach(([name, xml], i) =>
+      variants.set(`variants/${kind}-${i}.xml`, { kind, name, xml: `<?xml version="1.0"?>\n${xml}\n` }),
+    );
+  add('valid', VALID);
+  add('invalid', INVALID);
+  add('parser-only', PARSER_ONLY_VARIANTS);
+  const dirs = ['examples/processes', 'test/fixtures/definitions', 'test/fixtures/cli'];
+  const corpus = dirs.flatMap(corpusFiles);
+  let verdicts: Map<string, Verdict>;
+  const verdict = (file: string) => {
+    const v = verdicts.get(file);
+    if (!v) throw new Error(`no verdict on ${file}`);
+    return v;
+  };
 
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'bureaucrat-schema-'));
-    const write = (kind: 'valid' | 'invalid' | 'parser-only', variants: Record<string, string>) =>
-      Object.entries(variants).forEach(([name, xml], i) => {
-        const file = path.join(dir, `${kind}-${i}.xml`);
-        writeFileSync(file, `<?xml version="1.0"?>\n${xml}\n`);
-        variantFiles.set(file, { kind, name });
-      });
-    write('valid', VALID);
-    write('invalid', INVALID);
-    write('parser-only', PARSER_ONLY_VARIANTS);
-    valid = xmllintValid([...corpus, ...variantFiles.keys()]);
+  beforeAll(async () => {
+    verdicts = await validate(
+      new Map([
+        ...corpus.map((file): [string, string] => [file, read(file)]),
+        ...[...variants].map(([file, { xml }]): [string, string] => [file, xml]),
+      ]),
+    );
   });
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   /** The parser's verdict: valid, invalid, or invalid only for what the schema cannot check. */
-  function parserVerdict(file: string): 'valid' | 'invalid' | 'parser-only' {
-    const { definition, problems } = checkDefinition(readFileSync(file, 'utf8'));
+  function parserVerdict(xml: string): Kind {
+    const { definition, problems } = checkDefinition(xml);
     if (definition) return 'valid';
     return problems.every((pr) => PARSER_ONLY.some((re) => re.test(pr.message))) ? 'parser-only' : 'invalid';
   }
@@ -188,32 +209,49 @@ describe('schema/bureaucrat.xsd and the parser agree', () => {
   it('on the corpus: examples and fixtures', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(10);
     const disagreements = corpus
-      .map((file) => ({
-        file: path.relative(root, file),
-        parser: parserVerdict(file),
-        schema: valid.has(file),
-      }))
-      .filter(({ parser, schema }) => schema !== (parser !== 'invalid'));
+      .map((file) => ({ file, parser: parserVerdict(read(file)), schema: verdict(file) }))
+      .filter(({ parser, schema }) => schema.valid !== (parser !== 'invalid'));
     expect(disagreements).toEqual([]);
-    // The corpus holds both kinds.
-    expect(corpus.filter((f) => valid.has(f)).length).toBeGreaterThan(0);
-    expect(corpus.filter((f) => !valid.has(f)).length).toBeGreaterThan(0);
+  });
+
+  it('every example and fixture validates but the two broken on purpose, whose messages name file and line', () => {
+    // Each folder has definitions that validate: the corpus is read where it lives.
+    for (const dir of dirs)
+      expect(corpus.filter((f) => f.startsWith(`${dir}/`) && verdict(f).valid).length).toBeGreaterThan(0);
+    // Failures show xmllint's messages, which name file and line.
+    const invalid = corpus.filter((f) => !verdict(f).valid).sort();
+    expect(Object.fromEntries(invalid.map((f) => [f, verdict(f).messages]))).toEqual({
+      'test/fixtures/cli/invalid.xml': [
+        "test/fixtures/cli/invalid.xml:3: Schemas validity error : Element 'action': The attribute 'participant' is required but missing.",
+        "test/fixtures/cli/invalid.xml:4: Schemas validity error : Element 'while': Missing child element(s). Expected is one of ( sequence, all, action, switch, while, foreach, call, delay, await, fault ).",
+      ],
+      'test/fixtures/definitions/seed-fault-typo.xml': [
+        'test/fixtures/definitions/seed-fault-typo.xml:6: parser error : Opening and ending tag mismatch: condition line 6 and context',
+        'test/fixtures/definitions/seed-fault-typo.xml:10: parser error : Opening and ending tag mismatch: condition line 10 and context',
+      ],
+    });
   });
 
   it('on generated variants, each of which the parser judges as intended', () => {
-    const results = [...variantFiles].map(([file, { kind, name }]) => ({
+    const results = [...variants].map(([file, { kind, name, xml }]) => ({
       name,
       intended: kind,
-      parser: parserVerdict(file),
-      schema: valid.has(file) ? 'valid' : 'invalid',
+      parser: parserVerdict(xml),
+      schema: verdict(file),
     }));
     expect(results.filter((r) => r.parser !== r.intended)).toEqual([]);
-    expect(results.filter((r) => (r.schema === 'valid') !== (r.parser !== 'invalid'))).toEqual([]);
+    expect(results.filter((r) => r.schema.valid !== (r.parser !== 'invalid'))).toEqual([]);
+    // The variants are well-formed XML: what rejects them is the schema, at a line (validate checks the names).
+    const notBySchema = [...verdicts]
+      .filter(([file]) => variants.has(file))
+      .flatMap(([, { messages }]) => messages)
+      .filter((m) => !/^variants\/invalid-\d+\.xml:\d+: Schemas validity error : /.test(m));
+    expect(notBySchema).toEqual([]);
   });
 });
 
 describe('schema/bureaucrat.xsd', () => {
-  const xsd = readFileSync(SCHEMA, 'utf8');
+  const xsd = read(SCHEMA);
 
   it('declares every element of the language, each with documentation', () => {
     for (const name of [
@@ -235,8 +273,29 @@ describe('schema/bureaucrat.xsd', () => {
     ).toEqual([]);
   });
 
-  it('ships with the package', () => {
-    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { files: string[] };
-    expect(pkg.files).toContain('schema');
+  it('fails loudly, rather than finding everything invalid, when a schema does not compile', async () => {
+    const broken = xsd.replace('type="xs:string"', 'type="xs:no-such-type"');
+    expect(broken).not.toBe(xsd);
+    await expect(
+      validate(new Map([['example.xml', '<process/>']]), { fileName: 'broken.xsd', contents: broken }),
+    ).rejects.toThrow(/broken\.xsd:\d+: .*no-such-type[^]*WXS schema broken\.xsd failed to compile/);
+  });
+
+  it('ships with the package, where the README points editors, and validates the shipped examples', async () => {
+    // The listing `npm pack` would publish (no scripts: lib/ is not rebuilt under the other test files' feet).
+    const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(pack.status).toBe(0);
+    const shipped = (JSON.parse(pack.stdout) as { files: { path: string }[] }[]).flatMap((p) =>
+      p.files.map((f) => f.path),
+    );
+    expect(shipped).toContain(SCHEMA);
+    expect(read('README.md')).toContain(`node_modules/bureaucrat-temporal/${SCHEMA}`);
+    const examples = shipped.filter((f) => /^examples\/processes\/[^/]+\.xml$/.test(f));
+    expect(examples.length).toBeGreaterThan(0);
+    const verdicts = await validate(new Map(examples.map((f) => [f, read(f)])));
+    expect([...verdicts].filter(([, v]) => !v.valid)).toEqual([]);
   });
 });
