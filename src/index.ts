@@ -40,7 +40,27 @@ export {
 } from './worker/workflow-bundle';
 
 // Launching, following and signalling processes.
-export { Launcher, type LaunchOptions } from './client/launcher';
+export { Launcher, type LaunchOptions, type LaunchResult } from './client/launcher';
+export {
+  InvalidPageTokenError,
+  PROCESS_STATUS_FILTERS,
+  type ListProcessesOptions,
+  type ProcessPage,
+  type ProcessStatusFilter,
+  type ProcessSummary,
+} from './client/process-list';
+
+// The HTTP API and the web console (docs/http-api.md).
+export { startApi, ApiConfigError, DEFAULT_API_PORT, type ApiOptions, type RunningApi } from './api/server';
+export {
+  parseTokens,
+  readTokensFile,
+  TokensFileError,
+  SCOPES,
+  type Scope,
+  type TokenEntry,
+} from './api/tokens';
+export { startConsole, type ConsoleOptions, type RunningConsole } from './console/server';
 export {
   ProcessHandle,
   ProcessFaultError,

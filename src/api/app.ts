@@ -115,8 +115,10 @@ export async function buildApi(options: ApiAppOptions): Promise<ApiInstance> {
   app.setErrorHandler(async (err, request, reply) => {
     const problem = problemOf(err, temporalAddress);
     if (problem.status === 500) {
+      const e = err as { name?: string; message?: string; code?: unknown; stack?: string; cause?: unknown };
+      const cause = e.cause instanceof Error ? `; cause: ${e.cause.name}: ${e.cause.message}` : '';
       logError(
-        `API ${request.method} ${request.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        `API ${request.method} ${request.url}: ${e.name}: ${e.message} (code ${String(e.code)})${cause}\n${e.stack ?? ''}`,
       );
     }
     return reply.code(problem.status).type('application/problem+json').send(problem);

@@ -8,10 +8,10 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { connectClient } from '../client/connection';
 import { Events } from '../client/events';
 import { Launcher } from '../client/launcher';
+import { PROCESS_STATUS_FILTERS, type ProcessStatusFilter } from '../client/process-list';
 import { ProcessCancelledError, ProcessFaultError } from '../client/process-handle';
 import { watchProcess } from '../client/watch';
 import { readDefinitionFile } from './definition-file';
-import { PROCESS_WORKFLOW_TYPE } from '../protocol';
 import { parseRoutes, ROUTES_ENV, RoutesError, type Routes } from '../routes';
 import { readHistories, ReplayError, replayHistories } from '../testing/replay';
 import { EXIT, UsageError } from './errors';
@@ -112,28 +112,26 @@ export async function statusCommand(
   return EXIT.ok;
 }
 
-const STATUS_QUERIES: Record<string, string> = {
-  running: "ExecutionStatus = 'Running'",
-  completed: "ExecutionStatus = 'Completed'",
-  failed: "ExecutionStatus IN ('Failed', 'Terminated', 'Canceled', 'TimedOut')",
-};
-
-/** `bureaucrat list [--status running|completed|failed]` */
-export async function listCommand(flags: ConnectionFlags & { status?: string }): Promise<number> {
-  if (flags.status && !STATUS_QUERIES[flags.status]) {
-    err(`--status must be one of: ${Object.keys(STATUS_QUERIES).join(', ')}`);
+/** `bureaucrat list [--status running|completed|failed] [--name NAME]`: every process, a page at a time. */
+export async function listCommand(
+  flags: ConnectionFlags & { status?: string; name?: string },
+): Promise<number> {
+  if (flags.status && !(PROCESS_STATUS_FILTERS as readonly string[]).includes(flags.status)) {
+    err(`--status must be one of: ${PROCESS_STATUS_FILTERS.join(', ')}`);
     return EXIT.usage;
   }
-  const client = await connectClient(connectionOptions(flags));
-  const filters = [`WorkflowType = '${PROCESS_WORKFLOW_TYPE}'`];
-  if (flags.status) filters.push(STATUS_QUERIES[flags.status]);
-  const seen = new Set<string>();
-  for await (const wf of client.workflow.list({ query: filters.join(' AND ') })) {
-    if (seen.has(wf.workflowId)) continue; // one line per process, not per continue-as-new run
-    seen.add(wf.workflowId);
-    const name = (wf.memo as { processName?: string } | undefined)?.processName ?? '';
-    out(`${wf.workflowId}\t${wf.status.name.toLowerCase()}\t${name}\t${wf.startTime.toISOString()}`);
-  }
+  const launcher = await Launcher.connect(connectionOptions(flags));
+  let pageToken: string | undefined;
+  do {
+    const page = await launcher.list({
+      ...(flags.status ? { status: flags.status as ProcessStatusFilter } : {}),
+      ...(flags.name ? { name: flags.name } : {}),
+      ...(pageToken ? { pageToken } : {}),
+    });
+    for (const p of page.processes)
+      out(`${p.processId}\t${p.status}\t${p.name ?? ''}\t${p.startTime.toISOString()}`);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
   return EXIT.ok;
 }
 

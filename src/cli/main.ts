@@ -194,8 +194,9 @@ export function buildCli(): Command {
     program
       .command('list')
       .description('list processes: id, status, process name, start time')
-      .option('--status <status>', 'running | completed | failed'),
-  ).action((flags: ConnectionFlags & { status?: string }) =>
+      .option('--status <status>', 'running | completed | failed')
+      .option('--name <name>', 'only processes of this <process name="…">'),
+  ).action((flags: ConnectionFlags & { status?: string; name?: string }) =>
     run(async () => (await import('./commands')).listCommand(flags)),
   );
 

@@ -12,6 +12,8 @@ import { promisify } from 'node:util';
 import { findNode } from '../support/processes';
 import { readmeConsumerBlocks } from '../support/readme';
 import { eventually, useTestServer } from '../support/temporal';
+import { findPython, pythonVenv } from '../support/python';
+import { freePort } from '../../src/server/dev-server';
 import { TEST_ENV } from '../support/env-keys';
 import { createNamespace } from '../support/namespaces';
 import { ProcessHandle } from '../../src/client/process-handle';
@@ -161,5 +163,91 @@ describe('the packed package in a project outside the repository, as the README 
     expect(await exited).toBe(0);
     expect(workerOutput).not.toMatch(/\[(INFO|DEBUG|TRACE)\]|webpack|[Bb]undl|Activity failed/);
     expect(workerOutput.match(/\[WARN\] \w[\w ]*/g)).toEqual(['[WARN] Workflow failed ']);
+  });
+
+  it('serves the HTTP API from the installed package: curl launches, signals, inspects and cancels; another origin cannot; the Python client works', async () => {
+    const port = await freePort();
+    const worker = spawn('npx', ['bureaucrat', 'worker'], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const api = spawn('npx', ['bureaucrat', 'api', '--port', String(port)], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let banner = '';
+      api.stdout.on('data', (d: Buffer) => (banner += d.toString()));
+      api.stderr.on('data', (d: Buffer) => (banner += d.toString()));
+      await eventually(
+        async () => banner,
+        (text) => /^API: http:\/\/127\.0\.0\.1:\d+/m.test(text),
+        60_000,
+      );
+      const url = `http://127.0.0.1:${port}`;
+      const curl = async (...args: string[]) =>
+        (await inProject('curl', ['-s', '-w', '\n%{http_code}', ...args])).stdout.trim().split('\n');
+      const json = ['-H', 'content-type: application/json'];
+      const definition = '<process name="curl-order"><await event="paid"/></process>';
+      const [launched, created] = await curl(
+        ...json,
+        '-d',
+        JSON.stringify({ definition, processId: 'curl-1' }),
+        `${url}/v1/processes`,
+      );
+      expect(created).toBe('201');
+      expect(JSON.parse(launched)).toMatchObject({ processId: 'curl-1', started: true });
+      const [, evil] = await curl(
+        '-H',
+        'content-type: text/plain',
+        '-H',
+        'origin: http://evil.example',
+        '-d',
+        '{}',
+        `${url}/v1/processes/curl-1/cancel`,
+      );
+      expect(evil).toBe('403');
+      const [details, ok] = await curl(`${url}/v1/processes/curl-1`);
+      expect([ok, JSON.parse(details).status]).toEqual(['200', 'running']);
+      const [, sent] = await curl(...json, '-d', '{"event": "paid"}', `${url}/v1/processes/curl-1/events`);
+      expect(sent).toBe('202');
+      const [result] = await curl(`${url}/v1/processes/curl-1/result?wait=30s`);
+      expect(JSON.parse(result)).toMatchObject({ status: 'completed' });
+      await curl(...json, '-d', JSON.stringify({ definition, processId: 'curl-2' }), `${url}/v1/processes`);
+      const [, cancelled] = await curl(...json, '-d', '{}', `${url}/v1/processes/curl-2/cancel`);
+      expect(cancelled).toBe('202');
+      const [spec] = await curl(`${url}/v1/openapi.json`);
+      expect(JSON.parse(spec)).toMatchObject({ openapi: '3.1.0' });
+
+      const found = findPython();
+      if ('python' in found) {
+        const python = pythonVenv(found.python);
+        const script = [
+          'from bureaucrat_temporal import Launcher, Events',
+          `h = Launcher().launch('<process name="py-order"><await event="shipped"/></process>', {"n": 1}, process_id="py-1")`,
+          'import time',
+          '# A broadcast reaches the awaits waiting when it is published: wait until this one is.',
+          'while h.state()["children"][0]["state"] != "active": time.sleep(0.1)',
+          'Events().publish({"event": "shipped"})',
+          'print("py", h.result(timeout=30))',
+        ].join('\n');
+        const { stdout } = await run(python, ['-c', script], {
+          env: {
+            ...env,
+            BUREAUCRAT_API_URL: url,
+            PYTHONPATH: path.join(project, 'node_modules/bureaucrat-temporal/python'),
+          },
+          timeout: 60_000,
+        });
+        expect(stdout).toContain("py {'n': 1}");
+      } else if (process.env.CI) {
+        throw new Error(found.missing);
+      }
+    } finally {
+      api.kill('SIGTERM');
+      worker.kill('SIGTERM');
+    }
   });
 });

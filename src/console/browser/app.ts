@@ -136,6 +136,7 @@ function processPage(): void {
   const api = `/v1/processes/${encodeURIComponent(id)}`;
   $('#process-id').textContent = id;
   let timer: number | undefined;
+  let refreshing = false;
 
   const render = (d: ProcessDetailsBody, svg: string, timeline: TimelineBody) => {
     $('#status').textContent = d.status;
@@ -173,27 +174,37 @@ function processPage(): void {
     $('#error').textContent = '';
   };
 
+  /**
+   * Reads the process and draws it; while it runs, the next read is due a second after this one ends (one
+   * read at a time, so that a slow server is not sent more of them).
+   */
   const refresh = async () => {
+    if (refreshing) return;
+    refreshing = true;
+    window.clearTimeout(timer);
+    let again = true;
     try {
-      const [details, svg, timeline] = await Promise.all([
-        getJson<ProcessDetailsBody>(api),
+      // The status first: the picture and the timeline read after it are at least as recent, so the last
+      // read of an ended process shows its end.
+      const details = await getJson<ProcessDetailsBody>(api);
+      const [svg, timeline] = await Promise.all([
         getText(`${api}/diagram.svg`),
         getJson<TimelineBody>(`${api}/timeline`),
       ]);
       render(details, svg, timeline);
-      if (details.status === 'running') timer ??= window.setInterval(() => void refresh(), 1000);
-      else {
-        window.clearInterval(timer);
-        timer = undefined;
-      }
+      again = details.status === 'running';
     } catch (error) {
       showError(error);
+    } finally {
+      refreshing = false;
+      if (again) timer = window.setTimeout(() => void refresh(), 1000);
     }
   };
 
   const act = async (path: string, body: unknown) => {
     const response = await postJson(`${api}/${path}`, body);
     $('#result').textContent = response.ok ? 'done' : await problemText(response);
+    refreshing = false; // an action's outcome is read now, not after a read that began before it
     await refresh();
   };
 

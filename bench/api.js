@@ -1,0 +1,241 @@
+// `npm run bench:api`: the HTTP API against the TypeScript client it wraps, side by side in one run on one
+// dev server and one worker (no-op participants). Side A goes over HTTP (`POST /v1/processes`,
+// `POST /v1/events`) with Node's `fetch` (undici, connections kept alive), side B calls `Launcher.launch`
+// and `Events.trigger` directly; both 50 in flight, interleaved A, B, A, B for each repetition, each side
+// with process ids and event names of its own. Rows: launches of a one-action definition accepted per
+// second (201 / resolved: the starts only, the worker runs the processes afterwards); events published
+// per second (202 / resolved), spread round-robin over 8 event names per side and repetition (each name
+// has a router workflow of its own: a handful of names, as in real use, and no router piling up over
+// the run); p50 / p99 latency of a request on each side; the API / direct throughput ratio per
+// repetition and its median (the issue's target: ≥ 0.8). Before each measurement the machine settles:
+// every launched process has completed and this process (client, API, worker) is near idle. A warm-up of
+// both sides goes first, uncounted. Writes bench/results/api.json. Nothing is asserted: the machine is
+// shared and noisy. `--smoke` runs tiny sizes; `--reps N` sets the repetitions (3 by default);
+// `--launches N` and `--events N` the sizes (1,000 and 2,000 by default).
+'use strict';
+
+const { startApi } = require('../lib/src/api/server');
+const { Events } = require('../lib/src/client/events');
+const { Launcher } = require('../lib/src/client/launcher');
+const { eventActivities } = require('../lib/activities/events');
+const { participantActivities } = require('../lib/src/worker/participants');
+const {
+  startServer,
+  createWorker,
+  pool,
+  median,
+  machine,
+  log,
+  writeResults,
+  runMain,
+  PROCESS_WORKFLOW_TYPE,
+} = require('./lib/harness');
+
+const smoke = process.argv.includes('--smoke');
+/** The number after `--name` (or in `--name=N`), else `fallback`. */
+function numberArg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i > 0) return Number(process.argv[i + 1]);
+  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return eq ? Number(eq.slice(name.length + 3)) : fallback;
+}
+const config = {
+  reps: numberArg('reps', smoke ? 1 : 3),
+  launches: numberArg('launches', smoke ? 20 : 1000),
+  events: numberArg('events', smoke ? 40 : 2000),
+  eventNames: smoke ? 2 : 8,
+  inFlight: 50,
+  warmup: smoke ? 10 : 100,
+};
+const DEFINITION = '<process name="bench-api"><action participant="noop"/></process>';
+const TASK_QUEUE = 'bench-api';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+/** POSTs `body` as JSON to `url`; throws unless the answer has status `expected`. */
+async function post(url, body, expected) {
+  const res = await globalThis.fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text(); // read to the end, so that the connection goes back to the pool
+  if (res.status !== expected) throw new Error(`POST ${url}: ${res.status} ${text}`);
+}
+
+/** The two sides of each measurement: `api` over HTTP, `direct` through the client. */
+function sides(url, client) {
+  const launcher = new Launcher(client, TASK_QUEUE);
+  const events = new Events(client, TASK_QUEUE);
+  return {
+    api: {
+      launch: (processId) => post(`${url}/v1/processes`, { definition: DEFINITION, processId }, 201),
+      publish: (event, n) => post(`${url}/v1/events`, { event, n }, 202),
+    },
+    direct: {
+      launch: (processId) => launcher.launch(DEFINITION, {}, { processId }),
+      publish: (event, n) => events.trigger(event, { n }),
+    },
+  };
+}
+
+/** Runs `fn` over `items`, `config.inFlight` at once: requests per second and each request's latency (ms). */
+async function measure(items, fn) {
+  const latencies = [];
+  const t0 = performance.now();
+  await pool(items, config.inFlight, async (item, i) => {
+    const start = performance.now();
+    await fn(item, i);
+    latencies.push(performance.now() - start);
+  });
+  const ms = performance.now() - t0;
+  return {
+    perSecond: items.length / (ms / 1000),
+    ms: Math.round(ms),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    latencies,
+  };
+}
+
+/**
+ * Waits until every process launched so far has completed and this process (client, API server and
+ * worker: all their threads) uses under a fifth of a core, so that one side does not pay for the work
+ * the other side left behind. Returns the ms it waited.
+ */
+async function settle(client) {
+  const t0 = Date.now();
+  const running = `WorkflowType = '${PROCESS_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+  while ((await client.workflow.count(running)).count > 0 && Date.now() - t0 < 180_000) await sleep(250);
+  const cpuFrom = Date.now();
+  for (;;) {
+    const before = process.cpuUsage();
+    await sleep(500);
+    const used = process.cpuUsage(before);
+    if ((used.user + used.system) / 1000 < 0.2 * 500 || Date.now() - cpuFrom > 30_000) break;
+  }
+  return Date.now() - t0;
+}
+
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+
+/** `config.launches` launches on `side`, each a process id of its own. */
+function launches(side, prefix) {
+  return measure(
+    range(config.launches).map((i) => `${prefix}-${i}`),
+    (id) => side.launch(id),
+  );
+}
+
+/** `config.events` events on `side`, spread round-robin over `config.eventNames` names starting `prefix`. */
+function events(side, prefix) {
+  return measure(
+    range(config.events).map((i) => `${prefix}-${i % config.eventNames}`),
+    (name, i) => side.publish(name, i),
+  );
+}
+
+/** Per side, per repetition `{ perSecond, ms, p50, p99 }`; the ratios; pooled latencies. */
+function summary(runs) {
+  const strip = ({ latencies: _, ...rest }) => rest;
+  const ratios = runs.api.map((a, i) => a.perSecond / runs.direct[i].perSecond);
+  const pooled = (side) => runs[side].flatMap((r) => r.latencies);
+  return {
+    api: runs.api.map(strip),
+    direct: runs.direct.map(strip),
+    ratios,
+    medianRatio: median(ratios),
+    latency: {
+      api: { p50: percentile(pooled('api'), 50), p99: percentile(pooled('api'), 99) },
+      direct: { p50: percentile(pooled('direct'), 50), p99: percentile(pooled('direct'), 99) },
+    },
+  };
+}
+
+async function main() {
+  const server = await startServer();
+  const client = server.env.client;
+  const results = { machine: machine(), config };
+  try {
+    const worker = await createWorker(server, TASK_QUEUE, ['noop'], {
+      activities: { ...participantActivities({ noop: () => ({}) }), ...eventActivities(client) },
+    });
+    await worker.runUntil(async () => {
+      const api = await startApi({
+        client,
+        namespace: server.namespace,
+        taskQueue: TASK_QUEUE,
+        port: 0,
+        temporalAddress: server.address,
+        console: false,
+      });
+      try {
+        const run = Date.now();
+        const side = sides(api.url, client);
+        log(`API at ${api.url}; warm-up (${config.warmup} launches and events per side)`);
+        for (const name of ['api', 'direct']) {
+          await pool(range(config.warmup), config.inFlight, (i) =>
+            side[name].launch(`warm-${name}-${run}-${i}`),
+          );
+          await pool(range(config.warmup), config.inFlight, (i) =>
+            side[name].publish(`warm-${name}-${run}-${i % config.eventNames}`, i),
+          );
+        }
+        await settle(client);
+        const launched = { api: [], direct: [] };
+        const published = { api: [], direct: [] };
+        for (let rep = 0; rep < config.reps; rep++) {
+          for (const name of ['api', 'direct']) {
+            const r = await launches(side[name], `${name}-${run}-${rep}`);
+            launched[name].push(r);
+            log(
+              `rep ${rep + 1} launches ${name}: ${r.perSecond.toFixed(1)}/s (${r.ms} ms), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; settled in ${await settle(client)} ms`,
+            );
+          }
+          for (const name of ['api', 'direct']) {
+            const r = await events(side[name], `bench-api-${name}-${run}-${rep}`);
+            published[name].push(r);
+            log(
+              `rep ${rep + 1} events ${name}: ${r.perSecond.toFixed(1)}/s (${r.ms} ms), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; settled in ${await settle(client)} ms`,
+            );
+          }
+        }
+        results.launches = summary(launched);
+        results.events = summary(published);
+      } finally {
+        await api.close();
+      }
+    });
+  } finally {
+    await server.stop();
+  }
+  const f = (x) => x.toFixed(1);
+  const perRep = (s) => s.api.map((a, i) => `${f(a.perSecond)} / ${f(s.direct[i].perSecond)}`).join(', ');
+  const row = (label, s) => {
+    const a = median(s.api.map((r) => r.perSecond));
+    const d = median(s.direct.map((r) => r.perSecond));
+    const ratios = s.ratios.map((r) => r.toFixed(2)).join(', ');
+    return `| ${label} (API / direct per rep: ${perRep(s)}; ratios ${ratios}) | ${f(a)} | ${f(d)} | ${s.medianRatio.toFixed(2)} | ≥ 0.8 |`;
+  };
+  const latency = (label, s) =>
+    `| ${label}, ms, p50 / p99 | ${f(s.latency.api.p50)} / ${f(s.latency.api.p99)} | ${f(s.latency.direct.p50)} / ${f(s.latency.direct.p99)} | | |`;
+  const rows = [
+    '| HTTP API vs TypeScript client | API | direct | ratio | target |',
+    '| --- | --- | --- | --- | --- |',
+    row(`${config.launches} launches accepted/s, ${config.inFlight} in flight`, results.launches),
+    latency('launch request', results.launches),
+    row(
+      `${config.events} events accepted/s over ${config.eventNames} names, ${config.inFlight} in flight`,
+      results.events,
+    ),
+    latency('event request', results.events),
+  ];
+  writeResults('api', smoke, results, rows);
+}
+
+runMain(main);
