@@ -4,10 +4,10 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { EVENT_SIGNAL } from '../src/protocol';
 import {
   DELIVER_ACTIVITY,
   EVENT_ROUTER_WORKFLOW_TYPE,
-  EVENT_SIGNAL,
   eventRouterId,
   FORWARD_ACTIVITY,
   type ForwardInput,
@@ -21,7 +21,7 @@ import {
   type RouterState,
   type SubscribeInput,
   type Subscription,
-} from '../src/protocol';
+} from '../src/wire/router';
 import { SignalOutbox } from '../src/client/signal-outbox';
 import { InFlightLimit } from './in-flight-limit';
 import { triggerActivities } from './triggers';

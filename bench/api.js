@@ -7,11 +7,13 @@
 // per second (202 / resolved), spread round-robin over 8 event names per side and repetition (each name
 // has a router workflow of its own: a handful of names, as in real use, and no router piling up over
 // the run); p50 / p99 latency of a request on each side; the API / direct throughput ratio per
-// repetition and its median (the issue's target: ≥ 0.8). Before each measurement the machine settles:
-// every launched process has completed and this process (client, API, worker) is near idle. A warm-up of
-// both sides goes first, uncounted. Writes bench/results/api.json. Nothing is asserted: the machine is
-// shared and noisy. `--smoke` runs tiny sizes; `--reps N` sets the repetitions (3 by default);
-// `--launches N` and `--events N` the sizes (1,000 and 2,000 by default).
+// repetition and its median (the issue's target: ≥ 0.8); how many events went to one router signal on
+// each side (the client batches the triggers on a name). The JSON also says how busy the main thread was:
+// the HTTP client, the API server, the Temporal client and the activities all run on it. Before each
+// measurement the machine settles: every launched process has completed and this process (client, API,
+// worker) is near idle. A warm-up of both sides goes first, uncounted. Writes bench/results/api.json.
+// Nothing is asserted: the machine is shared and noisy. `--smoke` runs tiny sizes; `--reps N` sets the
+// repetitions (3 by default); `--launches N` and `--events N` the sizes (1,000 and 2,000 by default).
 'use strict';
 
 const { startApi } = require('../lib/src/api/server');
@@ -19,6 +21,7 @@ const { Events } = require('../lib/src/client/events');
 const { Launcher } = require('../lib/src/client/launcher');
 const { eventActivities } = require('../lib/activities/events');
 const { participantActivities } = require('../lib/src/worker/participants');
+const { eventRouterId } = require('../lib/src/wire/router');
 const {
   startServer,
   createWorker,
@@ -87,6 +90,8 @@ function sides(url, client) {
 /** Runs `fn` over `items`, `config.inFlight` at once: requests per second and each request's latency (ms). */
 async function measure(items, fn) {
   const latencies = [];
+  const loop = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
   const t0 = performance.now();
   await pool(items, config.inFlight, async (item, i) => {
     const start = performance.now();
@@ -94,11 +99,15 @@ async function measure(items, fn) {
     latencies.push(performance.now() - start);
   });
   const ms = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
   return {
     perSecond: items.length / (ms / 1000),
     ms: Math.round(ms),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    // How busy the main thread (client, API server, activities) was, and the cores this process used.
+    mainThreadBusy: performance.eventLoopUtilization(loop).utilization,
+    cores: (used.user + used.system) / 1000 / ms,
     latencies,
   };
 }
@@ -122,6 +131,7 @@ async function settle(client) {
   return Date.now() - t0;
 }
 
+const pct = (x) => `${Math.round(x * 100)}%`;
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
 /** `config.launches` launches on `side`, each a process id of its own. */
@@ -138,6 +148,23 @@ function events(side, prefix) {
     range(config.events).map((i) => `${prefix}-${i % config.eventNames}`),
     (name, i) => side.publish(name, i),
   );
+}
+
+/**
+ * How many signals the routers of the event names starting `prefix` received, every run of each: the
+ * client sends the triggers published on a name while a signal to its router is in flight together, as
+ * one signal, so fewer signals for the same events means larger batches.
+ */
+async function routerSignals(client, prefix) {
+  let signals = 0;
+  for (let k = 0; k < config.eventNames; k++) {
+    const id = eventRouterId(`${prefix}-${k}`);
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${id}'` })) {
+      const history = await client.workflow.getHandle(id, run.runId).fetchHistory();
+      signals += (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    }
+  }
+  return signals;
 }
 
 /** Per side, per repetition `{ perSecond, ms, p50, p99 }`; the ratios; pooled latencies. */
@@ -194,14 +221,17 @@ async function main() {
             const r = await launches(side[name], `${name}-${run}-${rep}`);
             launched[name].push(r);
             log(
-              `rep ${rep + 1} launches ${name}: ${r.perSecond.toFixed(1)}/s (${r.ms} ms), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; settled in ${await settle(client)} ms`,
+              `rep ${rep + 1} launches ${name}: ${r.perSecond.toFixed(1)}/s (${r.ms} ms), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, main thread ${pct(r.mainThreadBusy)} busy, ${r.cores.toFixed(2)} cores; settled in ${await settle(client)} ms`,
             );
           }
           for (const name of ['api', 'direct']) {
-            const r = await events(side[name], `bench-api-${name}-${run}-${rep}`);
+            const prefix = `bench-api-${name}-${run}-${rep}`;
+            const r = await events(side[name], prefix);
+            const settled = await settle(client);
+            r.routerSignals = await routerSignals(client, prefix);
             published[name].push(r);
             log(
-              `rep ${rep + 1} events ${name}: ${r.perSecond.toFixed(1)}/s (${r.ms} ms), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; settled in ${await settle(client)} ms`,
+              `rep ${rep + 1} events ${name}: ${r.perSecond.toFixed(1)}/s (${r.ms} ms), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, main thread ${pct(r.mainThreadBusy)} busy, ${r.cores.toFixed(2)} cores, ${(config.events / r.routerSignals).toFixed(1)} events per router signal; settled in ${settled} ms`,
             );
           }
         }
@@ -224,6 +254,7 @@ async function main() {
   };
   const latency = (label, s) =>
     `| ${label}, ms, p50 / p99 | ${f(s.latency.api.p50)} / ${f(s.latency.api.p99)} | ${f(s.latency.direct.p50)} / ${f(s.latency.direct.p99)} | | |`;
+  const perSignal = (side) => f(median(results.events[side].map((r) => config.events / r.routerSignals)));
   const rows = [
     '| HTTP API vs TypeScript client | API | direct | ratio | target |',
     '| --- | --- | --- | --- | --- |',
@@ -234,6 +265,7 @@ async function main() {
       results.events,
     ),
     latency('event request', results.events),
+    `| events per router signal (the triggers published on a name while a signal to its router is in flight go as one) | ${perSignal('api')} | ${perSignal('direct')} | | |`,
   ];
   writeResults('api', smoke, results, rows);
 }

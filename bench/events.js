@@ -9,7 +9,7 @@
 const { Events } = require('../lib/src/client/events');
 const { Launcher } = require('../lib/src/client/launcher');
 const { eventActivities } = require('../lib/activities/events');
-const { eventRouterId, overflowRouterId } = require('../lib/src/protocol');
+const { eventRouterId, overflowRouterId } = require('../lib/src/wire/router');
 const { startServer, createWorker, pool, machine, log, writeResults, runMain } = require('./lib/harness');
 
 const smoke = process.argv.includes('--smoke');

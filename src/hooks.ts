@@ -25,17 +25,21 @@ export interface HookEvent {
 
 /** A step that completed: its full activity id (`<processId>_0_2`, as `status` shows it). */
 export interface StepHookEvent extends HookEvent {
+  /** The full id of the step that completed. */
   readonly activityId: string;
 }
 
 /** A process that ended on an unhandled fault. */
 export interface FaultHookEvent extends HookEvent {
+  /** The fault code. */
   readonly code: string;
+  /** The fault's message. */
   readonly message: string;
 }
 
 /** A process that paused (by `pause` or a participant's `halt` reply). */
 export interface PauseHookEvent extends HookEvent {
+  /** Who paused it, why and since when. */
   readonly paused: PauseInfo;
 }
 
@@ -46,8 +50,11 @@ export type HookCall =
   | HookCallOf<'processPaused', PauseHookEvent>
   | HookCallOf<'stepCompleted', StepHookEvent>;
 
+/** One occurrence of hook `H`, with its event. */
 interface HookCallOf<H extends string, E extends HookEvent> {
+  /** Which hook occurred. */
   readonly hook: H;
+  /** What the hook receives. */
   readonly event: E;
   /**
    * Numbers the hook occurrences of one workflow run, the same each time a workflow task runs again, so
@@ -62,7 +69,9 @@ interface HookCallOf<H extends string, E extends HookEvent> {
  * passes it between threads.
  */
 export interface HookSinks extends Sinks {
+  /** The sink, under the name {@link HOOKS_SINK}. */
   [HOOKS_SINK]: {
+    /** Receives the hook occurrences of one stretch of a workflow task, in order. */
     occurred(calls: readonly HookCall[]): void;
   };
 }

@@ -8,19 +8,18 @@
  * - definitions: {@link parseDefinition}, {@link checkDefinition}, {@link DefinitionError};
  * - the workflow contract for the plain Temporal client: {@link PROCESS_WORKFLOW_TYPE},
  *   {@link processStartOptions}, {@link eventSignal}, {@link stateQuery}, {@link contextQuery};
- * - replay tests: {@link replayHistories} (also in `bureaucrat-temporal/testing`);
+ * - errors: every error class extends {@link BureaucratError} and has a stable `code`;
+ * - replay tests: `bureaucrat-temporal/testing` (`replayHistories`);
  * - a local server: {@link startDevServer}, {@link resolveTemporalCli}.
  *
- * @module
+ * @module bureaucrat-temporal
  */
 
+// The base class of every error of the package.
+export { BureaucratError } from './errors';
+
 // Workers and participants.
-export {
-  createWorker,
-  DEFAULT_SHUTDOWN_GRACE_TIME,
-  SHUTDOWN_FORCE_MARGIN_MS,
-  type CreateWorkerOptions,
-} from './worker/create-worker';
+export { createWorker, DEFAULT_SHUTDOWN_GRACE_TIME, type CreateWorkerOptions } from './worker/create-worker';
 export {
   participantActivities,
   ParticipantFault,
@@ -33,8 +32,6 @@ export { LOG_LEVEL_ENV } from './worker/logging';
 export {
   buildWorkflowBundle,
   prebuiltWorkflowBundle,
-  withBuiltinsBound,
-  withWorkerHooks,
   workflowsPath,
   WORKFLOW_BUNDLE_FILE,
 } from './worker/workflow-bundle';
@@ -193,16 +190,6 @@ export {
 } from './expression';
 export { MAX_CONTEXT_BYTES, CONTEXT_SIZE_CODE } from './context-size';
 
-// Replay tests.
-export {
-  replayHistories,
-  readHistories,
-  ReplayError,
-  type RecordedHistory,
-  type ReplayFailure,
-  type ReplayOptions,
-} from './testing/replay';
-
 // A local Temporal server.
 export {
   startDevServer,
@@ -212,7 +199,6 @@ export {
 } from './server/dev-server';
 export {
   resolveTemporalCli,
-  cachedTemporalCliPath,
   TemporalCliNotFoundError,
   TEMPORAL_CLI_VERSION,
   type ResolvedTemporalCli,
@@ -221,13 +207,9 @@ export {
 } from './server/temporal-cli';
 export {
   setupNamespace,
-  searchAttributeProblems,
-  registrationInstructions,
-  isTemporalCloud,
   SetupError,
   DEFAULT_RETENTION_MS,
   type SetupOptions,
   type SetupResult,
-  type SearchAttributeProblem,
 } from './admin/setup';
 export { treeOfDefinition, treeOfSnapshot, renderSvg, type DiagramTree, type SvgOptions } from './diagram';

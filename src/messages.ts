@@ -16,18 +16,24 @@ import {
   CONTEXT_QUERY,
   EVENT_SIGNAL,
   STATE_QUERY,
-  TRACE_QUERY,
-  type Delivery,
   type EventMessage,
   type ProcessSnapshot,
 } from './protocol';
+import type { Delivery } from './wire/router';
+import { TRACE_QUERY } from './wire/test-kit';
 import type { ContextValues } from './scope';
 
 /**
  * An event for the process: `{ event: name, ...data }`, offered to every `<await>` on that name waiting at
- * arrival. (Routers add a second argument, {@link Delivery}; leave it out when signalling yourself.)
+ * arrival.
  */
-export const eventSignal = defineSignal<[EventMessage, Delivery?]>(EVENT_SIGNAL);
+export const eventSignal = defineSignal<[EventMessage]>(EVENT_SIGNAL);
+
+/**
+ * The same signal as the workflow receives it (internal): routers add a second argument, the
+ * {@link Delivery}, naming the awaits that subscribed before the event was triggered.
+ */
+export const routedEventSignal = defineSignal<[EventMessage, Delivery?]>(EVENT_SIGNAL);
 
 /** The snapshot tree of every activity's state (works after the process ended, too). */
 export const stateQuery = defineQuery<ProcessSnapshot>(STATE_QUERY);

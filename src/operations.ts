@@ -7,17 +7,26 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { isReserved, RESERVED_PREFIX, type ContextValues } from './scope';
+import { BureaucratError } from './errors';
 
 /** Who paused a process, why and since when (ISO time), as the `state` query shows it. */
 export interface PauseInfo {
+  /**
+   * Who paused it: the `by` of the request (`operator` when it named no one), or `participant <name>` for a
+   * `halt` reply.
+   */
   readonly by: string;
+  /** Why, in the requester's words; `''` when it gave no reason. */
   readonly reason: string;
+  /** When it paused (ISO time). */
   readonly since: string;
 }
 
 /** What a pause request says: who asks and why (both optional). */
 export interface PauseRequest {
+  /** Who asks; `operator` when unset. */
   readonly by?: string;
+  /** Why, in words. */
   readonly reason?: string;
 }
 
@@ -26,7 +35,9 @@ export interface PauseRequest {
  * `workflowInfo().historyLength`) in which it became active the first and the latest time.
  */
 export interface StepStart {
+  /** The workflow task in which the step first became active. */
   readonly first: number;
+  /** The workflow task in which it became active the latest time. */
   readonly last: number;
 }
 
@@ -55,8 +66,10 @@ export const setFieldsUpdate = defineUpdate<ContextValues, [ContextValues]>(SET_
 export const startsQuery = defineQuery<Readonly<Record<string, StepStart>>>(STARTS_QUERY);
 
 /** Fields refused by {@link checkFields}: the message names the problem. */
-export class InvalidFieldsError extends Error {
+export class InvalidFieldsError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'InvalidFieldsError';
+  readonly code = 'INVALID_FIELDS';
 }
 
 /**

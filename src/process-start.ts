@@ -22,8 +22,11 @@ export interface ProcessMemo {
 
 /** Start options that make a process recognisable: memo, search attribute and summary. */
 export interface ProcessStartMetadata {
+  /** The memo: the process's name and activity count, which listings show without a query. */
   readonly memo: ProcessMemo & Record<string, unknown>;
+  /** The `BureaucratProcessName` search attribute, when the definition names itself. */
   readonly typedSearchAttributes: SearchAttributePair[];
+  /** The Web UI's summary of the process. */
   readonly staticSummary: string;
 }
 
@@ -55,8 +58,11 @@ export interface ProcessStartRequest {
 
 /** The start options {@link processStartOptions} builds. */
 export interface ProcessStartOptions extends ProcessStartMetadata {
+  /** The process id. */
   workflowId: string;
+  /** The interpreter workers' task queue; unset: the caller's default. */
   taskQueue?: string;
+  /** The process workflow's input. */
   args: [ProcessInput];
 }
 
@@ -73,8 +79,14 @@ export interface ProcessStartOptions extends ProcessStartMetadata {
  */
 export function processStartOptions(
   model: ProcessDefinition,
-  request: ProcessStartRequest & { readonly taskQueue: string },
-): ProcessStartOptions & { taskQueue: string };
+  request: ProcessStartRequest & {
+    /** The task queue of the interpreter workers. */
+    readonly taskQueue: string;
+  },
+): ProcessStartOptions & {
+  /** The task queue of the request. */
+  taskQueue: string;
+};
 export function processStartOptions(
   model: ProcessDefinition,
   request: ProcessStartRequest,

@@ -6,6 +6,7 @@
  *
  * Pure module (no Node APIs): the interpreter workflow resolves routes with {@link routeFor}.
  */
+import { BureaucratError } from './errors';
 
 /** Participant name or glob → task queue. */
 export type Routes = Readonly<Record<string, string>>;
@@ -44,8 +45,10 @@ function globMatches(pattern: string, name: string): boolean {
 }
 
 /** Thrown by {@link parseRoutes} for text that is not a routing table. */
-export class RoutesError extends Error {
+export class RoutesError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'RoutesError';
+  readonly code = 'INVALID_ROUTES';
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 
 import { jsonBytes } from './context-size';
+import { BureaucratError } from './errors';
 
 /** A scope's own values: JSON data keyed by property name. */
 export type ContextValues = Record<string, unknown>;
@@ -24,8 +25,9 @@ export const RESERVED_PREFIX = 'inst:';
 export const isReserved = (key: string): boolean => key.startsWith(RESERVED_PREFIX);
 
 /** Raised by {@link Scope.get} for a key no enclosing scope defines. */
-export class MissingPropertyError extends Error {
+export class MissingPropertyError extends BureaucratError {
   override readonly name = 'MissingPropertyError';
+  readonly code = 'MISSING_PROPERTY';
   constructor(readonly key: string) {
     super(`no property "${key}" in the process context`);
   }

@@ -5,7 +5,8 @@
  */
 import { workflowInfo } from '@temporalio/workflow';
 import { faultHandlers, type ProcessDefinition } from '../src/definition';
-import { HISTORY_LIMIT_CODE, type Continuation, type SavedFrame } from '../src/protocol';
+import { HISTORY_LIMIT_CODE } from '../src/protocol';
+import type { Continuation, SavedFrame } from '../src/wire/continuation';
 import { contextValues, Scope } from '../src/scope';
 import { Frame, type ComplexNode } from './frame';
 import type { NodeStates } from './node-states';

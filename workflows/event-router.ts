@@ -41,7 +41,7 @@ import {
   type RouterState,
   type Subscription,
   type Trigger,
-} from '../src/protocol';
+} from '../src/wire/router';
 import { Overflow } from './overflow';
 import { RoutingTable } from './routing-table';
 import {

@@ -11,6 +11,8 @@
  * export * from 'bureaucrat-temporal/workflows';
  * export async function myWorkflow() {}
  * ```
+ *
+ * @module bureaucrat-temporal/workflows
  */
 export { bureaucratProcess } from './process';
 export { bureaucratEventRouter } from './event-router';

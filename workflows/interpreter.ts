@@ -22,7 +22,8 @@ import type {
   SwitchActivity,
 } from '../src/definition';
 import type { ProcessSettings } from '../src/process-start';
-import type { ActionOptions, Continuation } from '../src/protocol';
+import type { ActionOptions } from '../src/protocol';
+import type { Continuation } from '../src/wire/continuation';
 import { Scope, type ContextValues } from '../src/scope';
 import { checkContextSize, properties } from './context-rules';
 import { continueAsNewDue, mustContinueAsNew, restoreStack, saveContinuation } from './continuation';

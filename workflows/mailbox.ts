@@ -22,7 +22,8 @@ import {
   EXPRESSION_ERROR_CODE,
   type Expression,
 } from '../src/expression';
-import type { Delivery, EventMessage, Subscription } from '../src/protocol';
+import type { EventMessage } from '../src/protocol';
+import type { Delivery, Subscription } from '../src/wire/router';
 import type { Scope } from '../src/scope';
 import { ProcessFault } from './process-fault';
 

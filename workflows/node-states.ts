@@ -11,7 +11,8 @@ import {
   type ModelNode,
   type ProcessDefinition,
 } from '../src/definition';
-import type { ActivitySnapshot, ActivityState, ProcessSnapshot, SavedNode } from '../src/protocol';
+import type { ActivitySnapshot, ActivityState, ProcessSnapshot } from '../src/protocol';
+import type { SavedNode } from '../src/wire/continuation';
 import { contextValues, type ContextValues, type Scope } from '../src/scope';
 
 /** The longest trace kept (a bound on the workflow's memory). */

@@ -22,7 +22,7 @@ import {
   type RouterState,
   type Subscription,
   type Trigger,
-} from '../src/protocol';
+} from '../src/wire/router';
 
 /** A router holds at most this many subscriptions unless its state says otherwise. */
 export const DEFAULT_OVERFLOW_AFTER = 5_000;

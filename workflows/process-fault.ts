@@ -8,9 +8,10 @@ import {
   TimeoutFailure,
 } from '@temporalio/workflow';
 import { ACTION_ERROR_CODE } from '../src/protocol';
+import { BureaucratError } from '../src/errors';
 
 /** A Bureaucrat fault travelling up the activity tree until a handler takes it. */
-export class ProcessFault extends Error {
+export class ProcessFault extends BureaucratError {
   override readonly name = 'ProcessFault';
   constructor(
     readonly code: string,

@@ -10,8 +10,9 @@ import {
   parseDefinitionCached,
   type ProcessDefinition,
 } from '../src/definition';
-import { contextQuery, eventSignal, stateQuery, traceQuery } from '../src/messages';
-import type { EventMessage, FaultDetails, ProcessInput } from '../src/protocol';
+import { contextQuery, routedEventSignal, stateQuery, traceQuery } from '../src/messages';
+import type { EventMessage, FaultDetails } from '../src/protocol';
+import type { ProcessRunInput } from '../src/wire/continuation';
 import { inheritedSettings } from '../src/process-start';
 import { startsQuery } from '../src/operations';
 import type { ContextValues } from '../src/scope';
@@ -24,7 +25,7 @@ import { ProcessFault } from './process-fault';
  * Runs a Bureaucrat process and returns its final context. Not `async`: its end is one `then` on the
  * interpreter's promise, so that a process creates no more promises than it must (see `Interpreter.run`).
  */
-export function bureaucratProcess(input: ProcessInput): Promise<ContextValues> {
+export function bureaucratProcess(input: ProcessRunInput): Promise<ContextValues> {
   const model = typeof input.definition === 'string' ? parseOrFail(input.definition) : input.definition;
   const processId = workflowInfo().workflowId;
   const continueAsNew = makeContinueAsNewFunc<typeof bureaucratProcess>();
@@ -56,7 +57,7 @@ export function bureaucratProcess(input: ProcessInput): Promise<ContextValues> {
   });
   setHandler(contextQuery, () => interpreter.context());
   setHandler(traceQuery, () => interpreter.nodes.trace());
-  setHandler(eventSignal, (message, delivery) => {
+  setHandler(routedEventSignal, (message, delivery) => {
     if (isEventMessage(message)) interpreter.mailbox.deliver(message, delivery);
   });
   // The context the process starts with: the definition's, overridden by the launch fields.

@@ -9,7 +9,7 @@
  * nothing for the awaits on other keys. Runs recorded before keys, ttls and ids carry none of them, and
  * then every method behaves, and orders its output, exactly as the router did before (replay).
  */
-import type { DeliverInput, RecentTrigger, RouterState, Subscription, Trigger } from '../src/protocol';
+import type { DeliverInput, RecentTrigger, RouterState, Subscription, Trigger } from '../src/wire/router';
 
 /** How many past triggers a router keeps for resubscribing awaits to catch up. */
 export const RECENT_TRIGGERS = 256;

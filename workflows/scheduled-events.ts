@@ -5,8 +5,8 @@
  * event "at 5m" reaches the process exactly five minutes of process time after it started.
  */
 import { proxyActivities, sleep } from '@temporalio/workflow';
-import type { ScheduledEvent } from '../src/protocol';
-import { SCHEDULED_EVENT_ACTIVITY } from '../src/protocol';
+import type { ScheduledEvent } from '../src/wire/test-kit';
+import { SCHEDULED_EVENT_ACTIVITY } from '../src/wire/test-kit';
 
 const { [SCHEDULED_EVENT_ACTIVITY]: sendEvent } = proxyActivities<
   Record<typeof SCHEDULED_EVENT_ACTIVITY, (event: ScheduledEvent) => Promise<void>>

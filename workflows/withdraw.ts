@@ -5,7 +5,7 @@
  * activity), sent even while the await is being cancelled.
  */
 import { CancellationScope, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
-import { eventRouterId, UNSUBSCRIBE_SIGNAL, type Subscription } from '../src/protocol';
+import { eventRouterId, UNSUBSCRIBE_SIGNAL, type Subscription } from '../src/wire/router';
 
 /** Processes recorded before it never withdrew a subscription: on replay they still do not. */
 const WITHDRAW_PATCH = 'await-withdraws-subscription';

@@ -15,6 +15,7 @@ import {
 import { msToTs } from '@temporalio/common/lib/time';
 import { resolveConnectConfig, type ConnectionOptions } from '../client/connection';
 import { BUREAUCRAT_SEARCH_ATTRIBUTES } from '../search-attributes';
+import { BureaucratError } from '../errors';
 
 /** gRPC status codes this module reacts to (numbers, so that no gRPC package has to be imported). */
 const GRPC = {
@@ -67,7 +68,9 @@ export interface SetupOptions extends Omit<ConnectionOptions, 'client' | 'taskQu
 
 /** What {@link setupNamespace} found and did. */
 export interface SetupResult {
+  /** The Temporal address it connected to. */
   readonly address: string;
+  /** The namespace it checked or registered. */
   readonly namespace: string;
   /** True when this call registered the namespace. */
   readonly namespaceCreated: boolean;
@@ -80,8 +83,10 @@ export interface SetupResult {
 }
 
 /** Why {@link setupNamespace} could not finish, with the commands that would (see {@link SetupError.instructions}). */
-export class SetupError extends Error {
+export class SetupError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'SetupError';
+  readonly code = 'NAMESPACE_SETUP_FAILED';
   constructor(
     message: string,
     /** What an operator should run instead, one line each (empty when there is nothing to run). */
@@ -96,6 +101,7 @@ export class SetupError extends Error {
 
 /** A search attribute the namespace lacks, or holds with another type. */
 export interface SearchAttributeProblem {
+  /** The search attribute (its name and the type this project needs). */
   readonly key: SearchAttributeKey<SearchAttributeType>;
   /** The type registered under the same name, when it is not the one this project needs. */
   readonly registeredAs?: string;

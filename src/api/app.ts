@@ -29,6 +29,7 @@ export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024 + 64 * 1024;
 
 /** Options of {@link buildApi}. */
 export interface ApiAppOptions {
+  /** The Temporal client every request goes through. */
   readonly client: Client;
   /** The namespace of `client` (for Web UI links). */
   readonly namespace?: string;
@@ -44,7 +45,7 @@ export interface ApiAppOptions {
   readonly tokens?: readonly TokenEntry[];
   /** Whether the server speaks TLS (the same-origin check compares schemes). */
   readonly tls?: boolean;
-  /** The largest request body in bytes (default {@link DEFAULT_BODY_LIMIT}). */
+  /** The largest request body in bytes (default 5 MB plus 64 KB: a 5 MB definition fits). */
   readonly bodyLimit?: number;
   /** The Temporal Web UI's address, for links from each process. */
   readonly webUiUrl?: string;

@@ -12,6 +12,7 @@ import { TemporalConnectionError } from '../client/connection';
 import { TriggerConflictError, TriggerExpressionError } from '../client/triggers';
 import { DefinitionError, type DefinitionProblem } from '../definition';
 import { InvalidFieldsError } from '../operations';
+import { BureaucratError } from '../errors';
 
 /** The base of every problem `type` URI; the part after it names the kind. */
 export const PROBLEM_BASE = 'https://bureaucrat-temporal.dev/problems/';
@@ -81,14 +82,17 @@ export interface ProblemDocument {
 }
 
 /** An error that the API answers with as a problem of `kind`. */
-export class ApiProblem extends Error {
+export class ApiProblem extends BureaucratError {
   override readonly name = 'ApiProblem';
+  /** The problem kind in upper snake case: `process-not-found` → `PROCESS_NOT_FOUND`. */
+  readonly code: string;
   constructor(
     readonly kind: ProblemType,
     detail: string,
     readonly extra: Pick<ProblemDocument, 'problems' | 'errors'> = {},
   ) {
     super(detail);
+    this.code = kind.toUpperCase().replace(/-/g, '_');
   }
 }
 

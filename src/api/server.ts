@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApi, type ApiAppOptions } from './app';
 import { isLoopbackHost } from './guard';
 import { readTokensFile, type TokenEntry } from './tokens';
+import { BureaucratError } from '../errors';
 
 /** Options of {@link startApi}. */
 export interface ApiOptions extends Omit<ApiAppOptions, 'tokens' | 'https' | 'tls'> {
@@ -17,6 +18,7 @@ export interface ApiOptions extends Omit<ApiAppOptions, 'tokens' | 'https' | 'tl
   readonly tokens?: readonly TokenEntry[] | string;
   /** PEM certificate and key files: serve HTTPS. */
   readonly tlsCert?: string;
+  /** The private key of `tlsCert`; both or neither. */
   readonly tlsKey?: string;
 }
 
@@ -24,13 +26,17 @@ export interface ApiOptions extends Omit<ApiAppOptions, 'tokens' | 'https' | 'tl
 export interface RunningApi {
   /** `http://HOST:PORT` (`https` with TLS), without a trailing slash. */
   readonly url: string;
+  /** The port it listens on (the one picked, when asked for 0). */
   readonly port: number;
+  /** Stops accepting requests and resolves once the server has closed. */
   close(): Promise<void>;
 }
 
 /** Options that cannot work together, or a non-loopback host without tokens. */
-export class ApiConfigError extends Error {
+export class ApiConfigError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'ApiConfigError';
+  readonly code = 'INVALID_API_CONFIG';
 }
 
 /** The default port of `bureaucrat api`. */

@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { BureaucratError } from '../errors';
 
 /** What a token may do. `admin` may do everything. */
 export const SCOPES = ['read', 'launch', 'events', 'operate', 'admin'] as const;
@@ -15,14 +16,19 @@ export type Scope = (typeof SCOPES)[number];
 
 /** A token as the server keeps it: its digest, its scopes and an optional name for the log. */
 export interface TokenEntry {
+  /** The SHA-256 digest of the token: the server keeps no token itself. */
   readonly digest: Buffer;
+  /** What the token may do. */
   readonly scopes: ReadonlySet<Scope>;
+  /** A name for the log, so that it says who made a request. */
   readonly name?: string;
 }
 
 /** A tokens file that cannot be used: names the file, the line and what is wrong. */
-export class TokensFileError extends Error {
+export class TokensFileError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'TokensFileError';
+  readonly code = 'INVALID_TOKENS_FILE';
 }
 
 /** A token given in clear or as `sha256:HEX`, as a digest. */

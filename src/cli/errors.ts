@@ -4,6 +4,7 @@
  * one, how to fix it, and the exit code.
  */
 import { inspect } from 'node:util';
+import { BureaucratError } from '../errors';
 
 /**
  * Exit codes, the same for every command: 0 done; 1 the operation failed (a process fault or cancellation
@@ -14,8 +15,9 @@ import { inspect } from 'node:util';
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** A mistake in the command line or its input, found before anything was done: exit 2. */
-export class UsageError extends Error {
+export class UsageError extends BureaucratError {
   override readonly name = 'UsageError';
+  readonly code = 'USAGE';
 }
 
 /** What the user reads about a failure, and the exit code. */

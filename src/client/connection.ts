@@ -7,6 +7,7 @@ import { Socket } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { BureaucratError } from '../errors';
 
 /** The task queue processes run on unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'bureaucrat';
@@ -33,10 +34,14 @@ export interface ConnectionOptions {
  * The server at `address` could not be reached. `reason` says what a plain TCP connection found (refused,
  * host not found, no answer, or reachable but not speaking Temporal's gRPC); `cause` is the SDK's error.
  */
-export class TemporalConnectionError extends Error {
+export class TemporalConnectionError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'TemporalConnectionError';
+  readonly code = 'TEMPORAL_UNAVAILABLE';
   constructor(
+    /** The address that could not be reached. */
     readonly address: string,
+    /** What a plain TCP connection to `address` found, in words. */
     readonly reason: string,
     options?: { cause?: unknown },
   ) {

@@ -7,7 +7,8 @@
 import type { Client } from '@temporalio/client';
 import { msToNumber, type Duration } from '@temporalio/common/lib/time';
 import { batchSignal, newRouterState, signalRouter } from '../../activities/events';
-import { eventRouterId, TRIGGER_SIGNAL, type EventMessage, type Trigger } from '../protocol';
+import type { EventMessage } from '../protocol';
+import { eventRouterId, TRIGGER_SIGNAL, type Trigger } from '../wire/router';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 import { ProcessHandle } from './process-handle';
 import { SignalOutbox } from './signal-outbox';
@@ -41,7 +42,9 @@ export class Events {
   private readonly outbox = new SignalOutbox<Trigger>((name, triggers) => this.signal(name, triggers));
 
   constructor(
+    /** The Temporal client it works through. */
     readonly client: Client,
+    /** The task queue of the interpreter workers. */
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
   ) {}
 

@@ -14,7 +14,9 @@ import { listProcesses, type ListProcessesOptions, type ProcessPage } from './pr
 
 /** What {@link Launcher.start} did: the process, its run, and whether this call started it. */
 export interface LaunchResult {
+  /** A handle on the process. */
   readonly process: ProcessHandle;
+  /** The id of its current run. */
   readonly runId: string;
   /** False when the id was already running or had completed: that process is handed back instead. */
   readonly started: boolean;
@@ -47,7 +49,9 @@ export interface LaunchOptions {
  */
 export class Launcher {
   constructor(
+    /** The Temporal client it works through. */
     readonly client: Client,
+    /** The task queue of the interpreter workers. */
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
   ) {}
 

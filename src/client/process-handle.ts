@@ -27,19 +27,24 @@ import {
 } from '../operations';
 import { withPendingActions, type PendingAction } from './pending-actions';
 import { resetProcess, type ResetResult } from './reset';
+import { BureaucratError } from '../errors';
 
 /** Temporal's enum values (temporal.api.enums.v1), spelled out so as not to depend on the proto package. */
 const PENDING_ACTIVITY_STATE_SCHEDULED = 1;
 const TASK_QUEUE_TYPE_ACTIVITY = 2;
 
 /** A process that ended on an unhandled fault: `code`, `message` and the state snapshot at that moment. */
-export class ProcessFaultError extends Error {
+export class ProcessFaultError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'ProcessFaultError';
   constructor(
+    /** The process that faulted. */
     readonly processId: string,
+    /** The fault code (`<fault code>`, the participant's, or `DefinitionError`/`ExpressionError`). */
     readonly code: string,
     /** The fault's own message (what `<fault message>` or the participant said), without the process id. */
     readonly faultMessage: string,
+    /** The process state when it faulted, when the workflow reported one. */
     readonly state?: ProcessSnapshot,
   ) {
     super(`process ${processId} ended on fault ${code}${faultMessage ? `: ${faultMessage}` : ''}`);
@@ -47,10 +52,14 @@ export class ProcessFaultError extends Error {
 }
 
 /** A process that was cancelled or terminated before it completed. */
-export class ProcessCancelledError extends Error {
+export class ProcessCancelledError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'ProcessCancelledError';
+  readonly code = 'PROCESS_CANCELLED';
   constructor(
+    /** The process that was cancelled or terminated. */
     readonly processId: string,
+    /** Which of the two: a cancel lets the process clean up, a termination does not. */
     readonly how: 'cancelled' | 'terminated',
   ) {
     super(`process ${processId} was ${how}`);
@@ -58,10 +67,14 @@ export class ProcessCancelledError extends Error {
 }
 
 /** An operation (pause, resume, set) on a process that has ended: it no longer takes any. */
-export class ProcessEndedError extends Error {
+export class ProcessEndedError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'ProcessEndedError';
+  readonly code = 'PROCESS_ENDED';
   constructor(
+    /** The process that has ended. */
     readonly processId: string,
+    /** How it ended: `completed`, `failed`, `cancelled`, `terminated` or `timed_out`. */
     readonly status: string,
     operation: string,
   ) {
@@ -71,6 +84,7 @@ export class ProcessEndedError extends Error {
 
 /** A handle on one process (one workflow id; continue-as-new runs included). */
 export class ProcessHandle {
+  /** The process id (the workflow id). */
   readonly processId: string;
   private readonly workflow: WorkflowHandle;
 

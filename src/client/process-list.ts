@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { PROCESS_WORKFLOW_TYPE } from '../protocol';
 import { PROCESS_NAME } from '../search-attributes';
+import { BureaucratError } from '../errors';
 
 /** The statuses a listing filters on: `failed` covers every way a process ends without completing. */
 export const PROCESS_STATUS_FILTERS = ['running', 'completed', 'failed'] as const;
@@ -20,8 +21,9 @@ const STATUS_QUERIES: Record<ProcessStatusFilter, string> = {
   failed: "ExecutionStatus IN ('Failed', 'Terminated', 'Canceled', 'TimedOut')",
 };
 
-/** Options of {@link listProcesses}. */
+/** Options of a listing ({@link Launcher.list}). */
 export interface ListProcessesOptions {
+  /** Only processes in this status; all of them when unset. */
   readonly status?: ProcessStatusFilter;
   /** Only processes of this `<process name="…">` (the `BureaucratProcessName` search attribute). */
   readonly name?: string;
@@ -33,26 +35,33 @@ export interface ListProcessesOptions {
 
 /** A process as a listing shows it. */
 export interface ProcessSummary {
+  /** The process id (the workflow id). */
   readonly processId: string;
+  /** The run this summary shows (a process that was reset has one per run). */
   readonly runId: string;
   /** The definition's `<process name="…">`, when it has one. */
   readonly name?: string;
   /** `running`, `completed`, `failed`, `cancelled`, `terminated` or `timed_out`. */
   readonly status: string;
+  /** When the run started. */
   readonly startTime: Date;
+  /** When the run ended; absent while it runs. */
   readonly closeTime?: Date;
 }
 
 /** One page of a listing, newest first. */
 export interface ProcessPage {
+  /** The processes of this page. */
   readonly processes: readonly ProcessSummary[];
   /** Pass as `pageToken` for the next page; absent on the last one. */
   readonly nextPageToken?: string;
 }
 
 /** A page token that is not one this listing handed out. */
-export class InvalidPageTokenError extends Error {
+export class InvalidPageTokenError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'InvalidPageTokenError';
+  readonly code = 'INVALID_PAGE_TOKEN';
 }
 
 /** The maximum page size. */

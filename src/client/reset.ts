@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { STARTS_QUERY, type StepStart } from '../operations';
 import { STATE_QUERY, type ActivitySnapshot, type ProcessSnapshot } from '../protocol';
+import { BureaucratError } from '../errors';
 
 /** Temporal's enum values (temporal.api.enums.v1), spelled out so as not to depend on the proto package. */
 const EVENT_TYPE_WORKFLOW_TASK_STARTED = 6;
@@ -27,17 +28,21 @@ const RESET_REAPPLY_EXCLUDE_TYPE_UPDATE = 2;
 type ResetRequest = Parameters<Client['workflowService']['resetWorkflowExecution']>[0];
 
 /** A retry or reset that cannot be done: the message says why (unknown step, a process that did not fail…). */
-export class ResetError extends Error {
+export class ResetError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'ResetError';
+  readonly code = 'CANNOT_RESET';
 }
 
 /** What a retry or reset did. */
 export interface ResetResult {
+  /** The process that was retried or reset. */
   readonly processId: string;
   /** The full id of the step the process runs again from. */
   readonly activityId: string;
   /** The run that was reset, and the new one. */
   readonly fromRunId: string;
+  /** The new run. */
   readonly runId: string;
   /** The event of the old run's history the new run continues after. */
   readonly eventId: number;

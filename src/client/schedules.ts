@@ -28,7 +28,15 @@ const OVERLAP: Record<ScheduleOverlap, ScheduleOverlapPolicy> = {
 };
 
 /** When a schedule starts its process: every interval, or on a cron expression (exactly one). */
-export type ScheduleTiming = { readonly every: Duration } | { readonly cron: string };
+export type ScheduleTiming =
+  | {
+      /** Start a process every this long (`'1h'`, or milliseconds). */
+      readonly every: Duration;
+    }
+  | {
+      /** Start a process whenever this cron expression falls due (`0 2 * * *`). */
+      readonly cron: string;
+    };
 
 /** Options of {@link Schedules.add}. */
 export type ScheduleAddOptions = ScheduleTiming & {
@@ -40,11 +48,13 @@ export type ScheduleAddOptions = ScheduleTiming & {
 
 /** One schedule as {@link Schedules.list} reports it. */
 export interface ScheduleInfo {
+  /** The schedule's name, also the process id of what it starts. */
   readonly name: string;
   /** `<process name="…">` of the definition it starts, when the definition names itself. */
   readonly processName?: string;
   /** `every 1m` or `cron 0 * * * *`. */
   readonly timing: string;
+  /** True while it is paused: it starts nothing then. */
   readonly paused: boolean;
   /** When it will start its next processes. */
   readonly nextStarts: readonly Date[];
@@ -72,7 +82,9 @@ interface ScheduleMemo {
  */
 export class Schedules {
   constructor(
+    /** The Temporal client it works through. */
     readonly client: Client,
+    /** The task queue of the interpreter workers. */
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
   ) {}
 

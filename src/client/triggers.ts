@@ -14,7 +14,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { clearDeadLetter, fireTrigger } from '../../activities/triggers';
 import { newRouterState, signalRouter } from '../../activities/events';
 import { parseExpression } from '../expression';
-import { eventRouterId, SERVICE_PRIORITY } from '../protocol';
+import { eventRouterId, SERVICE_PRIORITY } from '../wire/router';
 import {
   ADD_TRIGGER_UPDATE,
   DEAD_LETTERS_QUERY,
@@ -31,6 +31,7 @@ import {
 } from '../triggers/protocol';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 import { loadDefinition } from './definition-source';
+import { BureaucratError } from '../errors';
 
 export type { DeadLetter, AddTriggerResult } from '../triggers/protocol';
 
@@ -50,25 +51,36 @@ export interface TriggerAddOptions {
 
 /** One trigger as {@link Triggers.list} reports it. */
 export interface TriggerInfo {
+  /** The trigger's name. */
   readonly name: string;
+  /** The event name it listens to. */
   readonly event: string;
+  /** `<process name="…">` of the definition it starts, when the definition names itself. */
   readonly processName?: string;
+  /** Its predicate over `event`; absent: every event. */
   readonly when?: string;
+  /** Its correlation id over `event`; absent: one process per event. */
   readonly id?: string;
+  /** Retries of a failed start before the event is dead-lettered. */
   readonly retries: number;
   /** Processes it started (counted by their `BureaucratTrigger` search attribute). */
   readonly started: number;
+  /** Events whose start failed for good and wait for a redrive. */
   readonly deadLetters: number;
 }
 
 /** A `--when`/`--id` expression that does not parse: names the option, the expression and the position. */
-export class TriggerExpressionError extends Error {
+export class TriggerExpressionError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'TriggerExpressionError';
+  readonly code = 'INVALID_TRIGGER_EXPRESSION';
 }
 
 /** The trigger name is taken by a registration with other settings (pass `replace` to replace it). */
-export class TriggerConflictError extends Error {
+export class TriggerConflictError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'TriggerConflictError';
+  readonly code = 'TRIGGER_CONFLICT';
 }
 
 /** What {@link Triggers.redrive} did with a trigger's dead letters. */
@@ -96,7 +108,9 @@ export interface RedriveResult {
  */
 export class Triggers {
   constructor(
+    /** The Temporal client it works through. */
     readonly client: Client,
+    /** The task queue of the interpreter workers. */
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
   ) {}
 
@@ -114,7 +128,12 @@ export class Triggers {
     event: string,
     definition: string,
     options: TriggerAddOptions = {},
-  ): Promise<{ name: string; result: AddTriggerResult }> {
+  ): Promise<{
+    /** The trigger's name: the one given, or the one derived from the settings. */
+    name: string;
+    /** Whether the trigger was added, was already there with these settings, or replaced another. */
+    result: AddTriggerResult;
+  }> {
     const registration = await validateTrigger(event, definition, options);
     // The router learns first that its events have triggers; if registering then fails, it only hands
     // events to an activity that finds no trigger.

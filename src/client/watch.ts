@@ -7,7 +7,9 @@ import type { ProcessHandle } from './process-handle';
 
 /** One observed change of an activity's state. */
 export interface ActivityChange {
+  /** The activity, in its new state. */
   readonly node: ActivitySnapshot;
+  /** Its state before; `undefined` for an activity seen for the first time. */
   readonly previous: ActivitySnapshot['state'] | undefined;
 }
 

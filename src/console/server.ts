@@ -7,7 +7,9 @@ import { startApi } from '../api/server';
 
 /** Options of {@link startConsole}. */
 export interface ConsoleOptions {
+  /** The Temporal client the console works through. */
   readonly client: Client;
+  /** The namespace of `client` (for Web UI links). */
   readonly namespace: string;
   /** The Temporal Web UI's address, for links to each process (none when unset). */
   readonly webUiUrl?: string;
@@ -21,6 +23,7 @@ export interface ConsoleOptions {
 export interface RunningConsole {
   /** `http://127.0.0.1:PORT/` */
   readonly url: string;
+  /** Stops the console and resolves once it has closed. */
   close(): Promise<void>;
 }
 

@@ -45,8 +45,11 @@ export function checkDefinition(
   xml: string,
   options: CheckDefinitionOptions = {},
 ): {
+  /** The definition, when it is valid. */
   definition?: ProcessDefinition;
+  /** Everything that makes it invalid; empty when it is valid. */
   problems: DefinitionProblem[];
+  /** The lint's findings, for a valid definition only. */
   warnings: DefinitionWarning[];
 } {
   const { definition, problems } = readDefinition(xml);

@@ -2,14 +2,17 @@
  * What is wrong with a definition, all at once: every problem names its line and column, the element
  * path, and what is wrong in plain words.
  */
+import { BureaucratError } from '../errors';
 
 /** One thing wrong with a definition. */
 export interface DefinitionProblem {
   /** 1-based; 0 when the problem concerns the whole text (e.g. its size). */
   readonly line: number;
+  /** 1-based; 0 when `line` is. */
   readonly column: number;
   /** Element path, e.g. `process/sequence[1]/action[2]`; empty for document-level problems. */
   readonly path: string;
+  /** What is wrong, in words. */
   readonly message: string;
 }
 
@@ -26,9 +29,12 @@ export function formatProblem(problem: DefinitionProblem): string {
 export const DEFINITION_ERROR_CODE = 'DefinitionError';
 
 /** A definition that cannot be run; `problems` lists everything found. */
-export class DefinitionError extends Error {
+export class DefinitionError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'DefinitionError';
+  readonly code: string = DEFINITION_ERROR_CODE;
   constructor(
+    /** Every problem found (the message shows the first 20). */
     readonly problems: readonly DefinitionProblem[],
     /** File name, when the definition came from a file. */
     readonly source?: string,
@@ -51,6 +57,7 @@ export class DefinitionError extends Error {
  * error.
  */
 export class DefinitionFileError extends DefinitionError {
+  override readonly code = 'DEFINITION_FILE_UNREADABLE';
   constructor(
     path: string,
     /** The reason in words, e.g. `no such file`. */

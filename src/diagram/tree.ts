@@ -20,7 +20,9 @@ export interface DiagramTree {
   readonly state?: ActivityState;
   /** For `while` and `foreach`: the current (or last) iteration, 1-based. */
   readonly iteration?: number;
+  /** Its child activities, in document order. */
   readonly children: readonly DiagramTree[];
+  /** The handlers of its `<faults>` section. */
   readonly faults: readonly DiagramTree[];
 }
 

@@ -21,9 +21,11 @@ export const MAX_CELLS = 10_000_000;
 /** Operations one evaluation may perform (items and characters visited, int word products). */
 export const MAX_OPERATIONS = 10_000_000;
 
-/** The limits of a {@link Budget}; tests and tools may lower them. */
+/** The limits of one evaluation's run-time budget; tests and tools may lower them. */
 export interface BudgetLimits {
+  /** Cells one evaluation may allocate (default {@link MAX_CELLS}). */
   readonly cells: number;
+  /** Operations one evaluation may perform (default {@link MAX_OPERATIONS}). */
   readonly operations: number;
 }
 

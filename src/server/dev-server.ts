@@ -9,6 +9,7 @@ import {
   TemporalCliNotFoundError,
   type ResolvedTemporalCli,
 } from './temporal-cli';
+import { BureaucratError } from '../errors';
 
 /** Options for {@link startDevServer}. */
 export interface DevServerOptions {
@@ -18,6 +19,7 @@ export interface DevServerOptions {
   readonly uiPort?: number;
   /** SQLite file to persist state in; in-memory when omitted. */
   readonly dbFilename?: string;
+  /** The namespace to create and connect to; `default` when omitted. */
   readonly namespace?: string;
   /** Progress messages (e.g. the first Go build of the CLI). Defaults to stderr. */
   readonly log?: (message: string) => void;
@@ -32,11 +34,13 @@ export interface DevServerOptions {
 export interface DevServer {
   /** `host:port` of the server's gRPC frontend. */
   readonly address: string;
+  /** The namespace the connections use. */
   readonly namespace: string;
   /** The Web UI, when enabled. */
   readonly uiUrl?: string;
   /** Client, `Connection` and `NativeConnection` bound to the server. */
   readonly env: TestWorkflowEnvironment;
+  /** The Temporal CLI the server runs on, and how it was found. */
   readonly cli: ResolvedTemporalCli;
   /** Milliseconds from spawning the server to its frontend accepting connections (CLI lookup excluded). */
   readonly startupMs: number;
@@ -45,8 +49,10 @@ export interface DevServer {
 }
 
 /** The embedded dev server did not start; the message is the server's own account of why. */
-export class DevServerStartError extends Error {
+export class DevServerStartError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'DevServerStartError';
+  readonly code = 'DEV_SERVER_START_FAILED';
   constructor(
     message: string,
     /** The server's output before it gave up (its last lines). */

@@ -3,6 +3,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { toolCacheDir } from './cache-dir';
+import { BureaucratError } from '../errors';
 
 /** The default progress log of the CLI lookup and the dev server: a line on stderr. */
 export function logToStderr(message: string): void {
@@ -22,6 +23,7 @@ export type TemporalCliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'cache' | 'go-bui
 export interface ResolvedTemporalCli {
   /** Ready to pass as `server.executable`. */
   readonly executable: EphemeralServerExecutable;
+  /** Where it was found: an environment variable, `PATH`, the cache, a Go build or the SDK's download. */
   readonly source: TemporalCliSource;
   /** One line per place that was looked at and passed over, for error messages. */
   readonly tried: readonly string[];
@@ -31,15 +33,19 @@ export interface ResolvedTemporalCli {
 export interface ResolveTemporalCliOptions {
   /** Progress messages (the first Go build takes minutes). Defaults to stderr. */
   readonly log?: (message: string) => void;
+  /** The environment to read `TEMPORAL_CLI_PATH` and `PATH` from; `process.env` by default. */
   readonly env?: NodeJS.ProcessEnv;
   /** Skip the Go build step (used by tests of the lookup order). */
   readonly allowGoBuild?: boolean;
 }
 
 /** Raised when no Temporal CLI could be found, built or downloaded. */
-export class TemporalCliNotFoundError extends Error {
+export class TemporalCliNotFoundError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'TemporalCliNotFoundError';
+  readonly code = 'TEMPORAL_CLI_NOT_FOUND';
   constructor(
+    /** One line per place that was looked at, and why it was passed over. */
     readonly tried: readonly string[],
     cause?: unknown,
   ) {
@@ -64,9 +70,9 @@ export function cachedTemporalCliPath(env: NodeJS.ProcessEnv = process.env): str
 
 /**
  * Finds a Temporal CLI executable, in this order: `$TEMPORAL_CLI_PATH`; `temporal` on `PATH`; the copy
- * this project built earlier (see {@link cachedTemporalCliPath}); building it now with `go install` when Go
- * is available; otherwise the SDK's own cached download, which needs internet access (its failure surfaces
- * when the server starts, see {@link TemporalCliNotFoundError}).
+ * this project built earlier (in its cache directory, `~/.cache/bureaucrat-temporal` by default); building
+ * it now with `go install` when Go is available; otherwise the SDK's own cached download, which needs
+ * internet access (its failure surfaces when the server starts, see {@link TemporalCliNotFoundError}).
  */
 export async function resolveTemporalCli(
   options: ResolveTemporalCliOptions = {},

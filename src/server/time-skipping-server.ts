@@ -18,9 +18,18 @@ export function timeSkippingLauncherPath(): string {
  * Returns `undefined`, with the reason, when Java or Maven is missing or the resolution fails: callers
  * then fall back to short real delays.
  */
-export async function resolveTimeSkippingServer(
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ executable: EphemeralServerExecutable } | { executable: undefined; reason: string }> {
+export async function resolveTimeSkippingServer(env: NodeJS.ProcessEnv = process.env): Promise<
+  | {
+      /** The test server, ready to pass as `server.executable`. */
+      executable: EphemeralServerExecutable;
+    }
+  | {
+      /** None: Java or Maven is missing, or the resolution failed. */
+      executable: undefined;
+      /** Why, in words. */
+      reason: string;
+    }
+> {
   if (!findOnPath('java', env)) return { executable: undefined, reason: '`java` not found on PATH' };
   if (!findOnPath('mvn', env)) return { executable: undefined, reason: '`mvn` not found on PATH' };
   try {

@@ -3,7 +3,7 @@
  * participants and events on the time-skipping test server ({@link testProcess}), replaying recorded
  * histories against the current interpreter, and Temporal's time-skipping test server itself.
  *
- * @module
+ * @module bureaucrat-temporal/testing
  */
 export {
   testProcess,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { fileErrorReason } from '../definition/problems';
 import { hookSinks } from '../worker/hooks';
+import { BureaucratError } from '../errors';
 
 /** One history to replay: as exported by `bureaucrat history`, the Temporal CLI or the Web UI (JSON). */
 export interface RecordedHistory {
@@ -19,14 +20,21 @@ export interface RecordedHistory {
 
 /** A history that did not replay. */
 export interface ReplayFailure {
+  /** The name of the history, as {@link RecordedHistory} gave it. */
   readonly name: string;
+  /** Why it did not replay: Temporal's account, naming the event where determinism broke. */
   readonly message: string;
 }
 
 /** Thrown by {@link replayHistories} when one or more histories do not replay; lists each of them. */
-export class ReplayError extends Error {
+export class ReplayError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'ReplayError';
-  constructor(readonly failures: readonly ReplayFailure[]) {
+  readonly code = 'REPLAY_FAILED';
+  constructor(
+    /** Every history that did not replay. */
+    readonly failures: readonly ReplayFailure[],
+  ) {
     super(
       `${failures.length} histor${failures.length === 1 ? 'y does' : 'ies do'} not replay:\n` +
         failures.map((f) => `  ${f.name}: ${f.message}`).join('\n'),

@@ -23,13 +23,12 @@ import { traceQuery } from '../messages';
 import { processStartOptions } from '../process-start';
 import {
   PROCESS_WORKFLOW_TYPE,
-  SCHEDULED_EVENT_ACTIVITY,
   type ActionOptions,
   type FaultDetails,
   type ParticipantReply,
-  type ScheduledEvent,
   type Workitem,
 } from '../protocol';
+import { SCHEDULED_EVENT_ACTIVITY, type ScheduledEvent } from '../wire/test-kit';
 import type { ContextValues } from '../scope';
 import { BUREAUCRAT_SEARCH_ATTRIBUTES } from '../search-attributes';
 import { startTimeSkippingEnvironment } from '../server/time-skipping-server';
@@ -77,7 +76,12 @@ export interface ProcessTestResult {
   /** The final context, when the process completed. */
   readonly context?: ContextValues;
   /** The unhandled fault, when the process faulted. */
-  readonly fault?: { readonly code: string; readonly message: string };
+  readonly fault?: {
+    /** The fault code. */
+    readonly code: string;
+    /** The fault's message. */
+    readonly message: string;
+  };
   /**
    * The activities that started, in order, by id relative to the process (`_0`, `_1_0`, `_2_faults_0`); a
    * loop's body appears once per iteration. (Of the process itself; sub-processes have their own.)

@@ -61,10 +61,13 @@ export const TRIGGER_CONFLICT_ERROR = 'TriggerConflict';
 export interface DeadLetter {
   /** Unique per trigger and event: a redrive that fails again replaces the letter. */
   readonly key: string;
+  /** The name of the trigger whose start failed. */
   readonly trigger: string;
+  /** The event message, as published. */
   readonly message: EventMessage;
   /** The process id of an id-less trigger's start, kept so that a redrive starts it at most once. */
   readonly defaultProcessId: string;
+  /** The error of the last start attempt. */
   readonly error: string;
   /** ISO time of the failure. */
   readonly at: string;

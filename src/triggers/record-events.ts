@@ -6,7 +6,9 @@
 
 /** The change of one field: `old` is `null` for a created record, `new` is `null` for a deleted one. */
 export interface FieldChange {
+  /** The value before the change; `null` for a created record. */
   readonly old: unknown;
+  /** The value after the change; `null` for a deleted record. */
   readonly new: unknown;
 }
 
@@ -14,8 +16,11 @@ export interface FieldChange {
 export interface RecordEvent {
   /** `<model>.created`, `<model>.updated` or `<model>.deleted`. */
   readonly name: string;
+  /** The event data: what changed, in which record. */
   readonly data: {
+    /** The model (the kind of record) the record belongs to. */
     readonly model: string;
+    /** What happened to the record. */
     readonly action: 'created' | 'updated' | 'deleted';
     /** The record's `id` field, when it has one. */
     readonly id?: unknown;
@@ -26,6 +31,11 @@ export interface RecordEvent {
   };
 }
 
+/**
+ * A record: its fields by name.
+ *
+ * @inline
+ */
 type Fields = Readonly<Record<string, unknown>>;
 
 /**

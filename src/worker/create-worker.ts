@@ -59,7 +59,7 @@ export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection
 /**
  * Creates a worker. Call `run()` on it (resolves after shutdown) or `runUntil(promise)`. Unless given,
  * `shutdownGraceTime` is {@link DEFAULT_SHUTDOWN_GRACE_TIME} and `shutdownForceTime` the grace time plus
- * {@link SHUTDOWN_FORCE_MARGIN_MS}. Throws `TemporalConnectionError` when the server cannot be reached.
+ * 5 seconds. Throws `TemporalConnectionError` when the server cannot be reached.
  *
  * @example
  * const worker = await createWorker({ participants: { charge: async (w) => ({ charged: true }) } });

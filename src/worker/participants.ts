@@ -7,6 +7,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { ParticipantReply, Workitem } from '../protocol';
+import { BureaucratError } from '../errors';
 
 /**
  * What a running participant can do besides replying: its second argument. Long participants heartbeat
@@ -44,9 +45,11 @@ export const PARTICIPANT_ERROR_TYPE = 'ParticipantError';
  * @example
  * throw new ParticipantFault('OutOfStock', `no ${item} left`);
  */
-export class ParticipantFault extends Error {
+export class ParticipantFault extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'ParticipantFault';
   constructor(
+    /** The fault code the process sees: what its `<faults>` handlers match on. */
     readonly code: string,
     message = '',
   ) {

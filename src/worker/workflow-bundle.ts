@@ -17,7 +17,12 @@ export const WORKFLOW_BUNDLE_FILE = 'lib/workflow-bundle.js';
 export const TESTING_BUNDLE_FILE = 'lib/testing-bundle.js';
 
 /** The prebuilt bundle of this package's workflows, or undefined when the package was not built. */
-export function prebuiltWorkflowBundle(): { codePath: string } | undefined {
+export function prebuiltWorkflowBundle():
+  | {
+      /** The bundle's file: pass the object as `WorkerOptions.workflowBundle`. */
+      codePath: string;
+    }
+  | undefined {
   return prebuilt(WORKFLOW_BUNDLE_FILE);
 }
 
@@ -37,9 +42,20 @@ function prebuilt(file: string): { codePath: string } | undefined {
  * bundle's code and before its inline source map, so that no mapped position moves.
  */
 export async function withWorkerHooks(
-  bundle: { readonly code: string } | { readonly codePath: string },
+  bundle:
+    | {
+        /** The bundle's code. */
+        readonly code: string;
+      }
+    | {
+        /** The file holding the bundle's code. */
+        readonly codePath: string;
+      },
   hooks: readonly HookName[],
-): Promise<{ code: string }> {
+): Promise<{
+  /** The bundle's code with the declaration of `hooks`. */
+  code: string;
+}> {
   const code = 'code' in bundle ? bundle.code : await readFile(bundle.codePath, 'utf8');
   const declaration = `\n;globalThis.${WORKER_HOOKS_GLOBAL} = Object.freeze(${JSON.stringify(hooks)});\n`;
   const sourceMap = code.lastIndexOf('\n//# sourceMappingURL=');

@@ -8,7 +8,7 @@ import { newRouterState, signalRouter } from '../../activities/events';
 import { Events } from '../../src/client/events';
 import { Launcher } from '../../src/client/launcher';
 import { Triggers } from '../../src/client/triggers';
-import { eventRouterId, SERVICE_PRIORITY, TRIGGER_SIGNAL, TRIGGERS_SIGNAL } from '../../src/protocol';
+import { eventRouterId, SERVICE_PRIORITY, TRIGGER_SIGNAL, TRIGGERS_SIGNAL } from '../../src/wire/router';
 import { TRIGGERS_ON_SIGNAL } from '../../src/triggers/protocol';
 import { activeAt, allRunsEvents, receivedEvents } from '../support/events';
 import { eventually, routerWorker, uniqueTaskQueue, useTestServer } from '../support/temporal';

@@ -17,19 +17,18 @@ import { newRouterState } from '../../activities/events';
 import { Events } from '../../src/client/events';
 import { Launcher } from '../../src/client/launcher';
 import type { ProcessHandle } from '../../src/client/process-handle';
+import { EVENT_SIGNAL, type EventMessage } from '../../src/protocol';
 import {
   EVENT_ROUTER_WORKFLOW_TYPE,
-  EVENT_SIGNAL,
   eventRouterId,
   SUBSCRIBE_SIGNAL,
   SUBSCRIBES_SIGNAL,
   TRIGGER_SIGNAL,
   TRIGGERS_SIGNAL,
-  type EventMessage,
   type RouterState,
   type Subscription,
   type Trigger,
-} from '../../src/protocol';
+} from '../../src/wire/router';
 import { readHistories, replayHistories } from '../../src/testing/replay';
 import { findNode } from '../support/processes';
 import {

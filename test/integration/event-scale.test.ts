@@ -18,7 +18,7 @@ import {
   UNSUBSCRIBE_SIGNAL,
   type DeliverInput,
   type RouterState,
-} from '../../src/protocol';
+} from '../../src/wire/router';
 import { startCli, stopCli } from '../support/cli';
 import { activeAt, allRunsEvents, firstPayload, receivedEvents } from '../support/events';
 import { eventually, routerWorker, uniqueTaskQueue, useTestServer } from '../support/temporal';

@@ -23,7 +23,7 @@ import {
   type DeliverInput,
   type RouterState,
   type Subscription,
-} from '../../src/protocol';
+} from '../../src/wire/router';
 import { allRunsEvents, firstPayload } from '../support/events';
 import { eventually, testWorkflowBundle, uniqueTaskQueue } from '../support/temporal';
 

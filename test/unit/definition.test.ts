@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   checkDefinition,
   DefinitionError,
+  forEachDescendant,
   formatProblem,
   MAX_DEPTH,
   MAX_ELEMENTS,
@@ -146,13 +147,120 @@ describe('parseDefinition: every element and attribute', () => {
 });
 
 describe('parseDefinition: the original documents', () => {
-  it.each(['example1.xml', 'seed-fault.xml', 'seed-assign.xml', 'seed-faults.xml', 'seed-await.xml'])(
-    '%s parses',
-    (name) => {
-      const model = parseDefinition(fixture(name), { source: name });
-      expect(model.activities.length).toBeGreaterThan(0);
-    },
-  );
+  /** One line per node, in document order: `id kind what` (the conditions after `?`, OR-ed with `|`). */
+  function outline(model: ProcessDefinition): string[] {
+    const lines: string[] = [];
+    forEachDescendant(model, (node) => {
+      const what: string[] = [];
+      if (node.kind === 'action') what.push(node.participant);
+      if (node.kind === 'await') what.push(node.event);
+      if (node.kind === 'assign') what.push(`${node.property} = ${node.expression.source}`);
+      if (node.kind === 'call') what.push(`$${node.property}`);
+      if (node.kind === 'delay') what.push(`${node.seconds}s`);
+      if (node.kind === 'fault') what.push(`${node.code}: ${node.message}`);
+      if (node.kind === 'handler') what.push(node.codes === null ? 'default' : node.codes.join(','));
+      if ('conditions' in node) what.push(`? ${node.conditions.map((c) => c.expression.source).join(' | ')}`);
+      lines.push([node.id, node.kind, ...what].join(' '));
+    });
+    return lines;
+  }
+  const contextOf = (model: ProcessDefinition) => model.context.map((p) => [p.name, p.type, p.value]);
+
+  it.each<[string, { context: unknown[]; outline: string[]; activityCount: number }]>([
+    [
+      'seed-fault.xml',
+      {
+        context: [['prop1', 'int', 0]],
+        outline: [
+          '_0 action p1',
+          '_1 switch',
+          '_1_0 case ? context["prop1"] > 0',
+          '_1_0_0 action p3',
+          '_1_1 case ? True',
+          "_1_1_0 fault CustomError: prop1 hasn't been incremented in the previous action",
+          '_2 action p3',
+        ],
+        activityCount: 7,
+      },
+    ],
+    [
+      'seed-assign.xml',
+      {
+        context: [
+          ['prop1', 'int', 0],
+          ['prop2', 'int', 3],
+        ],
+        outline: ['_0 assign prop1 = context["prop2"] + 5', '_1 action p1'],
+        activityCount: 2,
+      },
+    ],
+    [
+      'seed-faults.xml',
+      {
+        context: [],
+        // A sequence's fault handlers come after its activities, the codes split at the commas.
+        outline: [
+          '_0 sequence',
+          '_0_0 action faulty_particpant',
+          '_0_faults_0 handler SomeError,AnotherError',
+          '_0_faults_0_0 action some_error_cure',
+          '_0_faults_1 handler default',
+          '_0_faults_1_0 action general_cure',
+        ],
+        activityCount: 6,
+      },
+    ],
+    [
+      'seed-await.xml',
+      {
+        context: [['precondition', 'bool', true]], // written 1
+        outline: ['_0 await fake_event_name ? context["precondition"] is True'],
+        activityCount: 1,
+      },
+    ],
+  ])('%s parses to its activities, context and count', (name, expected) => {
+    const model = parseDefinition(fixture(name), { source: name });
+    expect(model).toMatchObject({ kind: 'process', id: '', faults: [] });
+    expect(model.name).toBeUndefined(); // these documents have no name attribute
+    expect(contextOf(model)).toEqual(expected.context);
+    expect(outline(model)).toEqual(expected.outline);
+    expect(model.activityCount).toBe(expected.activityCount);
+  });
+
+  it('example1.xml parses to every activity, in document order', () => {
+    const model = parseDefinition(fixture('example1.xml'), { source: 'example1.xml' });
+    expect(contextOf(model)).toEqual([
+      ['testprop1', 'bool', false], // written 0
+      ['testprop2', 'str', 'hello world'],
+      ['testprop3', 'int', 123456],
+      ['testprop4', 'float', 0.5],
+      ['testprop5', 'json', { hello: 'world' }],
+      ['some_process', 'str', ''],
+    ]);
+    expect(outline(model)).toEqual([
+      '_0 sequence',
+      '_0_0 action participant1',
+      '_0_1 action participant2',
+      '_0_2 switch',
+      '_0_2_0 case ? context["testprop1"]',
+      '_0_2_0_0 action participant1',
+      '_0_2_0_1 action participant2',
+      '_0_2_1 case ? True',
+      '_0_2_1_0 action participant1',
+      '_0_2_1_1 action participant2',
+      '_1 while ? context["counter"] < 4',
+      '_1_0 action participant1',
+      '_1_1 action participant2',
+      '_2 all',
+      '_2_0 action participant1',
+      '_2_1 action participant2',
+      '_3 delay 120s',
+      '_4 call $some_process',
+    ]);
+    expect(model.activities[1]).toMatchObject({ context: [{ name: 'counter', type: 'int', value: 0 }] });
+    // Every activity counts, cases too; the process itself does not.
+    expect(model.activityCount).toBe(18);
+  });
 
   it('the example processes shipped with the project parse', () => {
     const dir = path.join(__dirname, '../../examples/processes');

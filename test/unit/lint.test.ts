@@ -218,7 +218,7 @@ describe('silencing with <!-- bureaucrat-lint: ignore … -->', () => {
   });
 
   it('takes a reason after the rules (the README example)', () => {
-    const readme = read('README.md');
+    const readme = read('docs/language.md');
     const example = /```xml\n(<!-- bureaucrat-lint:[\s\S]*?)```/.exec(readme)?.[1] ?? '';
     expect(example).toContain('<while>');
     expect(warningsOf(process(example))).toEqual([]);
@@ -238,7 +238,7 @@ describe('silencing with <!-- bureaucrat-lint: ignore … -->', () => {
 
 describe('the lint and the parser', () => {
   it('has one documented id and name per rule', () => {
-    const readme = read('README.md');
+    const readme = read('docs/language.md');
     for (const [id, { name }] of Object.entries(LINT_RULES))
       expect(readme).toContain(`| \`${id}\` | \`${name}\``);
   });

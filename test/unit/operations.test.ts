@@ -6,9 +6,34 @@ import { checkFields, InvalidFieldsError } from '../../src/operations';
 const node = snapshotNode;
 
 describe('checkFields: what `set` accepts', () => {
-  it('accepts a JSON object of fields', () => {
-    expect(() => checkFields({ a: 1, b: 'x', c: [true, null], d: { e: 2.5 } })).not.toThrow();
-    expect(() => checkFields({})).not.toThrow();
+  it.each([
+    [{ a: 1, b: 'x', c: [true, null], d: { e: 2.5 } }],
+    [{}],
+    // Falsy and edge values are still JSON data.
+    [{ zero: 0, negative: -1e300, empty: '', no: false, nothing: null, list: [], object: {} }],
+    [{ deep: { a: [{ b: [[1, 'two', { c: null }]] }] } }],
+    // Only the `inst:` prefix is reserved, and case matters.
+    [{ inst: 1, 'Inst:x': 2, 'x:inst:y': 3, 'inst-x': 4 }],
+  ])('accepts %j, returning nothing and leaving it as it was', (fields) => {
+    const before = JSON.stringify(fields);
+    expect(checkFields(fields)).toBeUndefined();
+    expect(JSON.stringify(fields)).toBe(before);
+  });
+
+  it('refuses with an InvalidFieldsError of code INVALID_FIELDS', () => {
+    let thrown: unknown;
+    try {
+      checkFields([]);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(InvalidFieldsError);
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).toMatchObject({
+      name: 'InvalidFieldsError',
+      code: 'INVALID_FIELDS',
+      message: 'the fields must be a JSON object of field names to values',
+    });
   });
 
   it.each([
@@ -22,7 +47,23 @@ describe('checkFields: what `set` accepts', () => {
     [{ n: Number.NaN }, 'field n: the value is not JSON data'],
     [{ f: { g: () => 1 } }, 'field f: the value is not JSON data'],
     [{ u: undefined }, 'field u: the value is not JSON data'],
-  ])('refuses %j', (fields, message) => {
+    [undefined, 'the fields must be a JSON object of field names to values'],
+    [42, 'the fields must be a JSON object of field names to values'],
+    [{ i: Number.POSITIVE_INFINITY }, 'field i: the value is not JSON data'],
+    [{ b: BigInt(1) }, 'field b: the value is not JSON data'],
+    // A value deep inside is named by its top-level field.
+    [
+      { ok: 1, deep: { list: [1, { x: Number.NEGATIVE_INFINITY }] } },
+      'field deep: the value is not JSON data',
+    ],
+    // The first offending field, in key order.
+    [{ a: 1, s: Symbol('s'), f: () => 1 }, 'field s: the value is not JSON data'],
+    // Reserved names are reported before values, all of them, in key order.
+    [
+      { 'inst:b': Number.NaN, 'inst:a': 1 },
+      'fields starting with "inst:" are reserved for the engine: inst:b, inst:a',
+    ],
+  ])('refuses %p', (fields, message) => {
     expect(() => checkFields(fields)).toThrow(new InvalidFieldsError(message));
   });
 });

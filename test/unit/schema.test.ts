@@ -292,7 +292,7 @@ describe('schema/bureaucrat.xsd', () => {
       p.files.map((f) => f.path),
     );
     expect(shipped).toContain(SCHEMA);
-    expect(read('README.md')).toContain(`node_modules/bureaucrat-temporal/${SCHEMA}`);
+    expect(read('docs/language.md')).toContain(`node_modules/bureaucrat-temporal/${SCHEMA}`);
     const examples = shipped.filter((f) => /^examples\/processes\/[^/]+\.xml$/.test(f));
     expect(examples.length).toBeGreaterThan(0);
     const verdicts = await validate(new Map(examples.map((f) => [f, read(f)])));

@@ -4,7 +4,7 @@
  * test/integration/event-publishing.test.ts).
  */
 import { SignalOutbox } from '../../src/client/signal-outbox';
-import type { Trigger } from '../../src/protocol';
+import type { Trigger } from '../../src/wire/router';
 
 const trigger = (event: string, n: number, pad = ''): Trigger => ({ message: { event, n, pad } });
 

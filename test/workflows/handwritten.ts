@@ -14,7 +14,8 @@ import {
   type ActivityOptions,
   workflowInfo,
 } from '@temporalio/workflow';
-import { summaryOf, type Workitem } from '../../src/protocol';
+import type { Workitem } from '../../src/protocol';
+import { summaryOf } from '../../src/wire/summary';
 import { DEFAULT_ACTION_OPTIONS } from '../../workflows/interpreter';
 
 const { noop } = proxyActivities<{ noop(workitem: Workitem): Promise<Record<string, unknown>> }>(

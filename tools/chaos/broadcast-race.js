@@ -6,14 +6,14 @@
 
 const { Launcher } = require('../../lib/src/client/launcher');
 const { Events } = require('../../lib/src/client/events');
+const { EVENT_SIGNAL } = require('../../lib/src/protocol');
 const {
-  EVENT_SIGNAL,
   SUBSCRIBE_SIGNAL,
   SUBSCRIBES_SIGNAL,
   TRIGGER_SIGNAL,
   TRIGGERS_SIGNAL,
   eventRouterId,
-} = require('../../lib/src/protocol');
+} = require('../../lib/src/wire/router');
 const h = require('./harness');
 
 const awaiting = (event) =>

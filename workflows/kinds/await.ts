@@ -5,7 +5,8 @@
  */
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { AwaitActivity } from '../../src/definition';
-import { SUBSCRIBE_ACTIVITY, TIMEOUT_CODE, type SubscribeInput } from '../../src/protocol';
+import { TIMEOUT_CODE } from '../../src/protocol';
+import { SUBSCRIBE_ACTIVITY, type SubscribeInput } from '../../src/wire/router';
 import type { Scope } from '../../src/scope';
 import { ProcessFault } from '../process-fault';
 import { withdraw } from '../withdraw';

@@ -13,7 +13,8 @@ import {
   type ProcessDefinition,
 } from '../../src/definition';
 import { processStartOptions } from '../../src/process-start';
-import { PROCESS_WORKFLOW_TYPE, summaryOf } from '../../src/protocol';
+import { PROCESS_WORKFLOW_TYPE } from '../../src/protocol';
+import { summaryOf } from '../../src/wire/summary';
 import type { Frame } from '../frame';
 import { evaluated } from '../context-rules';
 import { childFault, ProcessFault } from '../process-fault';

@@ -1,7 +1,7 @@
 /** `delay duration="N"`: a durable timer of N seconds. */
 import { sleep } from '@temporalio/workflow';
 import type { DelayActivity } from '../../src/definition';
-import { summaryOf } from '../../src/protocol';
+import { summaryOf } from '../../src/wire/summary';
 import type { StepKind } from './kind';
 
 /** `<delay>`. */
