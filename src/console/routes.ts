@@ -12,7 +12,7 @@ import type { RequestGuard } from '../api/guard';
 import { escapeXml } from '../diagram';
 import { packageRoot } from '../server/package-root';
 
-/** Where the built browser script is (written by the build: `tools/build-console.js`). */
+/** Where the built browser script is (written by the build: `tools/build-assets.ts`). */
 export const CONSOLE_SCRIPT = path.join('lib', 'console', 'app.js');
 
 const CSP = [

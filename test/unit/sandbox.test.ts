@@ -165,7 +165,7 @@ describe('the walk', () => {
 });
 
 /**
- * The bundle the build writes (`npm run build`, tools/build-workflow-bundle.js): webpack's module ids are
+ * The bundle the build writes (`npm run build`, tools/build-workflow-bundle.ts): webpack's module ids are
  * its modules. The SDK's bundler maps disallowed modules to empty ones and lists them as `… (ignored)`;
  * an external would be a `require()` of the module left in the code.
  */

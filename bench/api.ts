@@ -14,29 +14,15 @@
 // worker) is near idle. A warm-up of both sides goes first, uncounted. Writes bench/results/api.json.
 // Nothing is asserted: the machine is shared and noisy. `--smoke` runs tiny sizes; `--reps N` sets the
 // repetitions (3 by default); `--launches N` and `--events N` the sizes (1,000 and 2,000 by default).
-'use strict';
-
-const { startApi } = require('../lib/src/api/server');
-const { Events } = require('../lib/src/client/events');
-const { Launcher } = require('../lib/src/client/launcher');
-const { eventActivities } = require('../lib/activities/events');
-const { participantActivities } = require('../lib/src/worker/participants');
-const { eventRouterId } = require('../lib/src/wire/router');
-const {
-  startServer,
-  createWorker,
-  pool,
-  median,
-  machine,
-  log,
-  writeResults,
-  runMain,
-  PROCESS_WORKFLOW_TYPE,
-} = require('./lib/harness');
+import type { Client } from '@temporalio/client';
+import { Events, Launcher, participantActivities, startApi } from '../src';
+import { eventActivities, eventRouterId } from '../src/internal';
+import { startServer, createWorker, writeResults, PROCESS_WORKFLOW_TYPE } from './lib/harness';
+import { log, machine, median, percentile, pool, runMain, sleep } from './lib/stats';
 
 const smoke = process.argv.includes('--smoke');
 /** The number after `--name` (or in `--name=N`), else `fallback`. */
-function numberArg(name, fallback) {
+function numberArg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i > 0) return Number(process.argv[i + 1]);
   const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -53,15 +39,29 @@ const config = {
 const DEFINITION = '<process name="bench-api"><action participant="noop"/></process>';
 const TASK_QUEUE = 'bench-api';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+type SideName = 'api' | 'direct';
 
-function percentile(values, p) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+/** What one side can do: launch a process, publish an event. */
+interface Side {
+  launch(processId: string): Promise<unknown>;
+  publish(event: string, n: number): Promise<unknown>;
+}
+
+/** One measurement: its rate, time, latencies and how busy this process was. */
+interface Measurement {
+  perSecond: number;
+  ms: number;
+  p50?: number;
+  p99?: number;
+  mainThreadBusy: number;
+  cores: number;
+  latencies: number[];
+  /** Events runs: the signals their routers received. */
+  routerSignals?: number;
 }
 
 /** POSTs `body` as JSON to `url`; throws unless the answer has status `expected`. */
-async function post(url, body, expected) {
+async function post(url: string, body: unknown, expected: number): Promise<void> {
   const res = await globalThis.fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -72,7 +72,7 @@ async function post(url, body, expected) {
 }
 
 /** The two sides of each measurement: `api` over HTTP, `direct` through the client. */
-function sides(url, client) {
+function sides(url: string, client: Client): Record<SideName, Side> {
   const launcher = new Launcher(client, TASK_QUEUE);
   const events = new Events(client, TASK_QUEUE);
   return {
@@ -88,8 +88,11 @@ function sides(url, client) {
 }
 
 /** Runs `fn` over `items`, `config.inFlight` at once: requests per second and each request's latency (ms). */
-async function measure(items, fn) {
-  const latencies = [];
+async function measure<T>(
+  items: readonly T[],
+  fn: (item: T, i: number) => Promise<unknown>,
+): Promise<Measurement> {
+  const latencies: number[] = [];
   const loop = performance.eventLoopUtilization();
   const cpu = process.cpuUsage();
   const t0 = performance.now();
@@ -117,7 +120,7 @@ async function measure(items, fn) {
  * worker: all their threads) uses under a fifth of a core, so that one side does not pay for the work
  * the other side left behind. Returns the ms it waited.
  */
-async function settle(client) {
+async function settle(client: Client): Promise<number> {
   const t0 = Date.now();
   const running = `WorkflowType = '${PROCESS_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
   while ((await client.workflow.count(running)).count > 0 && Date.now() - t0 < 180_000) await sleep(250);
@@ -131,11 +134,11 @@ async function settle(client) {
   return Date.now() - t0;
 }
 
-const pct = (x) => `${Math.round(x * 100)}%`;
-const range = (n) => Array.from({ length: n }, (_, i) => i);
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** `config.launches` launches on `side`, each a process id of its own. */
-function launches(side, prefix) {
+function launches(side: Side, prefix: string): Promise<Measurement> {
   return measure(
     range(config.launches).map((i) => `${prefix}-${i}`),
     (id) => side.launch(id),
@@ -143,7 +146,7 @@ function launches(side, prefix) {
 }
 
 /** `config.events` events on `side`, spread round-robin over `config.eventNames` names starting `prefix`. */
-function events(side, prefix) {
+function events(side: Side, prefix: string): Promise<Measurement> {
   return measure(
     range(config.events).map((i) => `${prefix}-${i % config.eventNames}`),
     (name, i) => side.publish(name, i),
@@ -155,7 +158,7 @@ function events(side, prefix) {
  * client sends the triggers published on a name while a signal to its router is in flight together, as
  * one signal, so fewer signals for the same events means larger batches.
  */
-async function routerSignals(client, prefix) {
+async function routerSignals(client: Client, prefix: string): Promise<number> {
   let signals = 0;
   for (let k = 0; k < config.eventNames; k++) {
     const id = eventRouterId(`${prefix}-${k}`);
@@ -168,10 +171,10 @@ async function routerSignals(client, prefix) {
 }
 
 /** Per side, per repetition `{ perSecond, ms, p50, p99 }`; the ratios; pooled latencies. */
-function summary(runs) {
-  const strip = ({ latencies: _, ...rest }) => rest;
+function summary(runs: Record<SideName, Measurement[]>) {
+  const strip = ({ latencies: _, ...rest }: Measurement): Omit<Measurement, 'latencies'> => rest;
   const ratios = runs.api.map((a, i) => a.perSecond / runs.direct[i].perSecond);
-  const pooled = (side) => runs[side].flatMap((r) => r.latencies);
+  const pooled = (side: SideName): number[] => runs[side].flatMap((r) => r.latencies);
   return {
     api: runs.api.map(strip),
     direct: runs.direct.map(strip),
@@ -184,10 +187,15 @@ function summary(runs) {
   };
 }
 
-async function main() {
+type Summary = ReturnType<typeof summary>;
+
+async function main(): Promise<void> {
   const server = await startServer();
   const client = server.env.client;
-  const results = { machine: machine(), config };
+  const results: { machine: string; config: typeof config; launches?: Summary; events?: Summary } = {
+    machine: machine(),
+    config,
+  };
   try {
     const worker = await createWorker(server, TASK_QUEUE, ['noop'], {
       activities: { ...participantActivities({ noop: () => ({}) }), ...eventActivities(client) },
@@ -205,7 +213,7 @@ async function main() {
         const run = Date.now();
         const side = sides(api.url, client);
         log(`API at ${api.url}; warm-up (${config.warmup} launches and events per side)`);
-        for (const name of ['api', 'direct']) {
+        for (const name of ['api', 'direct'] as const) {
           await pool(range(config.warmup), config.inFlight, (i) =>
             side[name].launch(`warm-${name}-${run}-${i}`),
           );
@@ -214,24 +222,24 @@ async function main() {
           );
         }
         await settle(client);
-        const launched = { api: [], direct: [] };
-        const published = { api: [], direct: [] };
+        const launched: Record<SideName, Measurement[]> = { api: [], direct: [] };
+        const published: Record<SideName, Measurement[]> = { api: [], direct: [] };
         for (let rep = 0; rep < config.reps; rep++) {
-          for (const name of ['api', 'direct']) {
+          for (const name of ['api', 'direct'] as const) {
             const r = await launches(side[name], `${name}-${run}-${rep}`);
             launched[name].push(r);
             log(
-              `rep ${rep + 1} launches ${name}: ${r.perSecond.toFixed(1)}/s (${r.ms} ms), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, main thread ${pct(r.mainThreadBusy)} busy, ${r.cores.toFixed(2)} cores; settled in ${await settle(client)} ms`,
+              `rep ${rep + 1} launches ${name}: ${r.perSecond.toFixed(1)}/s (${r.ms} ms), p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms, main thread ${pct(r.mainThreadBusy)} busy, ${r.cores.toFixed(2)} cores; settled in ${await settle(client)} ms`,
             );
           }
-          for (const name of ['api', 'direct']) {
+          for (const name of ['api', 'direct'] as const) {
             const prefix = `bench-api-${name}-${run}-${rep}`;
             const r = await events(side[name], prefix);
             const settled = await settle(client);
-            r.routerSignals = await routerSignals(client, prefix);
+            const signals = (r.routerSignals = await routerSignals(client, prefix));
             published[name].push(r);
             log(
-              `rep ${rep + 1} events ${name}: ${r.perSecond.toFixed(1)}/s (${r.ms} ms), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, main thread ${pct(r.mainThreadBusy)} busy, ${r.cores.toFixed(2)} cores, ${(config.events / r.routerSignals).toFixed(1)} events per router signal; settled in ${settled} ms`,
+              `rep ${rep + 1} events ${name}: ${r.perSecond.toFixed(1)}/s (${r.ms} ms), p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms, main thread ${pct(r.mainThreadBusy)} busy, ${r.cores.toFixed(2)} cores, ${(config.events / signals).toFixed(1)} events per router signal; settled in ${settled} ms`,
             );
           }
         }
@@ -244,30 +252,38 @@ async function main() {
   } finally {
     await server.stop();
   }
-  const f = (x) => x.toFixed(1);
-  const perRep = (s) => s.api.map((a, i) => `${f(a.perSecond)} / ${f(s.direct[i].perSecond)}`).join(', ');
-  const row = (label, s) => {
+  const { launches: launchSummary, events: eventSummary } = results;
+  if (!launchSummary || !eventSummary) throw new Error('the measurements did not finish');
+  const perRep = (s: Summary): string =>
+    s.api.map((a, i) => `${f(a.perSecond)} / ${f(s.direct[i].perSecond)}`).join(', ');
+  const row = (label: string, s: Summary): string => {
     const a = median(s.api.map((r) => r.perSecond));
     const d = median(s.direct.map((r) => r.perSecond));
     const ratios = s.ratios.map((r) => r.toFixed(2)).join(', ');
     return `| ${label} (API / direct per rep: ${perRep(s)}; ratios ${ratios}) | ${f(a)} | ${f(d)} | ${s.medianRatio.toFixed(2)} | ≥ 0.8 |`;
   };
-  const latency = (label, s) =>
+  const latency = (label: string, s: Summary): string =>
     `| ${label}, ms, p50 / p99 | ${f(s.latency.api.p50)} / ${f(s.latency.api.p99)} | ${f(s.latency.direct.p50)} / ${f(s.latency.direct.p99)} | | |`;
-  const perSignal = (side) => f(median(results.events[side].map((r) => config.events / r.routerSignals)));
+  const perSignal = (side: SideName): string =>
+    f(median(eventSummary[side].map((r) => config.events / (r.routerSignals ?? NaN))));
   const rows = [
     '| HTTP API vs TypeScript client | API | direct | ratio | target |',
     '| --- | --- | --- | --- | --- |',
-    row(`${config.launches} launches accepted/s, ${config.inFlight} in flight`, results.launches),
-    latency('launch request', results.launches),
+    row(`${config.launches} launches accepted/s, ${config.inFlight} in flight`, launchSummary),
+    latency('launch request', launchSummary),
     row(
       `${config.events} events accepted/s over ${config.eventNames} names, ${config.inFlight} in flight`,
-      results.events,
+      eventSummary,
     ),
-    latency('event request', results.events),
+    latency('event request', eventSummary),
     `| events per router signal (the triggers published on a name while a signal to its router is in flight go as one) | ${perSignal('api')} | ${perSignal('direct')} | | |`,
   ];
   writeResults('api', smoke, results, rows);
+}
+
+/** A number with one decimal (`NaN` for a figure that is missing, e.g. the percentile of no latencies). */
+function f(x: number | undefined): string {
+  return (x ?? NaN).toFixed(1);
 }
 
 runMain(main);

@@ -2,26 +2,45 @@
 // parked in `await` (a broadcast) and in `delay`. The short delays' deadlines pass while the server is down,
 // the long ones' after it is back. The event is triggered once the server is back, before any worker runs.
 // Every process must complete with the right context, and no timer may fire before its deadline.
-'use strict';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { Events, Launcher, startDevServer, type ActionOptions } from '../../src';
+import { freePort } from '../../bench/lib/stats';
+import * as h from './harness';
 
-const path = require('node:path');
-const { Launcher } = require('../../lib/src/client/launcher');
-const { Events } = require('../../lib/src/client/events');
-const { startDevServer, freePort } = require('../../lib/src/server/dev-server');
-const h = require('./harness');
+/** The sizes of a run. */
+export interface ServerRestartConfig {
+  awaiting: number;
+  delayed: number;
+  /** Seconds of the delays whose deadline passes while the server is down. */
+  shortDelay: number;
+  /** Seconds of the delays whose deadline comes after it is back. */
+  longDelay: number;
+  downMs: number;
+  timeoutMs: number;
+}
 
-const awaiting = (event) =>
+/** A process to park: its id and definition. */
+interface Spec {
+  id: string;
+  xml: string;
+}
+
+const awaiting = (event: string): string =>
   `<process name="parked-await"><await event="${event}"/><action participant="chaos.step"/></process>`;
-const delayed = (seconds) =>
+const delayed = (seconds: number): string =>
   `<process name="parked-delay"><delay duration="${seconds}"/><action participant="chaos.step"/></process>`;
 
 /**
  * An action running when the worker stops is retried once its attempt times out: 5 s here rather than the
  * default 5 minutes, so that the run does not wait for it.
  */
-const actionOptions = { startToCloseTimeout: '5s' };
+const actionOptions: ActionOptions = { startToCloseTimeout: '5s' };
 
-async function serverRestart({ dir, config }) {
+export async function serverRestart({
+  dir,
+  config,
+}: Omit<h.ScenarioInput<ServerRestartConfig>, 'server'>): Promise<h.ScenarioResult> {
   const checks = new h.Checks('server restart');
   const { awaiting: nAwait, delayed: nDelay, shortDelay, longDelay, downMs } = config;
   const port = await freePort();
@@ -31,11 +50,11 @@ async function serverRestart({ dir, config }) {
   const event = `chaos-restart-${Date.now()}`;
   const t0 = performance.now();
   let server = await startDevServer({ port, dbFilename, log: h.log });
-  let worker;
+  let worker: ChildProcess | undefined;
   try {
     worker = await h.startWorker({ server, taskQueue, logFile });
     const launcher = new Launcher(server.env.client, taskQueue);
-    const park = async (group) => {
+    const park = async (group: readonly Spec[]): Promise<boolean[]> => {
       await h.pool(group, 50, (s) =>
         launcher.launch(s.xml, { trail: [] }, { processId: s.id, actionOptions }),
       );
@@ -48,7 +67,10 @@ async function serverRestart({ dir, config }) {
         ),
       );
     };
-    const spec = (kind, i, xml) => ({ id: `chaos-${kind}-${Date.now()}-${i}`, xml });
+    const spec = (kind: string, i: number, xml: string): Spec => ({
+      id: `chaos-${kind}-${Date.now()}-${i}`,
+      xml,
+    });
     const long = [
       ...Array.from({ length: nAwait }, (_, i) => spec('await', i, awaiting(event))),
       ...Array.from({ length: nDelay - Math.floor(nDelay / 2) }, (_, i) =>
@@ -72,7 +94,7 @@ async function serverRestart({ dir, config }) {
     const statusBefore = await h.pool(
       specs,
       20,
-      async (s) => (await server.env.client.workflow.getHandle(s.id).describe()).status.name,
+      async (s) => (await server.env.client.workflow.getHandle(s.id).describe()).status.name as string,
     );
     await server.stop();
     await h.sleep(downMs);
@@ -83,7 +105,7 @@ async function serverRestart({ dir, config }) {
     const running = await h.pool(
       specs,
       20,
-      async (s) => (await client.workflow.getHandle(s.id).describe()).status.name,
+      async (s) => (await client.workflow.getHandle(s.id).describe()).status.name as string,
     );
     const changed = running.filter((s, i) => s !== statusBefore[i]);
     checks.check(
@@ -114,10 +136,10 @@ async function serverRestart({ dir, config }) {
       const events = await h.historyEvents(client, s.id);
       const started = events.find((e) => e.timerStartedEventAttributes);
       const fired = events.find((e) => e.timerFiredEventAttributes);
-      if (started && fired) {
-        const timeout = started.timerStartedEventAttributes.startToFireTimeout;
+      const timeout = started?.timerStartedEventAttributes?.startToFireTimeout;
+      if (started && fired && timeout) {
         const deadline =
-          h.eventTime(started) + Number(timeout.seconds) * 1000 + Math.floor((timeout.nanos ?? 0) / 1e6);
+          h.eventTime(started) + Number(timeout.seconds ?? 0) * 1000 + Math.floor((timeout.nanos ?? 0) / 1e6);
         const late = h.eventTime(fired) - deadline;
         if (late < 0) early++;
         if (h.eventTime(fired) >= restartedAt) firedAfterRestart++;
@@ -146,5 +168,3 @@ async function serverRestart({ dir, config }) {
     await server.stop();
   }
 }
-
-module.exports = { serverRestart };

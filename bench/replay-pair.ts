@@ -5,24 +5,26 @@
 // activations as a live worker does, without the round trips and the server sharing the cores, so its
 // ratios move far less from run to run than a live batch's. `--iterations=N` replaces the expression loop's
 // 20 iterations (N=80 makes its per-iteration cost stand out of the fixed per-process cost).
-// Run: node bench/replay-pair.js [shape key] [replays per side] [--iterations=N]
-'use strict';
-
-const { Worker } = require('@temporalio/worker');
-const { hookSinks } = require('../lib/src/worker/hooks');
-const {
+// Run (after npm run build): node lib/bench/replay-pair.js [shape key] [replays per side] [--iterations=N]
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { hookSinks } from '../src';
+import {
   startServer,
   createWorker,
   testWorkflowBundle,
   processStart,
   handStart,
-  median,
   PROCESS_WORKFLOW_TYPE,
-} = require('./lib/harness');
-const { shapes } = require('./lib/shapes');
+} from './lib/harness';
+import { median, runMain } from './lib/stats';
+import { shapes, type Shape } from './lib/shapes';
+
+type Variant = 'interpreter' | 'hand';
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 
 /** The shape `key`, with the expression loop run `iterations` times when given. */
-function shapeOf(key, iterations) {
+function shapeOf(key: string, iterations: number): Shape {
   const shape = shapes.find((s) => s.key === key);
   if (!shape) throw new Error(`no shape ${key}; one of ${shapes.map((s) => s.key).join(', ')}`);
   if (!iterations) return shape;
@@ -35,10 +37,13 @@ function shapeOf(key, iterations) {
 }
 
 /** One history of each side, recorded on a dev server. */
-async function record(shape) {
+async function record(shape: Shape): Promise<{
+  bundle: { code: string };
+  histories: Record<Variant, { workflowId: string; history: History }>;
+}> {
   const server = await startServer();
   const bundle = await testWorkflowBundle();
-  const histories = {};
+  const histories: Partial<Record<Variant, { workflowId: string; history: History }>> = {};
   try {
     const worker = await createWorker(server, 'replay-pair', ['noop'], {
       workflowBundle: bundle,
@@ -46,7 +51,7 @@ async function record(shape) {
     });
     await worker.runUntil(async () => {
       const client = server.env.client;
-      for (const variant of ['interpreter', 'hand']) {
+      for (const variant of ['interpreter', 'hand'] as const) {
         const workflowId = `replay-pair-${variant}`;
         const handle =
           variant === 'interpreter'
@@ -62,10 +67,12 @@ async function record(shape) {
   } finally {
     await server.stop();
   }
-  return { bundle, histories };
+  const { interpreter, hand } = histories;
+  if (!interpreter || !hand) throw new Error('a history was not recorded');
+  return { bundle, histories: { interpreter, hand } };
 }
 
-async function main() {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const iterations = Number(args.find((a) => a.startsWith('--iterations='))?.split('=')[1] ?? 0);
   const [key = 'expr20', replays = '100'] = args.filter((a) => !a.startsWith('--'));
@@ -73,15 +80,15 @@ async function main() {
   const { bundle, histories } = await record(shape);
   // A/B then B/A; the first 10 pairs warm the replay worker up and are not counted.
   const warmUp = 10;
-  const order = [];
+  const order: Variant[] = [];
   for (let pair = 0; pair < Number(replays) + warmUp; pair++) {
-    order.push(...(pair % 2 ? ['hand', 'interpreter'] : ['interpreter', 'hand']));
+    order.push(...(pair % 2 ? (['hand', 'interpreter'] as const) : (['interpreter', 'hand'] as const)));
   }
-  const wall = { interpreter: [], hand: [] };
-  const cpu = { interpreter: [], hand: [] };
+  const wall: Record<Variant, number[]> = { interpreter: [], hand: [] };
+  const cpu: Record<Variant, number[]> = { interpreter: [], hand: [] };
   let started = 0;
-  let cpuBefore;
-  async function* paced() {
+  let cpuBefore: NodeJS.CpuUsage | undefined;
+  async function* paced(): AsyncGenerator<{ workflowId: string; history: History }> {
     for (const variant of order) {
       started = performance.now();
       cpuBefore = process.cpuUsage();
@@ -100,12 +107,12 @@ async function main() {
     wall[variant].push(performance.now() - started);
     cpu[variant].push((used.user + used.system) / 1000);
   }
-  const row = (label, values) => {
+  const row = (label: string, values: Record<Variant, number[]>): string => {
     const a = median(values.interpreter);
     const b = median(values.hand);
     return `${label}: interpreter ${a.toFixed(2)}, hand-written ${b.toFixed(2)}, ratio ${(a / b).toFixed(3)}`;
   };
-  const events = (variant) => histories[variant].history.events.length;
+  const events = (variant: Variant): number => histories[variant].history.events?.length ?? 0;
   console.log(
     `${shape.name}${iterations ? ` (${iterations} iterations)` : ''}: ${events('interpreter')} / ${events('hand')} events, ` +
       `${Number(replays)} replays a side, medians in ms per replay`,
@@ -114,10 +121,5 @@ async function main() {
   console.log(row('CPU (this process, all threads)', cpu));
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+// runMain exits: the replay worker's runtime would otherwise keep the process alive
+runMain(main);

@@ -5,18 +5,21 @@
 // CPU time (user + system, all threads) before and after two full GCs, and its heap after them (run it with
 // --expose-gc): the collections are the measurement's, so a batch's CPU is counted from after those of the
 // reading before it to before those of the reading after it.
-'use strict';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createWorker, hookSinks, participantActivities } from '../../src';
+import { eventActivities, installQuietRuntime } from '../../src/internal';
+import { testWorkflowBundle } from './harness';
+import { runMain } from './stats';
 
-const { Client, Connection } = require('@temporalio/client');
-const { NativeConnection, Worker } = require('@temporalio/worker');
-const { eventActivities } = require('../../lib/activities/events');
-const { installQuietRuntime } = require('../../lib/src/server/quiet-runtime');
-const { createWorker } = require('../../lib/src/worker/create-worker');
-const { participantActivities } = require('../../lib/src/worker/participants');
-const { hookSinks } = require('../../lib/src/worker/hooks');
-const { testWorkflowBundle } = require('./harness');
+/** What the worker answers to "usage". */
+export interface Usage {
+  cpuMs: number;
+  afterGcMs: number;
+  heapUsed: number;
+}
 
-async function testBundleWorker(address, namespace, taskQueue) {
+async function testBundleWorker(address: string, namespace: string, taskQueue: string): Promise<Worker> {
   const workflowBundle = await testWorkflowBundle();
   const client = new Client({
     connection: await Connection.connect({ address }),
@@ -33,7 +36,7 @@ async function testBundleWorker(address, namespace, taskQueue) {
   });
 }
 
-async function main() {
+async function main(): Promise<void> {
   const [address, namespace, taskQueue, flag] = process.argv.slice(2);
   installQuietRuntime('ERROR');
   const worker =
@@ -48,20 +51,18 @@ async function main() {
         });
   process.on('message', (message) => {
     if (message !== 'usage') return;
-    const ms = (cpu) => (cpu.user + cpu.system) / 1000;
+    const ms = (cpu: NodeJS.CpuUsage): number => (cpu.user + cpu.system) / 1000;
     const cpuMs = ms(process.cpuUsage());
     global.gc?.();
     global.gc?.();
     const afterGcMs = ms(process.cpuUsage());
-    process.send({ cpuMs, afterGcMs, heapUsed: process.memoryUsage().heapUsed });
+    const usage: Usage = { cpuMs, afterGcMs, heapUsed: process.memoryUsage().heapUsed };
+    process.send?.(usage);
   });
   const running = worker.run();
   process.stdout.write('ready\n');
   await running;
-  process.exit(0); // the connection createWorker opened would keep the process alive
+  // runMain exits: the connection createWorker opened would keep the process alive
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

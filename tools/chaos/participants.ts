@@ -1,30 +1,28 @@
 // The participants of the reliability suite (`npm run chaos`), loaded by `bureaucrat worker --participants`.
 // Every call is appended to $CHAOS_CALLS_FILE before and after the work: the file survives the worker being
 // SIGKILLed (each append reaches the kernel at once), so the suite can count calls across worker restarts.
-'use strict';
-
-const { appendFileSync } = require('node:fs');
-const { setTimeout: sleep } = require('node:timers/promises');
-const { ParticipantFault } = require('../../lib/src/worker/participants');
+import { appendFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ParticipantFault, type ContextValues, type Participants } from '../../src';
 
 const callsFile = process.env.CHAOS_CALLS_FILE;
 const stepMs = Number(process.env.CHAOS_STEP_MS ?? 200);
 
 /** One line `start|end <activityId>`; the activity id starts with the process id. */
-function record(kind, activityId) {
+function record(kind: 'start' | 'end', activityId: string): void {
   if (callsFile) appendFileSync(callsFile, `${kind} ${activityId}\n`);
 }
 
 /** A nested object `depth` levels deep: `{ d: { d: … } }`. */
-function nested(depth) {
-  let value = {};
+function nested(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = {};
   for (let i = 0; i < depth; i++) value = { d: value };
   return value;
 }
 
-module.exports = {
+export const participants: Participants = {
   /** Work that takes a while, then appends its activity's id (relative to the process) to `trail`. */
-  'chaos.step': async ({ fields, processId, activityId }) => {
+  'chaos.step': async ({ fields, processId, activityId }): Promise<ContextValues> => {
     record('start', activityId);
     await sleep(stepMs);
     record('end', activityId);
@@ -35,12 +33,13 @@ module.exports = {
   'chaos.throws': () => {
     throw new Error('chaos: the participant throws');
   },
-  'chaos.hangs': () => new Promise(() => undefined), // never settles, ignores cancellation
-  'chaos.array': () => [1, 2, 3],
-  'chaos.null': () => null,
-  'chaos.number': () => 42,
-  'chaos.string': () => 'done',
-  'chaos.critical': () => ({ status: 'critical', error: 'chaos: critical reply' }),
+  'chaos.hangs': () => new Promise<never>(() => undefined), // never settles, ignores cancellation
+  // Malformed replies on purpose: the worker must turn them into faults.
+  'chaos.array': () => [1, 2, 3] as never,
+  'chaos.null': () => null as never,
+  'chaos.number': () => 42 as never,
+  'chaos.string': () => 'done' as never,
+  'chaos.critical': () => ({ status: 'critical', error: 'chaos: critical reply' }) as never,
   'chaos.fault': () => {
     throw new ParticipantFault('Declined', 'chaos: declined');
   },
@@ -49,7 +48,7 @@ module.exports = {
   /** 3 MB: over Temporal's 2 MB payload limit. */
   'chaos.oversized': () => ({ blob: 'x'.repeat(3_000_000) }),
   /** 1,000 levels deep. */
-  'chaos.deep': () => ({ deep: nested(1_000) }),
+  'chaos.deep': () => ({ deep: nested(1_000) }) as never,
   /** Many keys: 100,000 small fields. */
   'chaos.wide': () => Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i])),
 };

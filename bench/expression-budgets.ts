@@ -1,8 +1,9 @@
 // How fast hostile expressions are refused under the default budgets (issue 11), and the worst cases
 // that spend a whole budget before failing. Run: npm run bench:budgets
 // Reports the median of a few runs per expression; nothing is asserted (machines are shared and noisy).
-const { parseExpression, evaluate } = require('../lib/src/expression');
-const { jsonBytes, MAX_CONTEXT_BYTES } = require('../lib/src/context-size');
+import { MAX_CONTEXT_BYTES } from '../src';
+import { evaluate, jsonBytes, parseExpression } from '../src/internal';
+import { median } from './lib/stats';
 
 const context = {
   big: Array.from({ length: 100_000 }, (_, i) => i),
@@ -26,13 +27,8 @@ const CASES = [
   'len(str(context["big"] * 99))',
 ];
 
-function median(values) {
-  const s = [...values].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)];
-}
-
 /** Evaluates like an `<assign>`: the expression, then the context size check on its result. */
-function assign(expression) {
+function assign(expression: ReturnType<typeof parseExpression>): string {
   const value = evaluate(expression, { context });
   const bytes = jsonBytes({ x: value }, MAX_CONTEXT_BYTES);
   return bytes > MAX_CONTEXT_BYTES ? 'ContextSizeError' : `ok, ${bytes} bytes of JSON`;
@@ -40,13 +36,14 @@ function assign(expression) {
 
 for (const source of CASES) {
   const expression = parseExpression(source);
-  const times = [];
+  const times: number[] = [];
   let outcome = '';
   for (let i = 0; i < 5; i++) {
     const start = process.hrtime.bigint();
     try {
       outcome = assign(expression);
-    } catch (err) {
+    } catch (caught) {
+      const err = caught as { pyType?: string; detail?: string };
       outcome = `${err.pyType}: ${err.detail}`;
     }
     times.push(Number(process.hrtime.bigint() - start) / 1e6);

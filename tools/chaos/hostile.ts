@@ -2,24 +2,41 @@
 // deep objects) and hostile expressions (issue 11's budget-busting ones), several copies of each at once on
 // one worker. Each process must end with the expected context or a clear fault, no workflow task may fail,
 // and the worker must survive: still running, and a plain process still completes afterwards.
-'use strict';
+import path from 'node:path';
+import { Launcher, type ActionOptions } from '../../src';
+import * as h from './harness';
 
-const path = require('node:path');
-const { Launcher } = require('../../lib/src/client/launcher');
-const h = require('./harness');
+/** The sizes of a run. */
+export interface HostileConfig {
+  /** Copies of each case at once. */
+  copies: number;
+  timeoutMs: number;
+}
 
-const action = (participant) => `<process name="hostile"><action participant="${participant}"/></process>`;
-const assign = (expression) =>
+/** A case: a definition, launch fields and what it must end with (a context, or a fault code and text). */
+interface Case {
+  name: string;
+  xml: string;
+  fields?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+  code?: string;
+  text?: string;
+  check?: (o: h.Outcome) => boolean;
+}
+
+const action = (participant: string): string =>
+  `<process name="hostile"><action participant="${participant}"/></process>`;
+const assign = (expression: string): string =>
   `<process name="hostile"><assign property="x">${expression.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</assign></process>`;
 
 /** Short attempts and two of them, so that throwing and hanging participants fault within seconds. */
-const actionOptions = {
+const actionOptions: ActionOptions = {
   startToCloseTimeout: '2s',
   retry: { initialInterval: '200ms', backoffCoefficient: 1, maximumAttempts: 2 },
 };
 
 /** Each case: a definition, launch fields and what it must end with (a context, or a fault code and text). */
-const CASES = [
+const CASES: Case[] = [
   {
     name: 'participant throws',
     xml: action('chaos.throws'),
@@ -97,13 +114,17 @@ const CASES = [
 ];
 
 /** Whether an outcome is what the case expects. */
-function expected(c, o) {
+function expected(c: Case, o: h.Outcome): boolean {
   if (c.check) return c.check(o);
   if (c.context) return JSON.stringify(o.context) === JSON.stringify(c.context);
-  return o.code === c.code && (!c.text || o.message.includes(c.text));
+  return o.code === c.code && (!c.text || (o.message ?? '').includes(c.text));
 }
 
-async function hostile({ server, dir, config }) {
+export async function hostile({
+  server,
+  dir,
+  config,
+}: h.ScenarioInput<HostileConfig>): Promise<h.ScenarioResult> {
   const checks = new h.Checks('hostile');
   const client = server.env.client;
   const taskQueue = 'chaos-hostile';
@@ -114,9 +135,10 @@ async function hostile({ server, dir, config }) {
     const runs = CASES.flatMap((c) => Array.from({ length: config.copies }, () => c));
     const handles = await h.pool(runs, 20, (c) => launcher.launch(c.xml, c.fields ?? {}, { actionOptions }));
     const outcomes = await h.pool(handles, handles.length, (hd) => h.within(h.outcome(hd), config.timeoutMs));
-    const endings = {};
+    const endings: Record<string, string | undefined> = {};
     for (const c of CASES) {
-      const mine = outcomes.filter((_, i) => runs[i] === c);
+      // An outcome that timed out is `{ error }`, as `outcome` gives for any other error.
+      const mine: h.Outcome[] = outcomes.filter((_, i) => runs[i] === c);
       const bad = mine.filter((o) => !expected(c, o));
       const o = mine[0];
       endings[c.name] = o.context ? `context ${JSON.stringify(o.context).slice(0, 40)}` : (o.code ?? o.error);
@@ -135,7 +157,7 @@ async function hostile({ server, dir, config }) {
       worker.exitCode === null && worker.signalCode === null,
       `exited ${worker.exitCode ?? worker.signalCode}`,
     );
-    const probe = await h.within(
+    const probe: h.Outcome = await h.within(
       h.outcome(await launcher.launch(action('chaos.step'), { trail: [] })),
       60_000,
     );
@@ -157,5 +179,3 @@ async function hostile({ server, dir, config }) {
     await h.stopWorker(worker, 'SIGKILL');
   }
 }
-
-module.exports = { hostile };

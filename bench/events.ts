@@ -4,13 +4,11 @@
 // one process completed) with N processes parked on other keys; the largest payload any router carried
 // over continue-as-new (its subscriptions, recent triggers and ids). Writes bench/results/events.json.
 // Nothing is asserted: the machine is shared and noisy. `--smoke` runs tiny sizes; `--parked N` sets N (default 10,000).
-'use strict';
-
-const { Events } = require('../lib/src/client/events');
-const { Launcher } = require('../lib/src/client/launcher');
-const { eventActivities } = require('../lib/activities/events');
-const { eventRouterId, overflowRouterId } = require('../lib/src/wire/router');
-const { startServer, createWorker, pool, machine, log, writeResults, runMain } = require('./lib/harness');
+import type { Client } from '@temporalio/client';
+import { Events, Launcher, type ContextValues, type ProcessHandle } from '../src';
+import { eventActivities, eventRouterId, overflowRouterId } from '../src/internal';
+import { startServer, createWorker, writeResults } from './lib/harness';
+import { log, machine, percentile, pool, runMain, sleep } from './lib/stats';
 
 const smoke = process.argv.includes('--smoke');
 const parkedArg = process.argv.indexOf('--parked');
@@ -18,19 +16,21 @@ const config = {
   parked: parkedArg > 0 ? Number(process.argv[parkedArg + 1]) : smoke ? 60 : 10_000,
   probes: smoke ? 10 : 50,
 };
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(values, p) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
-
-const awaiting = (event, keyed) => `<process><context><property name="k" type="str"/></context>
+const awaiting = (
+  event: string,
+  keyed: boolean,
+): string => `<process><context><property name="k" type="str"/></context>
   <await event="${event}"${keyed ? ` key="context['k']"` : ''}/></process>`;
 
 /** Launches `n` processes `${prefix}-i` and returns once all are parked (their await shows active). */
-async function park(launcher, prefix, n, definition, fields = () => ({})) {
-  const handles = new Array(n);
+async function park(
+  launcher: Launcher,
+  prefix: string,
+  n: number,
+  definition: string,
+  fields: (i: number) => ContextValues = () => ({}),
+): Promise<ProcessHandle[]> {
+  const handles = new Array<ProcessHandle>(n);
   await pool(
     Array.from({ length: n }, (_, i) => i),
     20,
@@ -51,14 +51,17 @@ async function park(launcher, prefix, n, definition, fields = () => ({})) {
 }
 
 /** Ms from `t0` until `n` processes whose id starts with `prefix` have completed (visibility). */
-async function completedAfter(client, prefix, n, t0) {
+async function completedAfter(client: Client, prefix: string, n: number, t0: number): Promise<number> {
   const query = `WorkflowId STARTS_WITH '${prefix}-' AND ExecutionStatus = 'Completed'`;
   while ((await client.workflow.count(query)).count < n) await sleep(100);
   return Date.now() - t0;
 }
 
 /** The largest continue-as-new input (bytes) over every run of every router of `event`'s chain. */
-async function largestRouterPayload(client, event) {
+async function largestRouterPayload(
+  client: Client,
+  event: string,
+): Promise<{ largest: number; routers: number }> {
   let largest = 0;
   let routers = 0;
   for (let id = eventRouterId(event); ; id = overflowRouterId(id)) {
@@ -68,9 +71,9 @@ async function largestRouterPayload(client, event) {
       break;
     }
     routers++;
-    for (let runId; ;) {
+    for (let runId: string | undefined; ;) {
       const history = await client.workflow.getHandle(id, runId).fetchHistory();
-      let next;
+      let next: string | undefined;
       for (const e of history.events ?? []) {
         const started = e.workflowExecutionStartedEventAttributes;
         const size = (started?.input?.payloads ?? []).reduce((sum, p) => sum + (p.data?.length ?? 0), 0);
@@ -89,7 +92,9 @@ async function largestRouterPayload(client, event) {
  * the comparison gets a fresh server: on a shared one, the side measured second ran against a store already
  * holding the first side's 10,000 finished processes.
  */
-async function onFreshServer(phase) {
+async function onFreshServer(
+  phase: (sides: { client: Client; launcher: Launcher; events: Events }) => Promise<void>,
+): Promise<void> {
   const server = await startServer();
   const taskQueue = 'bench-events';
   const client = server.env.client;
@@ -103,9 +108,25 @@ async function onFreshServer(phase) {
   }
 }
 
-async function main() {
+/** bench/results/events.json (without its rows). */
+interface EventsResults {
+  machine: string;
+  config: typeof config;
+  keyedLatencies: number[];
+  directMs: number;
+  keyedPayload: { largest: number; routers: number };
+  triggerMs: number;
+  broadcastPayload: { largest: number; routers: number };
+  largestPayload: number;
+  routers: { keyed: number; broadcast: number };
+}
+
+async function main(): Promise<void> {
   const n = config.parked;
-  const results = { machine: machine(), config };
+  const results: Partial<EventsResults> & Pick<EventsResults, 'machine' | 'config'> = {
+    machine: machine(),
+    config,
+  };
   await onFreshServer(async ({ client, launcher, events }) => {
     const keyedEvent = `keyed-${Date.now()}`;
     log(`parking ${n} keyed awaits`);
@@ -116,12 +137,12 @@ async function main() {
     const probes = await park(launcher, 'probe', config.probes, awaiting(keyedEvent, true), (i) => ({
       k: `probe-${i}`,
     }));
-    results.keyedLatencies = [];
+    const latencies: number[] = (results.keyedLatencies = []);
     for (let i = 0; i < probes.length; i++) {
       const t0 = Date.now();
       await events.trigger(keyedEvent, {}, { key: `probe-${i}` });
       await probes[i].result();
-      results.keyedLatencies.push(Date.now() - t0);
+      latencies.push(Date.now() - t0);
     }
     log(`direct signals to ${n} parked awaits`);
     const t0 = Date.now();
@@ -141,15 +162,23 @@ async function main() {
     log(`trigger: ${results.triggerMs} ms`);
     results.broadcastPayload = await largestRouterPayload(client, broadcastEvent);
   });
-  results.largestPayload = Math.max(results.keyedPayload.largest, results.broadcastPayload.largest);
-  results.routers = { keyed: results.keyedPayload.routers, broadcast: results.broadcastPayload.routers };
-  const s = (ms) => (ms / 1000).toFixed(1);
+  const done = results as Omit<EventsResults, 'largestPayload' | 'routers'> & Partial<EventsResults>;
+  const largestPayload = (done.largestPayload = Math.max(
+    done.keyedPayload.largest,
+    done.broadcastPayload.largest,
+  ));
+  const routers = (done.routers = {
+    keyed: done.keyedPayload.routers,
+    broadcast: done.broadcastPayload.routers,
+  });
+  const s = (ms: number): string => (ms / 1000).toFixed(1);
+  const p = (q: number): number => Math.round(percentile(done.keyedLatencies, q) ?? NaN);
   const rows = [
-    `| one trigger to ${n} parked awaits (all completed), s (vs a loop of ${n} direct signals, 64 in flight) | ${s(results.triggerMs)} | ${s(results.directMs)} | ${(results.triggerMs / results.directMs).toFixed(2)} | ≤ 1.2 |`,
-    `| keyed delivery (trigger with a key → its process completed), ms, p50 / p99, ${n} processes parked on other keys | ${Math.round(percentile(results.keyedLatencies, 50))} / ${Math.round(percentile(results.keyedLatencies, 99))} | | | |`,
-    `| largest router payload carried over continue-as-new, KB (routers in the chains: ${results.routers.broadcast} broadcast, ${results.routers.keyed} keyed) | ${(results.largestPayload / 1024).toFixed(0)} | | | < 2,048 |`,
+    `| one trigger to ${n} parked awaits (all completed), s (vs a loop of ${n} direct signals, 64 in flight) | ${s(done.triggerMs)} | ${s(done.directMs)} | ${(done.triggerMs / done.directMs).toFixed(2)} | ≤ 1.2 |`,
+    `| keyed delivery (trigger with a key → its process completed), ms, p50 / p99, ${n} processes parked on other keys | ${p(50)} / ${p(99)} | | | |`,
+    `| largest router payload carried over continue-as-new, KB (routers in the chains: ${routers.broadcast} broadcast, ${routers.keyed} keyed) | ${(largestPayload / 1024).toFixed(0)} | | | < 2,048 |`,
   ];
-  writeResults('events', smoke, results, rows);
+  writeResults('events', smoke, { ...done }, rows);
 }
 
 runMain(main);

@@ -4,20 +4,21 @@
 // garbage collector's) and the SDK's Rust core threads get a line each, in ms per process.
 // `--after=k1,k2` first runs a pair of batches of each of those shapes on the same worker, as `npm run bench`
 // does with the shapes before the one measured.
-// Run: node bench/thread-cpu.js [shape key] [processes per batch] [pairs] [--after=keys]
-'use strict';
+// Run (after npm run build): node lib/bench/thread-cpu.js [shape key] [processes per batch] [pairs] [--after=keys]
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { startServer, processStart, handStart, PROCESS_WORKFLOW_TYPE } from './lib/harness';
+import { median, runMain } from './lib/stats';
+import { shapes, type Shape } from './lib/shapes';
 
-const { readdirSync, readFileSync } = require('node:fs');
-const path = require('node:path');
-const { spawn } = require('node:child_process');
-const { startServer, processStart, handStart, PROCESS_WORKFLOW_TYPE, median } = require('./lib/harness');
-const { shapes } = require('./lib/shapes');
+type Variant = 'interpreter' | 'hand';
 
 /** CPU ms of each thread of process `pid`, by thread name and its id's offset from the process id. */
-function threadCpu(pid) {
-  const out = {};
+function threadCpu(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let stat;
+    let stat: string;
     try {
       stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
     } catch {
@@ -31,13 +32,13 @@ function threadCpu(pid) {
   return out;
 }
 
-function shapeOf(key) {
+function shapeOf(key: string): Shape {
   const shape = shapes.find((s) => s.key === key);
   if (!shape) throw new Error(`no shape ${key}; one of ${shapes.map((s) => s.key).join(', ')}`);
   return shape;
 }
 
-async function main() {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const warmUps = (
     args
@@ -60,14 +61,15 @@ async function main() {
     ],
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
-  const perProcess = { interpreter: [], hand: [] };
+  const perProcess: Record<Variant, Record<string, number>[]> = { interpreter: [], hand: [] };
   try {
-    await new Promise((resolve, reject) => {
-      worker.stdout.on('data', (d) => d.toString().includes('ready') && resolve());
+    await new Promise<void>((resolve, reject) => {
+      worker.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       worker.on('exit', (code) => reject(new Error(`worker process exited (${code})`)));
     });
     const client = server.env.client;
-    const batch = async (s, variant, prefix) => {
+    const pid = worker.pid ?? NaN;
+    const batch = async (s: Shape, variant: Variant, prefix: string): Promise<void> => {
       const interpreted = processStart(taskQueue, 'template', s.xml);
       const handles = await Promise.all(
         Array.from({ length: Number(n) }, (_, i) => {
@@ -80,14 +82,16 @@ async function main() {
       await Promise.all(handles.map((h) => h.result()));
     };
     for (const s of warmUps) {
-      for (const variant of ['interpreter', 'hand']) await batch(s, variant, `${variant}-${s.key}-before`);
+      for (const variant of ['interpreter', 'hand'] as const)
+        await batch(s, variant, `${variant}-${s.key}-before`);
     }
     for (let pair = 0; pair <= Number(pairs); pair++) {
-      for (const variant of pair % 2 ? ['interpreter', 'hand'] : ['hand', 'interpreter']) {
-        const before = threadCpu(worker.pid);
+      const variants: Variant[] = pair % 2 ? ['interpreter', 'hand'] : ['hand', 'interpreter'];
+      for (const variant of variants) {
+        const before = threadCpu(pid);
         await batch(shape, variant, `${variant}-${key}-${pair}`);
-        const after = threadCpu(worker.pid);
-        const used = {};
+        const after = threadCpu(pid);
+        const used: Record<string, number> = {};
         for (const thread of Object.keys(after))
           used[thread] = (after[thread] - (before[thread] ?? 0)) / Number(n);
         if (pair > 0) perProcess[variant].push(used);
@@ -120,7 +124,4 @@ async function main() {
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -1,21 +1,19 @@
 // Where a worker's CPU goes for one shape: runs N processes of the shape through the interpreter or the
 // hand-written workflow on one in-process worker with --cpu-prof (see the README's Performance section).
-// Run: node --cpu-prof --cpu-prof-dir=prof bench/profile-worker.js [interpreter|hand] [shape key] [N]
-'use strict';
-
-const { Worker } = require('@temporalio/worker');
-const { participantActivities } = require('../lib/src/worker/participants');
-const { hookSinks } = require('../lib/src/worker/hooks');
-const {
+// Run (after npm run build): node --cpu-prof --cpu-prof-dir=prof lib/bench/profile-worker.js [interpreter|hand] [shape key] [N]
+import { Worker } from '@temporalio/worker';
+import { hookSinks, participantActivities } from '../src';
+import {
   startServer,
   processStart,
   handStart,
   testWorkflowBundle,
   PROCESS_WORKFLOW_TYPE,
-} = require('./lib/harness');
-const { shapes } = require('./lib/shapes');
+} from './lib/harness';
+import { runMain } from './lib/stats';
+import { shapes } from './lib/shapes';
 
-async function main() {
+async function main(): Promise<void> {
   const [variant = 'interpreter', key = 'while20', n = '30'] = process.argv.slice(2);
   const shape = shapes.find((s) => s.key === key);
   if (!shape) throw new Error(`no shape ${key}; one of ${shapes.map((s) => s.key).join(', ')}`);
@@ -57,7 +55,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

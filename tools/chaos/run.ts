@@ -4,24 +4,28 @@
 // hostile participants and expressions. Prints a table per scenario and `N passed, M failed`; exits 1 on any
 // failed check. `npm run chaos -- --smoke` runs small sizes (CI); `--only NAME[,NAME]` picks scenarios.
 // Writes tools/chaos/results/latest.json (smoke.json). Not part of `npm test`: it takes minutes.
-'use strict';
-
-const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { startDevServer } = require('../../lib/src/server/dev-server');
-const { installQuietRuntime } = require('../../lib/src/server/quiet-runtime');
-const { log } = require('./harness');
-const { killStorm } = require('./kill-storm');
-const { serverRestart } = require('./server-restart');
-const { broadcastRace } = require('./broadcast-race');
-const { hostile } = require('./hostile');
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startDevServer, type DevServer } from '../../src';
+import { installQuietRuntime } from '../../src/internal';
+import { fromRoot, machine, runMain } from '../../bench/lib/stats';
+import { log, type Check, type ScenarioInput, type ScenarioResult } from './harness';
+import { killStorm, type KillStormConfig } from './kill-storm';
+import { serverRestart, type ServerRestartConfig } from './server-restart';
+import { broadcastRace, type BroadcastRaceConfig } from './broadcast-race';
+import { hostile, type HostileConfig } from './hostile';
 
 const smoke = process.argv.includes('--smoke');
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : undefined;
 
-const config = smoke
+const config: {
+  killStorm: KillStormConfig;
+  serverRestart: ServerRestartConfig;
+  broadcastRace: BroadcastRaceConfig;
+  hostile: HostileConfig;
+} = smoke
   ? {
       killStorm: { processes: 30, kills: 3, killEveryMs: [500, 1500], timeoutMs: 90_000 },
       serverRestart: {
@@ -49,39 +53,58 @@ const config = smoke
       hostile: { copies: 5, timeoutMs: 180_000 },
     };
 
-const scenarios = [
+/** A scenario of the suite: its key in `config`, its title, and whether it shares the dev server. */
+interface Scenario {
+  key: keyof typeof config;
+  title: string;
+  run: (input: ScenarioInput<never>) => Promise<ScenarioResult>;
+  server: 'shared' | 'own';
+}
+
+const allScenarios: Scenario[] = [
   { key: 'killStorm', title: 'worker SIGKILL storm', run: killStorm, server: 'shared' },
   { key: 'serverRestart', title: 'dev server restart on its --db file', run: serverRestart, server: 'own' },
   { key: 'broadcastRace', title: 'broadcast race', run: broadcastRace, server: 'shared' },
   { key: 'hostile', title: 'hostile participants and expressions', run: hostile, server: 'shared' },
-].filter((s) => !only || only.includes(s.key));
+];
+const scenarios = allScenarios.filter((s) => !only || only.includes(s.key));
 
 /** A Markdown table of one scenario's figures. */
-function table(figures) {
+function table(figures: Record<string, unknown>): string {
   const rows = Object.entries(figures).map(
-    ([k, v]) => `| ${k} | ${typeof v === 'object' ? JSON.stringify(v) : v} |`,
+    ([k, v]) => `| ${k} | ${typeof v === 'object' ? JSON.stringify(v) : String(v)} |`,
   );
   return ['| figure | value |', '| --- | ---: |', ...rows].join('\n');
 }
 
-async function main() {
+async function main(): Promise<number> {
   installQuietRuntime('ERROR');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bureaucrat-chaos-'));
   log(`chaos${smoke ? ' (smoke)' : ''}: logs in ${dir}`);
   const started = performance.now();
-  const report = [];
-  let shared;
+  const report: {
+    scenario: string;
+    seconds: number;
+    figures: Record<string, unknown>;
+    checks: Check[];
+    passed: number;
+    failed: number;
+  }[] = [];
+  let shared: DevServer | undefined;
   try {
     for (const scenario of scenarios) {
       log(`== ${scenario.title}`);
       const t0 = performance.now();
-      let result;
+      let result: ScenarioResult;
       try {
         if (scenario.server === 'shared' && !shared) shared = await startDevServer({ log });
-        result = await scenario.run({ server: shared, dir, config: config[scenario.key] });
-      } catch (err) {
+        // The server-restart scenario starts its own servers and takes no `server`.
+        const input = { server: shared as DevServer, dir, config: config[scenario.key] };
+        result = await scenario.run(input as ScenarioInput<never>);
+      } catch (caught) {
+        const err = caught as Error;
         result = {
-          checks: { list: [{ name: 'runs to its end', ok: false, detail: err.stack }] },
+          checks: { list: [{ name: 'runs to its end', ok: false, detail: String(err.stack) }] },
           figures: {},
         };
         log(`  FAIL ${scenario.title}: ${err.stack}`);
@@ -99,7 +122,7 @@ async function main() {
   } finally {
     await shared?.stop();
   }
-  const out = [];
+  const out: string[] = [];
   for (const r of report) {
     out.push(`### ${r.scenario} (${r.seconds} s)`, '', table(r.figures), '');
     for (const c of r.checks)
@@ -113,7 +136,7 @@ async function main() {
     `${passed} passed, ${failed} failed`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
-  const resultsDir = path.join(__dirname, 'results');
+  const resultsDir = fromRoot('tools', 'chaos', 'results');
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     path.join(resultsDir, smoke ? 'smoke.json' : 'latest.json'),
@@ -124,13 +147,4 @@ async function main() {
   return failed === 0 ? 0 : 1;
 }
 
-const machine = () =>
-  `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

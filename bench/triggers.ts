@@ -5,23 +5,11 @@
 // processes' start times against the nominal times in their ids). Writes bench/results/triggers.json.
 // Nothing is asserted: the machine is shared and noisy. `--smoke` runs tiny sizes; `--reps=N` sets the
 // repetitions (4 by default).
-'use strict';
-
-const { Events } = require('../lib/src/client/events');
-const { Launcher } = require('../lib/src/client/launcher');
-const { Schedules } = require('../lib/src/client/schedules');
-const { Triggers } = require('../lib/src/client/triggers');
-const { eventActivities } = require('../lib/activities/events');
-const {
-  startServer,
-  createWorker,
-  pool,
-  stats,
-  machine,
-  log,
-  writeResults,
-  runMain,
-} = require('./lib/harness');
+import type { Client } from '@temporalio/client';
+import { Events, Launcher, Schedules, Triggers } from '../src';
+import { eventActivities } from '../src/internal';
+import { startServer, createWorker, writeResults } from './lib/harness';
+import { log, machine, percentile, pool, runMain, sleep, stats } from './lib/stats';
 
 const smoke = process.argv.includes('--smoke');
 const repsArg = process.argv.find((a) => a.startsWith('--reps='));
@@ -31,24 +19,21 @@ const config = smoke
 const DEFINITION =
   '<process name="bench"><context><property name="n" type="int">0</property></context><assign property="x">1</assign></process>';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(values, p) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
-
 /** Start times (ms) of the workflows a visibility query finds, by workflow id, once `n` are there. */
-async function startTimes(client, query, n) {
+async function startTimes(client: Client, query: string, n: number): Promise<Map<string, number>> {
   // A cheap count until all are there (listing hundreds of workflows in a tight loop would load the
   // server being measured), then one listing for the start times.
   while ((await client.workflow.count(query)).count < n) await sleep(500);
-  const found = new Map();
+  const found = new Map<string, number>();
   for await (const wf of client.workflow.list({ query })) found.set(wf.workflowId, wf.startTime.getTime());
   return found;
 }
 
-async function triggered(client, taskQueue, rep) {
+async function triggered(
+  client: Client,
+  taskQueue: string,
+  rep: number,
+): Promise<{ perSecond: number; publishPerSecond: number; latencies: number[] }> {
   const triggers = new Triggers(client, taskQueue);
   const events = new Events(client, taskQueue);
   const event = `bench-${rep}-${Date.now()}`;
@@ -57,7 +42,7 @@ async function triggered(client, taskQueue, rep) {
     when: "event['n'] % 2 == 0",
     id: `'${event}-' + str(event['n'])`,
   });
-  const published = new Map();
+  const published = new Map<string, number>();
   const t0 = Date.now();
   await pool(
     Array.from({ length: config.events }, (_, n) => n),
@@ -70,7 +55,7 @@ async function triggered(client, taskQueue, rep) {
   const publishSeconds = (Date.now() - t0) / 1000;
   const started = await startTimes(client, `BureaucratTrigger = '${name}'`, config.events / 2);
   const last = Math.max(...started.values());
-  const latencies = [...started].map(([id, at]) => at - published.get(id));
+  const latencies = [...started].map(([id, at]) => at - (published.get(id) ?? NaN));
   await triggers.remove(name);
   log(`  published in ${Math.round(publishSeconds * 1000)} ms, last process started at ${last - t0} ms`);
   return {
@@ -80,7 +65,7 @@ async function triggered(client, taskQueue, rep) {
   };
 }
 
-async function launched(client, taskQueue, rep) {
+async function launched(client: Client, taskQueue: string, rep: number): Promise<{ perSecond: number }> {
   const launcher = new Launcher(client, taskQueue);
   const prefix = `direct-${rep}-${Date.now()}`;
   const t0 = Date.now();
@@ -92,14 +77,14 @@ async function launched(client, taskQueue, rep) {
   return { perSecond: config.events / 2 / ((Date.now() - t0) / 1000) };
 }
 
-async function scheduleLateness(client, taskQueue) {
+async function scheduleLateness(client: Client, taskQueue: string): Promise<number[]> {
   const schedules = new Schedules(client, taskQueue);
   const name = `bench-schedule-${Date.now()}`;
   await schedules.add(name, DEFINITION, { every: '1s', overlap: 'allow' }); // every start counts, however long a process runs
   await sleep(config.scheduleSeconds * 1000);
   await schedules.remove(name);
   await sleep(1000);
-  const lateness = [];
+  const lateness: number[] = [];
   for await (const wf of client.workflow.list({ query: `BureaucratSchedule = '${name}'` })) {
     const nominal = Date.parse(wf.workflowId.slice(name.length + 1));
     lateness.push(wf.startTime.getTime() - nominal);
@@ -107,14 +92,22 @@ async function scheduleLateness(client, taskQueue) {
   return lateness;
 }
 
-async function main() {
+async function main(): Promise<void> {
   const server = await startServer();
   const taskQueue = 'bench-triggers';
   const worker = await createWorker(server, taskQueue, ['noop'], {
     activities: eventActivities(server.env.client),
   });
   const client = server.env.client;
-  const results = { machine: machine(), config, triggered: [], published: [], launched: [], latencies: [] };
+  const results = {
+    machine: machine(),
+    config,
+    triggered: [] as number[],
+    published: [] as number[],
+    launched: [] as number[],
+    latencies: [] as number[],
+    lateness: [] as number[],
+  };
   try {
     await worker.runUntil(async () => {
       for (let rep = 0; rep < config.reps; rep++) {
@@ -135,8 +128,8 @@ async function main() {
   }
   const t = stats(results.triggered);
   const l = stats(results.launched);
-  const f = (x) => x.toFixed(1);
-  const ms = (xs, p) => Math.round(percentile(xs, p));
+  const f = (x: number): string => x.toFixed(1);
+  const ms = (xs: number[], p: number): number => Math.round(percentile(xs, p) ?? NaN);
   const rows = [
     `| ${config.events} published events, half matching a trigger → processes started/s (vs the same ${config.events / 2} with \`Launcher.launch\`) | ${f(t.median)} (${f(t.min)}–${f(t.max)}) | ${f(l.median)} (${f(l.min)}–${f(l.max)}) | ${(t.median / l.median).toFixed(2)} | ≥ 0.8 |`,
     `| publishing those ${config.events} events (\`Events.trigger\`, 50 in flight), events/s | ${f(stats(results.published).median)} (${f(stats(results.published).min)}–${f(stats(results.published).max)}) | | | |`,

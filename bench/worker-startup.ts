@@ -2,14 +2,16 @@
 // with the prebuilt workflow bundle against bundling the workflows with webpack at start (what every
 // worker did before). Each measurement runs in a fresh Node process (module caches cold, as on a real
 // start), alternating the two modes. Standalone: `npm run bench:startup`; `npm run bench` includes it.
-'use strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { DevServer } from '../src';
+import { startServer } from './lib/harness';
+import { log, runMain, stats, type Stats } from './lib/stats';
 
-const { spawn } = require('node:child_process');
-const path = require('node:path');
-const { stats, log } = require('./lib/harness');
+type Mode = 'prebuilt' | 'bundling';
 
 /** One start in a fresh process; resolves with `{ startup, process }` milliseconds as it reported them. */
-function startOnce(server, mode) {
+function startOnce(server: DevServer, mode: Mode): Promise<{ startup: number; process: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -17,7 +19,7 @@ function startOnce(server, mode) {
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
       const startup = Number(/^startup-ms (\S+)/m.exec(out)?.[1]);
@@ -28,17 +30,26 @@ function startOnce(server, mode) {
   });
 }
 
+/** What {@link workerStartup} measured. */
+export interface StartupResults {
+  reps: number;
+  prebuilt: Stats;
+  bundling: Stats;
+  prebuiltProcess: Stats;
+  bundlingProcess: Stats;
+}
+
 /**
  * `reps` interleaved starts per mode. `prebuilt`/`bundling`: createWorker → polling, ms; `…Process`: the
  * same moment counted from the Node process's start (loading the SDK's modules included).
  */
-async function workerStartup(server, reps) {
-  const ms = { prebuilt: [], bundling: [] };
+export async function workerStartup(server: DevServer, reps: number): Promise<StartupResults> {
+  const ms: Record<Mode, { startup: number; process: number }[]> = { prebuilt: [], bundling: [] };
   for (let rep = 0; rep < reps; rep++) {
-    const order = rep % 2 === 0 ? ['prebuilt', 'bundling'] : ['bundling', 'prebuilt'];
+    const order: Mode[] = rep % 2 === 0 ? ['prebuilt', 'bundling'] : ['bundling', 'prebuilt'];
     for (const mode of order) ms[mode].push(await startOnce(server, mode));
   }
-  const of = (mode, key) => stats(ms[mode].map((m) => m[key]));
+  const of = (mode: Mode, key: 'startup' | 'process'): Stats => stats(ms[mode].map((m) => m[key]));
   return {
     reps,
     prebuilt: of('prebuilt', 'startup'),
@@ -48,24 +59,17 @@ async function workerStartup(server, reps) {
   };
 }
 
-module.exports = { workerStartup };
-
 if (require.main === module) {
-  const { startServer } = require('./lib/harness');
-  (async () => {
+  runMain(async () => {
     const server = await startServer();
     try {
       const r = await workerStartup(server, Number(process.argv[2] ?? 5));
-      const f = (s) => `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
+      const f = (s: Stats): string => `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
       log(`worker start-up, createWorker → polling, ${r.reps} starts each:`);
       log(`  prebuilt bundle: ${f(r.prebuilt)}; from process start ${f(r.prebuiltProcess)}`);
       log(`  bundling at start: ${f(r.bundling)}; from process start ${f(r.bundlingProcess)}`);
     } finally {
       await server.stop();
     }
-    process.exit(0);
-  })().catch((err) => {
-    console.error(err);
-    process.exit(1);
   });
 }

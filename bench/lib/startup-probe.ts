@@ -1,11 +1,11 @@
-// One worker start for bench/worker-startup.js: argv address namespace mode (prebuilt | bundling).
+// One worker start for bench/worker-startup.ts: argv address namespace mode (prebuilt | bundling).
 // Prints "startup-ms N": from calling createWorker (its connection included) to the worker polling; and
-// "process-ms N": from the Node process's start (module loading included) to the same moment.
-'use strict';
+// "process-ms N": from the Node process's start (module loading included) to the same moment. It loads
+// the package's root alone (not ./stats, not the internal entry), as a user's worker does.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createWorker, workflowsPath } from '../../src';
 
-const { createWorker, workflowsPath } = require('../../lib/src');
-
-async function main() {
+async function main(): Promise<void> {
   const [address, namespace, mode] = process.argv.slice(2);
   const t0 = performance.now();
   const worker = await createWorker({
@@ -17,7 +17,7 @@ async function main() {
     ...(mode === 'bundling' ? { workflowsPath: workflowsPath() } : {}),
   });
   const running = worker.run();
-  while (worker.getState() !== 'RUNNING') await new Promise((resolve) => setTimeout(resolve, 2));
+  while (worker.getState() !== 'RUNNING') await sleep(2);
   const now = performance.now(); // performance.now() counts from the process's start
   process.stdout.write(`startup-ms ${(now - t0).toFixed(1)}\nprocess-ms ${now.toFixed(1)}\n`);
   worker.shutdown();
@@ -25,7 +25,7 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -1,12 +1,21 @@
 // The process shapes the benchmark compares, each as Bureaucrat XML and as the hand-written workflow of
 // test/workflows/handwritten.ts that does the same work (same activities, same options). `processes` is how
 // many run per batch (fewer for long shapes, so that every batch takes about as long).
-'use strict';
+/** A process shape: its XML, its hand-written twin (workflow type and arguments), its batch size. */
+export interface Shape {
+  key: string;
+  name: string;
+  xml: string;
+  hand: { type: string; args: unknown[] };
+  processes: number;
+  /** The throughput ratio (interpreter / hand-written) the shape is expected to reach. */
+  target: number;
+}
 
 const action = '<action participant="noop"/>';
-const items = (n) => Array.from({ length: n }, (_, i) => i);
+const items = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
-const shapes = [
+export const shapes: Shape[] = [
   {
     key: 'sequence10',
     name: '10-action sequence',
@@ -69,5 +78,3 @@ const shapes = [
     target: 0.95,
   },
 ];
-
-module.exports = { shapes };

@@ -2,48 +2,60 @@
 // triggers with distinct data (`k`) are sent in between, then once more after every await is subscribed.
 // The router's history (over its continue-as-new chain) is the judge: each await must receive exactly the
 // first trigger recorded after its subscription — one event signal, never two, never none, never an earlier one.
-'use strict';
-
-const { Launcher } = require('../../lib/src/client/launcher');
-const { Events } = require('../../lib/src/client/events');
-const { EVENT_SIGNAL } = require('../../lib/src/protocol');
-const {
+import type { Client } from '@temporalio/client';
+import { EVENT_SIGNAL, Events, Launcher, type ProcessHandle, type ProcessSnapshot } from '../../src';
+import {
   SUBSCRIBE_SIGNAL,
   SUBSCRIBES_SIGNAL,
   TRIGGER_SIGNAL,
   TRIGGERS_SIGNAL,
   eventRouterId,
-} = require('../../lib/src/wire/router');
-const h = require('./harness');
+} from '../../src/internal';
+import * as h from './harness';
 
-const awaiting = (event) =>
+/** The sizes of a run. */
+export interface BroadcastRaceConfig {
+  processes: number;
+  timeoutMs: number;
+}
+
+/** A subscription or a trigger, as the router recorded it. */
+type RouterSignal = { kind: 'subscribe'; processId: string } | { kind: 'trigger'; k: number };
+
+const awaiting = (event: string): string =>
   `<process name="race"><await event="${event}"/><assign property="done">True</assign></process>`;
 
 /** The router's subscribe/trigger signals in history order over all runs from `runId`, and per-run counts. */
-async function routerRecord(client, workflowId, runId) {
-  const signals = [];
-  const bufferedAtStart = [];
-  for (let run = runId; run;) {
+async function routerRecord(
+  client: Client,
+  workflowId: string,
+  runId: string,
+): Promise<{ signals: RouterSignal[]; bufferedAtStart: number[] }> {
+  const signals: RouterSignal[] = [];
+  const bufferedAtStart: number[] = [];
+  for (let run: string | undefined = runId; run;) {
     const events = await h.historyEvents(client, workflowId, run);
-    let beforeFirstTask;
+    let beforeFirstTask: number | undefined;
     let count = 0;
     run = undefined;
     for (const e of events) {
       if (e.workflowTaskStartedEventAttributes && beforeFirstTask === undefined) beforeFirstTask = count;
       const s = e.workflowExecutionSignaledEventAttributes;
       if (s?.signalName === SUBSCRIBE_SIGNAL) {
-        signals.push({ kind: 'subscribe', processId: h.decode(s.input).processId });
+        signals.push({ kind: 'subscribe', processId: h.decode<{ processId: string }>(s.input).processId });
         count++;
       } else if (s?.signalName === SUBSCRIBES_SIGNAL) {
         // Awaits that subscribed together (the subscribe activity's group commit): in order, one signal.
-        for (const sub of h.decode(s.input)) signals.push({ kind: 'subscribe', processId: sub.processId });
+        for (const sub of h.decode<{ processId: string }[]>(s.input))
+          signals.push({ kind: 'subscribe', processId: sub.processId });
         count++;
       } else if (s?.signalName === TRIGGER_SIGNAL) {
-        signals.push({ kind: 'trigger', k: h.decode(s.input).message.k });
+        signals.push({ kind: 'trigger', k: h.decode<{ message: { k: number } }>(s.input).message.k });
         count++;
       } else if (s?.signalName === TRIGGERS_SIGNAL) {
         // Triggers published together (one publisher's group commit): recorded in order, one signal.
-        for (const t of h.decode(s.input)) signals.push({ kind: 'trigger', k: t.message.k });
+        for (const t of h.decode<{ message: { k: number } }[]>(s.input))
+          signals.push({ kind: 'trigger', k: t.message.k });
         count++;
       }
       run = e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? run;
@@ -54,9 +66,9 @@ async function routerRecord(client, workflowId, runId) {
 }
 
 /** What the router promises: each subscription gets the first trigger recorded after it. */
-function expectedDeliveries(signals) {
-  const expected = new Map();
-  let pending = [];
+function expectedDeliveries(signals: readonly RouterSignal[]): Map<string, number> {
+  const expected = new Map<string, number>();
+  let pending: string[] = [];
   for (const s of signals) {
     if (s.kind === 'subscribe') pending.push(s.processId);
     else {
@@ -67,7 +79,11 @@ function expectedDeliveries(signals) {
   return expected;
 }
 
-async function broadcastRace({ server, dir, config }) {
+export async function broadcastRace({
+  server,
+  dir,
+  config,
+}: h.ScenarioInput<BroadcastRaceConfig>): Promise<h.ScenarioResult> {
   const checks = new h.Checks('broadcast race');
   const { processes } = config;
   const client = server.env.client;
@@ -80,13 +96,11 @@ async function broadcastRace({ server, dir, config }) {
   try {
     // Three waves: a trigger straight after each wave is launched, and another once half of the wave has
     // subscribed, so that triggers land among the subscriptions (and in the router's first activation).
-    const handles = [];
+    const handles: ProcessHandle[] = [];
     let k = 0;
-    const subscribed = (hd) =>
-      hd.state().then(
-        (s) => s.state === 'completed' || s.children[0].state === 'active',
-        () => false,
-      );
+    const isSubscribed = (s: ProcessSnapshot): boolean =>
+      s.state === 'completed' || s.children?.[0]?.state === 'active';
+    const subscribed = (hd: ProcessHandle): Promise<boolean> => hd.state().then(isSubscribed, () => false);
     for (let wave = 0; wave < 3; wave++) {
       const n = wave < 2 ? Math.floor(processes / 3) : processes - 2 * Math.floor(processes / 3);
       const mine = await h.pool(Array.from({ length: n }), 50, () => launcher.launch(awaiting(event)));
@@ -102,11 +116,7 @@ async function broadcastRace({ server, dir, config }) {
     }
     // Then once more when every await has subscribed (or already completed).
     const settled = await h.pool(handles, 20, (hd) =>
-      h.until(
-        () => hd.state(),
-        (s) => s.state === 'completed' || s.children[0].state === 'active',
-        config.timeoutMs,
-      ),
+      h.until(() => hd.state(), isSubscribed, config.timeoutMs),
     );
     checks.check(
       'every await subscribes or completes',
@@ -124,7 +134,7 @@ async function broadcastRace({ server, dir, config }) {
     const seconds = (performance.now() - t0) / 1000;
 
     const described = await client.workflow.getHandle(eventRouterId(event)).describe();
-    const firstRunId = described.raw.workflowExecutionInfo.firstRunId || described.runId;
+    const firstRunId = described.raw.workflowExecutionInfo?.firstRunId || described.runId;
     const record = await routerRecord(client, eventRouterId(event), firstRunId);
     const expected = expectedDeliveries(record.signals);
     const received = await h.pool(handles, 20, async (hd) => {
@@ -133,7 +143,7 @@ async function broadcastRace({ server, dir, config }) {
         k: evs
           .map((e) => e.workflowExecutionSignaledEventAttributes)
           .filter((s) => s?.signalName === EVENT_SIGNAL)
-          .map((s) => h.decode(s.input).k),
+          .map((s) => h.decode<{ k: number }>(s?.input).k),
         failedTasks: h.workflowTaskFailures(evs),
       };
     });
@@ -158,7 +168,7 @@ async function broadcastRace({ server, dir, config }) {
       h.sample(wrong),
     );
     checks.noFailedWorkflowTasks(received.map((r) => r.failedTasks));
-    const byTrigger = {};
+    const byTrigger: Record<string, number> = {};
     for (const r of received) for (const x of r.k) byTrigger[`k=${x}`] = (byTrigger[`k=${x}`] ?? 0) + 1;
     return {
       checks,
@@ -179,5 +189,3 @@ async function broadcastRace({ server, dir, config }) {
       .catch(() => undefined);
   }
 }
-
-module.exports = { broadcastRace };

@@ -1,12 +1,19 @@
 // Scenario 1: many processes of a 5-action sequence while the worker is SIGKILLed again and again and
 // restarted. Every process must complete with its five actions applied once each, in order; calls beyond
 // one per action are Temporal's at-least-once redeliveries, counted from the participants' call log.
-'use strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Launcher, type ActionOptions } from '../../src';
+import * as h from './harness';
 
-const { readFileSync, writeFileSync } = require('node:fs');
-const path = require('node:path');
-const { Launcher } = require('../../lib/src/client/launcher');
-const h = require('./harness');
+/** The sizes of a run. */
+export interface KillStormConfig {
+  processes: number;
+  kills: number;
+  /** The pause between kills is drawn from this range (ms). */
+  killEveryMs: [number, number];
+  timeoutMs: number;
+}
 
 const DEFINITION = `<process name="kill-storm">
   <action participant="chaos.step"/><action participant="chaos.step"/><action participant="chaos.step"/>
@@ -15,9 +22,12 @@ const DEFINITION = `<process name="kill-storm">
 const EXPECTED_TRAIL = ['_0', '_1', '_2', '_3', '_4'];
 
 /** Calls per action from the call log (from line `from` on): `start` lines, `end` lines, lines read. */
-function callCounts(file, from = 0) {
-  const starts = new Map();
-  const ends = new Map();
+function callCounts(
+  file: string,
+  from = 0,
+): { starts: Map<string, number>; ends: Map<string, number>; lines: number } {
+  const starts = new Map<string, number>();
+  const ends = new Map<string, number>();
   const lines = readFileSync(file, 'utf8').split('\n');
   for (const line of lines.slice(from)) {
     const [kind, id] = line.split(' ');
@@ -28,7 +38,11 @@ function callCounts(file, from = 0) {
   return { starts, ends, lines: lines.length - 1 };
 }
 
-async function killStorm({ server, dir, config }) {
+export async function killStorm({
+  server,
+  dir,
+  config,
+}: h.ScenarioInput<KillStormConfig>): Promise<h.ScenarioResult> {
   const checks = new h.Checks('worker SIGKILL storm');
   const { processes, kills: maxKills, killEveryMs } = config;
   const taskQueue = 'chaos-kill-storm';
@@ -41,7 +55,7 @@ async function killStorm({ server, dir, config }) {
   let worker = await start();
   const launcher = new Launcher(server.env.client, taskQueue);
   // Short attempts, so that an action whose worker died is retried within seconds (the default is 5 min).
-  const actionOptions = {
+  const actionOptions: ActionOptions = {
     startToCloseTimeout: '4s',
     retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 30 },
   };
@@ -137,5 +151,3 @@ async function killStorm({ server, dir, config }) {
     },
   };
 }
-
-module.exports = { killStorm };

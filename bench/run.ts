@@ -2,36 +2,44 @@
 // side on one dev server with one worker, plus the adapter's scale figures. Writes bench/results/latest.json
 // (or smoke.json) and prints a Markdown table. `npm run bench -- --smoke` runs tiny sizes (CI keeps it
 // working; its numbers mean nothing). Nothing is asserted: machines are shared and noisy.
-'use strict';
-
-const { spawn } = require('node:child_process');
-const { mkdirSync, writeFileSync } = require('node:fs');
-const os = require('node:os');
-const { setInterval, clearInterval } = require('node:timers');
-const path = require('node:path');
-const { TestWorkflowEnvironment } = require('@temporalio/testing');
-const { Worker } = require('@temporalio/worker');
-const { eventActivities } = require('../lib/activities/events');
-const { Events } = require('../lib/src/client/events');
-const { Launcher } = require('../lib/src/client/launcher');
-const { resolveTimeSkippingServer } = require('../lib/src/server/time-skipping-server');
-const { EVENT_SIGNAL, STATE_QUERY } = require('../lib/src/protocol');
-const { participantActivities } = require('../lib/src/worker/participants');
-const { hookSinks } = require('../lib/src/worker/hooks');
-const { parseBenchmark } = require('./definition');
-const {
+// Over 400 lines: one file per results file, its sections and its table side by side.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { setInterval, clearInterval } from 'node:timers';
+import path from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import workerPackage from '@temporalio/worker/package.json';
+import {
+  EVENT_SIGNAL,
+  Events,
+  Launcher,
+  STATE_QUERY,
+  hookSinks,
+  participantActivities,
+  type DevServer,
+  type ProcessHandle,
+  type ProcessSnapshot,
+} from '../src';
+import { eventActivities, resolveTimeSkippingServer } from '../src/internal';
+import { parseBenchmark } from './definition';
+import {
   startServer,
   processStart,
   handStart,
-  pool,
-  stats,
-  median,
-  log,
   PROCESS_WORKFLOW_TYPE,
   testWorkflowBundle,
-} = require('./lib/harness');
-const { shapes } = require('./lib/shapes');
-const { workerStartup } = require('./worker-startup');
+} from './lib/harness';
+import { fromRoot, log, median, percentile, pool, runMain, sleep, stats, type Stats } from './lib/stats';
+import { shapes } from './lib/shapes';
+import type { Usage } from './lib/worker-process';
+import { workerStartup } from './worker-startup';
+
+type Variant = 'interpreter' | 'hand';
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+type HistoryEvent = NonNullable<History['events']>[number];
 
 const smoke = process.argv.includes('--smoke');
 // `--only=while20,expr20,replay`: just those shapes' rows (and the replay rows), into bench/results/partial.json
@@ -54,23 +62,25 @@ const config = smoke
       parseReps: 15,
     };
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Starts `n` workflows (50 starts in flight) and waits for all; returns seconds and the workflow ids. */
-async function batch(client, taskQueue, n, start) {
+async function batch(
+  n: number,
+  start: { prefix: string; run: (id: string) => Promise<WorkflowHandle> },
+): Promise<{ seconds: number; ids: string[] }> {
   const ids = Array.from({ length: n }, (_, i) => `${start.prefix}-${i}`);
   const t0 = performance.now();
-  const handles = [];
+  const handles: WorkflowHandle[] = [];
   await pool(ids, 50, async (id) => handles.push(await start.run(id)));
   await Promise.all(handles.map((h) => h.result()));
   return { seconds: (performance.now() - t0) / 1000, ids };
 }
 
 /** Time from each activity's completion to the next activity being scheduled, from a history. */
-function taskLatencies(history) {
-  const out = [];
+function taskLatencies(history: History): number[] {
+  const out: number[] = [];
   const events = history.events ?? [];
-  const time = (e) => Number(e.eventTime.seconds) * 1000 + e.eventTime.nanos / 1e6;
+  const time = (e: HistoryEvent): number =>
+    Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
   for (let i = 0; i < events.length; i++) {
     if (!events[i].activityTaskCompletedEventAttributes) continue;
     const next = events.slice(i + 1).find((e) => e.activityTaskScheduledEventAttributes);
@@ -79,57 +89,66 @@ function taskLatencies(history) {
   return out;
 }
 
-const percentile = (values, p) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
+/** The row of one shape in the results file. */
+interface ShapeRow {
+  shape: string;
+  processes: number;
+  target: number;
+  interpreter: Stats;
+  hand: Stats;
+  ratio: number;
+  pairedRatio: Stats;
+  cpuMsPerProcess: { interpreter: Stats; hand: Stats; ratio: number; pairedRatio: Stats };
+  events: Record<Variant, number>;
+  taskLatencyMs: Record<Variant, { p50?: number; p99?: number }>;
+}
 
 /**
  * Every shape through the interpreter and its hand-written twin, interleaved (A/B, then B/A), on one worker
  * in its own process running both: processes per second, the worker's CPU time per process, history events.
  */
-async function throughputAndShapes(server, client) {
+async function throughputAndShapes(server: DevServer, client: Client): Promise<ShapeRow[]> {
   const taskQueue = 'bench-shapes';
   const worker = await workerProcess(server, taskQueue, ['--test-bundle']);
-  const rows = [];
+  const rows: ShapeRow[] = [];
   let run = 0;
   try {
     for (const shape of shapes.filter((s) => !only || only.includes(s.key))) {
       const processes = Math.max(5, Math.round(shape.processes * config.scale));
-      const times = { interpreter: [], hand: [] };
-      const cpu = { interpreter: [], hand: [] };
-      const events = {};
-      const latencies = { interpreter: [], hand: [] };
+      const times: Record<Variant, number[]> = { interpreter: [], hand: [] };
+      const cpu: Record<Variant, number[]> = { interpreter: [], hand: [] };
+      const events: Record<Variant, number[]> = { interpreter: [], hand: [] };
+      const latencies: Record<Variant, number[]> = { interpreter: [], hand: [] };
       // Rep -1 warms the worker up for the shape (its code paths compiled, its first processes' costs paid)
       // and is not measured: otherwise the first batch, always the interpreter's, paid for both.
       for (let rep = smoke ? 0 : -1; rep < config.reps; rep++) {
-        const order = rep % 2 === 0 ? ['interpreter', 'hand'] : ['hand', 'interpreter'];
+        const order: Variant[] = rep % 2 === 0 ? ['interpreter', 'hand'] : ['hand', 'interpreter'];
         for (const variant of order) {
           const prefix = `${shape.key}-${variant}-${run++}`;
           const start = {
             prefix,
-            run: (id) =>
+            run: (id: string): Promise<WorkflowHandle> =>
               variant === 'interpreter'
                 ? client.workflow.start(PROCESS_WORKFLOW_TYPE, processStart(taskQueue, id, shape.xml))
                 : client.workflow.start(shape.hand.type, handStart(taskQueue, id, shape)),
           };
           if (rep < 0) {
-            await batch(client, taskQueue, Math.max(5, Math.round(processes / 5)), start);
+            await batch(Math.max(5, Math.round(processes / 5)), start);
             continue;
           }
           const before = await usage(worker);
-          const { seconds, ids } = await batch(client, taskQueue, processes, start);
+          const { seconds, ids } = await batch(processes, start);
           const after = await usage(worker);
           times[variant].push(processes / seconds);
           // The batch's own CPU: not the full collections `usage` forces for the heap figures.
           cpu[variant].push((after.cpuMs - before.afterGcMs) / processes);
           for (const id of ids.slice(0, 20)) {
             const history = await client.workflow.getHandle(id).fetchHistory();
-            (events[variant] ??= []).push(history.events.length);
+            events[variant].push(history.events?.length ?? 0);
             latencies[variant].push(...taskLatencies(history));
           }
           log(
-            `${shape.name} ${variant}: ${(processes / seconds).toFixed(1)} processes/s, ${cpu[variant].at(-1).toFixed(1)} ms CPU each`,
+            `${shape.name} ${variant}: ${(processes / seconds).toFixed(1)} processes/s, ${(cpu[variant].at(-1) ?? 0).toFixed(1)} ms CPU each`,
           );
         }
       }
@@ -139,7 +158,8 @@ async function throughputAndShapes(server, client) {
       const cb = stats(cpu.hand);
       // Each repetition's two batches ran back to back: their ratio is free of the machine's slower and
       // faster phases, which the medians of each side keep when a phase covers more than one batch.
-      const paired = (x) => stats(x.interpreter.map((v, i) => v / x.hand[i]));
+      const paired = (x: Record<Variant, number[]>): Stats =>
+        stats(x.interpreter.map((v, i) => v / x.hand[i]));
       rows.push({
         shape: shape.name,
         processes,
@@ -170,10 +190,10 @@ async function throughputAndShapes(server, client) {
   return rows;
 }
 
-/** The worker child's CPU time so far and its heap after full GCs (see lib/worker-process.js). */
-function usage(child) {
+/** The worker child's CPU time so far and its heap after full GCs (see lib/worker-process.ts). */
+function usage(child: ChildProcess): Promise<Usage> {
   return new Promise((resolve) => {
-    child.once('message', resolve);
+    child.once('message', (message) => resolve(message as Usage));
     child.send('usage');
   });
 }
@@ -183,20 +203,24 @@ function usage(child) {
  * parked in `<await>`, against the same worker before they started; the hand-written workflow parked on a
  * signal (`handParked`) beside it is the floor. Interleaved, `config.reps` times each.
  */
-async function parkedMemory(server, client) {
+async function parkedMemory(
+  server: DevServer,
+  client: Client,
+): Promise<{ processes: number; heapKiBPerProcess: { interpreter: Stats; hand: Stats; ratio: number } }> {
   const taskQueue = 'bench-parked';
   const worker = await workerProcess(server, taskQueue, ['--test-bundle']);
   const n = config.parked;
-  const perProcess = { interpreter: [], hand: [] };
+  const perProcess: Record<Variant, number[]> = { interpreter: [], hand: [] };
   let run = 0;
   try {
     for (let rep = 0; rep < config.reps; rep++) {
-      for (const variant of rep % 2 === 0 ? ['interpreter', 'hand'] : ['hand', 'interpreter']) {
+      const variants: Variant[] = rep % 2 === 0 ? ['interpreter', 'hand'] : ['hand', 'interpreter'];
+      for (const variant of variants) {
         const event = `parked-${run++}`;
         const ids = Array.from({ length: n }, (_, i) => `${event}-${i}`);
         await sleep(1000);
         const before = await usage(worker);
-        const handles = [];
+        const handles: WorkflowHandle[] = [];
         await pool(ids, 50, async (id) =>
           handles.push(
             variant === 'interpreter'
@@ -210,14 +234,14 @@ async function parkedMemory(server, client) {
         // Parked: the await is active (handParked answers the same query).
         await pool(handles, 50, async (h) => {
           for (;;) {
-            const s = await h.query(STATE_QUERY);
+            const s = await h.query<ProcessSnapshot>(STATE_QUERY);
             if (s.children[0].state === 'active') return;
             await sleep(100);
           }
         });
         const after = await usage(worker);
         perProcess[variant].push((after.heapUsed - before.heapUsed) / n / 1024);
-        log(`parked ${variant}: ${perProcess[variant].at(-1).toFixed(1)} KiB heap per process (${n})`);
+        log(`parked ${variant}: ${(perProcess[variant].at(-1) ?? 0).toFixed(1)} KiB heap per process (${n})`);
         await pool(handles, 50, (h) => h.signal(EVENT_SIGNAL, { event }));
         await Promise.all(handles.map((h) => h.result()));
       }
@@ -230,18 +254,22 @@ async function parkedMemory(server, client) {
   return { processes: n, heapKiBPerProcess: { interpreter: a, hand: b, ratio: a.median / b.median } };
 }
 
-async function parkAll(handles) {
+async function parkAll(handles: readonly ProcessHandle[]): Promise<void> {
   await pool(handles, 50, async (h) => {
     for (;;) {
-      const s = await h.workflowHandle.query(STATE_QUERY);
+      const s = await h.workflowHandle.query<ProcessSnapshot>(STATE_QUERY);
       if (s.children[0].state === 'active') return;
       await sleep(100);
     }
   });
 }
 
-/** Starts a worker in a child process (see lib/worker-process.js) and waits until it polls. */
-async function workerProcess(server, taskQueue, args = []) {
+/** Starts a worker in a child process (see lib/worker-process.ts) and waits until it polls. */
+async function workerProcess(
+  server: DevServer,
+  taskQueue: string,
+  args: string[] = [],
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -254,8 +282,8 @@ async function workerProcess(server, taskQueue, args = []) {
     ],
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => d.toString().includes('ready') && resolve());
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     child.on('exit', (code) => reject(new Error(`worker process exited (${code})`)));
   });
   return child;
@@ -265,12 +293,15 @@ async function workerProcess(server, taskQueue, args = []) {
  * One trigger to N parked awaits against a loop of direct signals (A/B alternating), on a worker in its own
  * process.
  */
-async function fanout(server, client) {
+async function fanout(
+  server: DevServer,
+  client: Client,
+): Promise<{ processes: number; triggerSeconds: Stats; directSeconds: Stats }> {
   const taskQueue = 'bench-fanout';
   const worker = await workerProcess(server, taskQueue);
   const launcher = new Launcher(client, taskQueue);
   const events = new Events(client, taskQueue);
-  const results = { trigger: [], direct: [] };
+  const results: Record<'trigger' | 'direct', number[]> = { trigger: [], direct: [] };
   try {
     // Warm-up: one parked process through the whole path, so code and caches are loaded.
     const warm = await launcher.launch('<process><await event="fan-warm"/></process>');
@@ -278,11 +309,12 @@ async function fanout(server, client) {
     await events.trigger('fan-warm');
     await warm.result();
     for (let rep = 0; rep < config.reps; rep++) {
-      for (const mode of rep % 2 === 0 ? ['trigger', 'direct'] : ['direct', 'trigger']) {
+      const modes: ('trigger' | 'direct')[] = rep % 2 === 0 ? ['trigger', 'direct'] : ['direct', 'trigger'];
+      for (const mode of modes) {
         const name = `fan-${rep}-${mode}`;
         const xml = `<process name="parked"><await event="${name}"/></process>`;
         await sleep(2000);
-        const handles = [];
+        const handles: ProcessHandle[] = [];
         await pool(Array.from({ length: config.fanout }), 50, async () =>
           handles.push(await launcher.launch(xml)),
         );
@@ -306,9 +338,12 @@ async function fanout(server, client) {
   };
 }
 
-async function launchThroughput(client, taskQueue) {
+async function launchThroughput(
+  client: Client,
+  taskQueue: string,
+): Promise<{ launches: number; perSecond: Stats }> {
   const launcher = new Launcher(client, taskQueue);
-  const rates = [];
+  const rates: number[] = [];
   for (let rep = 0; rep < config.reps; rep++) {
     const t0 = performance.now();
     await pool(Array.from({ length: config.launches }), 50, () =>
@@ -326,15 +361,26 @@ async function launchThroughput(client, taskQueue) {
  * one history at a time, interleaved: a replay worker costs about a second to create, which a worker per
  * history would add to every figure. A first round, not measured, warms the worker up.
  */
-async function replayCost() {
-  const loop = (iterations) => `<process><context><property name="n" type="int">0</property></context>
+/** The replay row of one history size. */
+interface ReplayRow {
+  steps: number;
+  activities: number;
+  events: number;
+  handEvents: number;
+  usPerActivity: { interpreter: Stats; hand: Stats; ratio: number };
+}
+
+async function replayCost(): Promise<ReplayRow[] | { skipped: string }> {
+  const loop = (
+    iterations: number,
+  ): string => `<process><context><property name="n" type="int">0</property></context>
     <while><condition>context["n"] &lt; ${iterations}</condition><action participant="noop"/>
       <assign property="n">context["n"] + 1</assign></while></process>`;
   const ts = await resolveTimeSkippingServer();
   if ('reason' in ts) return { skipped: ts.reason };
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: ts.executable } });
   const bundle = await testWorkflowBundle();
-  const histories = {};
+  const histories: Record<string, { workflowId: string; history: History }> = {};
   try {
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -346,7 +392,7 @@ async function replayCost() {
     await worker.runUntil(async () => {
       for (const steps of config.replaySteps) {
         const activities = steps / 2;
-        const variants = {
+        const variants: Record<Variant, [string, unknown]> = {
           interpreter: [
             PROCESS_WORKFLOW_TYPE,
             { definition: loop(activities), continueAsNewAfterEvents: 50_000 },
@@ -370,14 +416,14 @@ async function replayCost() {
   }
   // The replay order: per round, each size, the two variants in alternating order.
   const rounds = Math.max(3, config.reps);
-  const order = [];
+  const order: { round: number; steps: number; variant: Variant }[] = [];
   for (let round = -1; round < rounds; round++) {
     for (const steps of config.replaySteps) {
-      const variants = round % 2 === 0 ? ['interpreter', 'hand'] : ['hand', 'interpreter'];
+      const variants: Variant[] = round % 2 === 0 ? ['interpreter', 'hand'] : ['hand', 'interpreter'];
       for (const variant of variants) order.push({ round, steps, variant });
     }
   }
-  const us = {};
+  const us: Record<number, Record<Variant, number[]>> = {};
   let started = 0;
   async function* paced() {
     for (const entry of order) {
@@ -403,18 +449,42 @@ async function replayCost() {
     return {
       steps,
       activities: steps / 2,
-      events: histories[`interpreter-${steps}`].history.events.length,
-      handEvents: histories[`hand-${steps}`].history.events.length,
+      events: histories[`interpreter-${steps}`].history.events?.length ?? 0,
+      handEvents: histories[`hand-${steps}`].history.events?.length ?? 0,
       usPerActivity: { interpreter: a, hand: b, ratio: a.median / b.median },
     };
   });
 }
 
-const fmt = (s, digits = 1) =>
+const fmt = (s: Stats, digits = 1): string =>
   `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
+/** What a run measured: the shapes always, the rest on a full run (`--only` runs the shapes and replay). */
+interface Measured {
+  shapes: ShapeRow[];
+  parked?: Awaited<ReturnType<typeof parkedMemory>>;
+  fanout?: Awaited<ReturnType<typeof fanout>>;
+  launch?: Awaited<ReturnType<typeof launchThroughput>>;
+  startup?: Awaited<ReturnType<typeof workerStartup>>;
+  parse?: ReturnType<typeof parseBenchmark>;
+  replay?: Awaited<ReturnType<typeof replayCost>>;
+}
+
+/** The results file. */
+interface Results extends Measured {
+  smoke: boolean;
+  date: string;
+  machine: string;
+  node: string;
+  sdk: string;
+  server: string;
+  reps: number;
+  loadAverage1m: Stats & { samples: number };
+  seconds: number;
+}
+
 /** The fan-out, parked-memory and launch rows of a full run. */
-function otherRows(results, lines) {
+function otherRows(results: Required<Pick<Measured, 'fanout' | 'parked' | 'launch'>>, lines: string[]): void {
   const f = results.fanout;
   lines.push(
     `| event fan-out to ${f.processes} parked awaits: s until the last completes | ${fmt(f.triggerSeconds, 2)} (one trigger) | ${fmt(f.directSeconds, 2)} (direct signals) | ${(f.triggerSeconds.median / f.directSeconds.median).toFixed(2)} | |`,
@@ -428,7 +498,7 @@ function otherRows(results, lines) {
   );
 }
 
-function markdown(results) {
+function markdown(results: Results): string {
   const lines = [
     `Benchmark ${results.smoke ? '(smoke: tiny sizes, numbers meaningless)' : ''} — ${results.machine}`,
     `Node ${results.node}, Temporal SDK ${results.sdk}, dev server ${results.server}; ${results.reps} repetitions, median (min–max); 1-min load average ${fmt(results.loadAverage1m)}`,
@@ -454,12 +524,13 @@ function markdown(results) {
   }
   for (const r of results.shapes) {
     const l = r.taskLatencyMs;
-    const ms = (x) => (x === undefined ? '–' : x.toFixed(1)); // a call's parent runs no activity
+    const ms = (x: number | undefined): string => (x === undefined ? '–' : x.toFixed(1)); // a call's parent runs no activity
     lines.push(
-      `| ${r.shape}: activity done → next scheduled, p50 / p99 ms | ${ms(l.interpreter.p50)} / ${ms(l.interpreter.p99)} | ${ms(l.hand.p50)} / ${ms(l.hand.p99)} | ${l.hand.p50 ? `${(l.interpreter.p50 / l.hand.p50).toFixed(2)} (p50)` : ''} | |`,
+      `| ${r.shape}: activity done → next scheduled, p50 / p99 ms | ${ms(l.interpreter.p50)} / ${ms(l.interpreter.p99)} | ${ms(l.hand.p50)} / ${ms(l.hand.p99)} | ${l.hand.p50 ? `${((l.interpreter.p50 ?? NaN) / l.hand.p50).toFixed(2)} (p50)` : ''} | |`,
     );
   }
-  if (results.fanout) otherRows(results, lines);
+  const { fanout: f, parked, launch } = results;
+  if (f && parked && launch) otherRows({ fanout: f, parked, launch }, lines);
   if (Array.isArray(results.replay)) {
     for (const r of results.replay) {
       const u = r.usPerActivity;
@@ -469,13 +540,13 @@ function markdown(results) {
     }
     if (results.replay.length === 2) {
       const [small, large] = results.replay;
-      const growth = (v) => large.usPerActivity[v].median / small.usPerActivity[v].median;
+      const growth = (v: Variant): number => large.usPerActivity[v].median / small.usPerActivity[v].median;
       lines.push(
         `| replay growth: µs/activity at ${large.steps} steps ÷ at ${small.steps} | ${growth('interpreter').toFixed(2)} | ${growth('hand').toFixed(2)} | | ≤ 1.1 |`,
       );
     }
   }
-  if (results.startup) {
+  if (results.startup && results.parse) {
     const st = results.startup;
     lines.push(
       `| worker start-up, createWorker → polling, ms (${st.reps} fresh processes each) | ${fmt(st.prebuilt, 0)} (prebuilt bundle) | ${fmt(st.bundling, 0)} (bundling at start) | ${(st.prebuilt.median / st.bundling.median).toFixed(2)} | < 1,000 ms |`,
@@ -487,7 +558,7 @@ function markdown(results) {
 }
 
 /** The rows that need the in-process worker besides the shapes: parked memory, fan-out, launches. */
-async function fullRun(server, client) {
+async function fullRun(server: DevServer, client: Client): Promise<Measured> {
   const taskQueue = 'bench';
   const worker = await Worker.create({
     connection: server.env.nativeConnection,
@@ -506,15 +577,15 @@ async function fullRun(server, client) {
   };
 }
 
-async function main() {
+async function main(): Promise<void> {
   const started = performance.now();
   // The machine is shared: the 1-minute load average, sampled every 30 s, goes into the results.
   const load = [os.loadavg()[0]];
   const sampler = setInterval(() => load.push(os.loadavg()[0]), 30_000);
   const server = await startServer();
   const client = server.env.client;
-  let results;
-  let startup;
+  let results: Measured;
+  let startup: Awaited<ReturnType<typeof workerStartup>> | undefined;
   try {
     if (only) results = { shapes: await throughputAndShapes(server, client) };
     else {
@@ -530,8 +601,8 @@ async function main() {
   }
   if (!only || only.includes('replay')) results.replay = await replayCost();
   clearInterval(sampler);
-  const sdk = require('@temporalio/worker/package.json').version;
-  const full = {
+  const sdk = workerPackage.version;
+  const full: Results = {
     smoke,
     date: new Date().toISOString(),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`,
@@ -543,7 +614,7 @@ async function main() {
     ...results,
     seconds: (performance.now() - started) / 1000,
   };
-  const dir = path.join(__dirname, 'results');
+  const dir = fromRoot('bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = smoke ? 'smoke' : only ? 'partial' : 'latest';
   writeFileSync(path.join(dir, `${file}.json`), `${JSON.stringify(full, null, 2)}\n`);
@@ -551,10 +622,5 @@ async function main() {
   console.log(`\n(${full.seconds.toFixed(0)} s; results in bench/results/${file}.json)`);
 }
 
-main().then(
-  () => process.exit(0), // connections and the worker child would otherwise keep the process alive
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+// runMain exits: connections and the worker child would otherwise keep the process alive
+runMain(main);
