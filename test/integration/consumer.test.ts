@@ -167,12 +167,14 @@ describe('the packed package in a project outside the repository, as the README 
 
   it('serves the HTTP API from the installed package: curl launches, signals, inspects and cancels; another origin cannot; the Python client works', async () => {
     const port = await freePort();
-    const worker = spawn('npx', ['bureaucrat', 'worker'], {
+    // The installed command itself, not through npx: npx does not pass SIGTERM on to it.
+    const bin = path.join(project, 'node_modules', '.bin', 'bureaucrat');
+    const worker = spawn(bin, ['worker'], {
       cwd: project,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const api = spawn('npx', ['bureaucrat', 'api', '--port', String(port)], {
+    const api = spawn(bin, ['api', '--port', String(port)], {
       cwd: project,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -246,8 +248,12 @@ describe('the packed package in a project outside the repository, as the README 
         throw new Error(found.missing);
       }
     } finally {
+      const exited = (child: ChildProcess) =>
+        child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', resolve));
+      const stopped = Promise.all([exited(api), exited(worker)]);
       api.kill('SIGTERM');
       worker.kill('SIGTERM');
+      await stopped;
     }
   });
 });
