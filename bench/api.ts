@@ -12,13 +12,16 @@
 // the HTTP client, the API server, the Temporal client and the activities all run on it. Before each
 // measurement the machine settles: every launched process has completed and this process (client, API,
 // worker) is near idle. A warm-up of both sides goes first, uncounted. Writes bench/results/api.json.
+// The API runs as `bureaucrat api` in a process of its own unless `--in-process`.
 // Nothing is asserted: the machine is shared and noisy. `--smoke` runs tiny sizes; `--reps N` sets the
 // repetitions (3 by default); `--launches N` and `--events N` the sizes (1,000 and 2,000 by default).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Events, Launcher, participantActivities, startApi } from '../src';
 import { eventActivities, eventRouterId } from '../src/internal';
 import { startServer, createWorker, writeResults, PROCESS_WORKFLOW_TYPE } from './lib/harness';
-import { log, machine, median, percentile, pool, runMain, sleep } from './lib/stats';
+import { freePort, log, machine, median, percentile, pool, runMain, sleep } from './lib/stats';
 
 const smoke = process.argv.includes('--smoke');
 /** The number after `--name` (or in `--name=N`), else `fallback`. */
@@ -35,8 +38,46 @@ const config = {
   eventNames: smoke ? 2 : 8,
   inFlight: 50,
   warmup: smoke ? 10 : 100,
+  api: process.argv.includes('--in-process')
+    ? 'in the bench process'
+    : 'bureaucrat api, a process of its own',
 };
+/**
+ * Where the API runs: by default in a process of its own, `bureaucrat api` as it is deployed (its own
+ * thread, its own Temporal connection); `--in-process` runs it in the bench's process, beside the HTTP
+ * client, the direct side and the worker, all on one thread.
+ */
+const inProcess = process.argv.includes('--in-process');
 const DEFINITION = '<process name="bench-api"><action participant="noop"/></process>';
+
+/** `bureaucrat api` in a child process on a free port; resolves once it prints its address. */
+async function apiProcess(
+  address: string,
+  namespace: string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const cli = path.join(__dirname, '..', 'src', 'cli', 'main.js');
+  const port = await freePort();
+  const args = [cli, 'api', '--port', String(port), '--address', address, '--namespace', namespace];
+  const child = spawn(process.execPath, [...args, '--task-queue', TASK_QUEUE], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/^API: /m.test(out)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`bureaucrat api exited with ${code}: ${out}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
 const TASK_QUEUE = 'bench-api';
 
 type SideName = 'api' | 'direct';
@@ -201,14 +242,16 @@ async function main(): Promise<void> {
       activities: { ...participantActivities({ noop: () => ({}) }), ...eventActivities(client) },
     });
     await worker.runUntil(async () => {
-      const api = await startApi({
-        client,
-        namespace: server.namespace,
-        taskQueue: TASK_QUEUE,
-        port: 0,
-        temporalAddress: server.address,
-        console: false,
-      });
+      const api = inProcess
+        ? await startApi({
+            client,
+            namespace: server.namespace,
+            taskQueue: TASK_QUEUE,
+            port: 0,
+            temporalAddress: server.address,
+            console: false,
+          })
+        : await apiProcess(server.address, server.namespace);
       try {
         const run = Date.now();
         const side = sides(api.url, client);
