@@ -73,6 +73,12 @@ export function processStatusName(status: string): string {
   return name === 'canceled' ? 'cancelled' : name;
 }
 
+/** The `<process name="…">` a process's memo records (the launcher writes it), if any. */
+export function processNameOf(memo: Record<string, unknown> | undefined): string | undefined {
+  const name = memo?.processName;
+  return typeof name === 'string' && name ? name : undefined;
+}
+
 /** The visibility query of a listing: one row per process run, continued-as-new runs left out. */
 export function listQuery(options: Pick<ListProcessesOptions, 'status' | 'name'>): string {
   const filters = [`WorkflowType = '${PROCESS_WORKFLOW_TYPE}'`];
@@ -110,11 +116,11 @@ export async function listProcesses(
         undefined,
         client.options.namespace,
       );
-      const name = (info.memo as { processName?: unknown } | undefined)?.processName;
+      const name = processNameOf(info.memo);
       return {
         processId: info.workflowId,
         runId: info.runId,
-        ...(typeof name === 'string' && name ? { name } : {}),
+        ...(name ? { name } : {}),
         status: processStatusName(info.status.name),
         startTime: info.startTime,
         ...(info.closeTime ? { closeTime: info.closeTime } : {}),

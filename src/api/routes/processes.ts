@@ -5,7 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { ProcessCancelledError, ProcessFaultError, type ProcessHandle } from '../../client/process-handle';
-import { processStatusName } from '../../client/process-list';
+import { processNameOf, processStatusName } from '../../client/process-list';
 import { renderSvg, treeOfSnapshot } from '../../diagram';
 import type { ActionOptions } from '../../protocol';
 import type { ContextValues } from '../../scope';
@@ -337,11 +337,6 @@ function parseWait(wait: string): number {
   const ms = msToNumber((/^\d+(\.\d+)?$/.test(text) ? `${text}s` : text) as `${number}s`);
   if (!Number.isFinite(ms) || ms < 0) throw new ApiProblem('invalid-request', `wait=${wait}: not a duration`);
   return Math.min(ms, MAX_WAIT_MS);
-}
-
-function processNameOf(memo: Record<string, unknown> | undefined): string | undefined {
-  const name = memo?.processName;
-  return typeof name === 'string' && name ? name : undefined;
 }
 
 /**
