@@ -22,6 +22,7 @@ import {
   type SubscribeInput,
   type Subscription,
 } from '../src/wire/router';
+import { definitionActivities } from './definitions';
 import { SignalOutbox } from '../src/client/signal-outbox';
 import { InFlightLimit } from './in-flight-limit';
 import { triggerActivities } from './triggers';
@@ -150,6 +151,7 @@ export function eventActivities(client: Client) {
   const deliveries = new InFlightLimit(DELIVERY_CONCURRENCY);
   return {
     ...triggerActivities(client),
+    ...definitionActivities(client),
 
     /** Records the subscription at the router (starting it if needed); returns once it is in its history. */
     async [SUBSCRIBE_ACTIVITY]({ event, ...subscription }: SubscribeInput): Promise<void> {

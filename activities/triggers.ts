@@ -10,7 +10,9 @@
  */
 import { asyncLocalStorage, Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { parseDefinition } from '../src/definition';
+import { Definitions } from '../src/client/definitions';
+import { DefinitionError, parseDefinition } from '../src/definition';
+import { DEFINITION_SLICE_CHARS, formatDefinitionRef, type DefinitionRef } from '../src/deployed';
 import type { ProcessDefinition, PropertyDefinition } from '../src/definition/model';
 import { convertProperty } from '../src/definition/parse';
 import { evaluate, evaluateCondition, parseExpression, type Expression } from '../src/expression';
@@ -48,9 +50,9 @@ const MAX_BACKOFF_MS = 30_000;
 /** What firing one trigger on one event did. */
 export type FireOutcome = 'started' | 'existing' | 'skipped' | 'dead-lettered';
 
-/** A trigger's definition and expressions, parsed once per worker. */
+/** A trigger's expressions, and its definition when it holds the text, parsed once per worker. */
 interface Compiled {
-  readonly model: ProcessDefinition;
+  readonly model?: ProcessDefinition;
   readonly when?: Expression;
   readonly id?: Expression;
 }
@@ -61,7 +63,7 @@ function compile(t: TriggerRegistration): Compiled {
   let c = compiled.get(key);
   if (!c) {
     c = {
-      model: parseDefinition(t.definition, { source: t.source }),
+      ...(t.definition !== undefined && { model: parseDefinition(t.definition, { source: t.source }) }),
       ...(t.when !== undefined ? { when: parseExpression(t.when, { names: ['event'] }) } : {}),
       ...(t.id !== undefined ? { id: parseExpression(t.id, { names: ['event'] }) } : {}),
     };
@@ -71,9 +73,32 @@ function compile(t: TriggerRegistration): Compiled {
   return c;
 }
 
+/** What a trigger starts: the definition's text and model, and the deployed version when it is one. */
+export interface TriggerDefinition {
+  readonly xml: string;
+  readonly model: ProcessDefinition;
+  readonly deployed?: Required<DefinitionRef>;
+}
+
+/** Reads the deployed definition a trigger starts by name (the latest version, or the pinned one). */
+export type DeployedLoader = (ref: DefinitionRef) => Promise<TriggerDefinition>;
+
+/** A {@link DeployedLoader} over `definitions` (its content and model caches are shared by every call). */
+export function deployedLoader(definitions: Definitions): DeployedLoader {
+  return async (ref) => {
+    const found = await definitions.load(ref);
+    return {
+      xml: found.xml,
+      model: found.model,
+      deployed: { name: found.name, version: found.version },
+    };
+  };
+}
+
 /** The trigger activity, bound to a client of the worker's namespace. */
 export function triggerActivities(client: Client) {
   const starts = new InFlightLimit(STARTS_IN_FLIGHT);
+  const definitions = new Definitions(client);
   return {
     /** Fires every trigger of the batch's event on each of its events. */
     async [FIRE_TRIGGERS_ACTIVITY]({ event, origin, events }: FireTriggersInput): Promise<void> {
@@ -87,6 +112,20 @@ export function triggerActivities(client: Client) {
         if (err instanceof WorkflowNotFoundError) return; // no trigger was ever registered here
         throw err;
       }
+      // A trigger by name reads the latest version once per batch (a failed read is tried again by the
+      // next start that needs it, and counts as one of that start's attempts).
+      const load = deployedLoader(definitions);
+      const loads = new Map<string, Promise<TriggerDefinition>>();
+      const batchLoad: DeployedLoader = (ref) => {
+        const key = formatDefinitionRef(ref);
+        let found = loads.get(key);
+        if (!found) {
+          found = load(ref);
+          loads.set(key, found);
+          found.catch(() => loads.delete(key));
+        }
+        return found;
+      };
       const ctx = Context.current();
       const beat = setInterval(() => ctx.heartbeat(), WAITING_HEARTBEAT_MS);
       try {
@@ -94,7 +133,14 @@ export function triggerActivities(client: Client) {
           events.flatMap((e) =>
             triggers.map((t) =>
               starts.run(() =>
-                fireTrigger(client, taskQueue, t, e.message, defaultTriggerProcessId(t.name, origin, e.seq)),
+                fireTrigger(
+                  client,
+                  taskQueue,
+                  t,
+                  e.message,
+                  defaultTriggerProcessId(t.name, origin, e.seq),
+                  batchLoad,
+                ),
               ),
             ),
           ),
@@ -119,6 +165,7 @@ export async function fireTrigger(
   t: TriggerRegistration,
   message: EventMessage,
   defaultProcessId: string,
+  loadDeployed: DeployedLoader = deployedLoader(new Definitions(client, taskQueue)),
 ): Promise<FireOutcome> {
   const registry = client.workflow.getHandle(triggerRegistryId(taskQueue));
   const deadLetter = async (error: string): Promise<FireOutcome> => {
@@ -135,39 +182,60 @@ export async function fireTrigger(
   };
 
   let processId: string;
-  let fields: ContextValues;
-  let model: ProcessDefinition;
+  let c: Compiled;
   try {
-    const c = compile(t);
-    model = c.model;
+    c = compile(t);
     const scope = { context: {}, event: message };
     if (c.when && !evaluateCondition(c.when, scope)) return 'skipped';
     processId = c.id ? correlationId(evaluate(c.id, scope), t.id as string) : defaultProcessId;
-    fields = launchFields(model.context, message);
   } catch (err) {
     return deadLetter(err instanceof Error ? err.message : String(err));
   }
-
-  const start = {
-    ...processStartOptions(model, {
-      processId,
-      definition: t.definition,
-      fields,
-      taskQueue,
-      settings: { broadcastEvents: true },
-      summary: `Bureaucrat process${model.name ? ` ${model.name}` : ''} from trigger ${t.name}`,
-    }),
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' as const,
-    workflowIdConflictPolicy: 'USE_EXISTING' as const,
-  };
-  start.memo = { ...start.memo, trigger: t.name };
-  start.typedSearchAttributes = [...start.typedSearchAttributes, { key: TRIGGER_NAME, value: t.name }];
 
   let lastError = '';
   for (let attempt = 0; attempt <= t.retries; attempt++) {
     if (attempt > 0) {
       await sleep(Math.min(FIRST_BACKOFF_MS * 2 ** (attempt - 1), MAX_BACKOFF_MS));
     }
+    // What to start: the registration's text, or the deployed definition it names (the latest version now,
+    // or the pinned one). A name or version that is gone, or a stored text that no longer parses, is
+    // dead-lettered at once; a failure to read it (Temporal unreachable) is retried like a failed start.
+    let definition: TriggerDefinition;
+    try {
+      if (c.model && t.definition !== undefined) definition = { xml: t.definition, model: c.model };
+      else if (t.deployed) definition = await loadDeployed(t.deployed);
+      else return deadLetter(`trigger ${t.name} has no definition`);
+    } catch (err) {
+      if (isPermanent(err)) return deadLetter(innermostMessage(err));
+      lastError = innermostMessage(err);
+      continue;
+    }
+    let fields: ContextValues;
+    try {
+      fields = launchFields(definition.model.context, message);
+    } catch (err) {
+      return deadLetter(err instanceof Error ? err.message : String(err));
+    }
+    const { model, deployed } = definition;
+    const label = deployed ? formatDefinitionRef(deployed) : model.name;
+    const start = {
+      ...processStartOptions(model, {
+        processId,
+        // A large deployed definition is read by the process itself, a slice at a time.
+        ...(!deployed || definition.xml.length <= DEFINITION_SLICE_CHARS
+          ? { definition: definition.xml }
+          : {}),
+        ...(deployed && { deployed }),
+        fields,
+        taskQueue,
+        settings: { broadcastEvents: true },
+        summary: `Bureaucrat process${label ? ` ${label}` : ''} from trigger ${t.name}`,
+      }),
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' as const,
+      workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    };
+    start.memo = { ...start.memo, trigger: t.name };
+    start.typedSearchAttributes = [...start.typedSearchAttributes, { key: TRIGGER_NAME, value: t.name }];
     try {
       await client.workflow.start(PROCESS_WORKFLOW_TYPE, start);
       return 'started';
@@ -227,6 +295,17 @@ function typed(p: PropertyDefinition, value: unknown): unknown {
   }
   throw new Error(
     `event field "${p.name}" = ${JSON.stringify(value)} does not fit the declared type ${p.type}`,
+  );
+}
+
+/** Whether reading a deployed definition failed for good: it is not there, or its text is not valid. */
+function isPermanent(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return (
+    err instanceof DefinitionError ||
+    code === 'DEFINITION_NOT_FOUND' ||
+    code === 'DEFINITION_DAMAGED' ||
+    code === 'DEFINITION_REF_INVALID'
   );
 }
 

@@ -39,6 +39,38 @@ export {
 // Launching, following and signalling processes.
 export { Launcher, type LaunchOptions, type LaunchResult } from './client/launcher';
 export {
+  Definitions,
+  DefinitionNotFoundError,
+  DefinitionWarningsError,
+  DefinitionDamagedError,
+  type DeployOptions,
+  type DeployResult,
+  type DeployedDefinition,
+  type DeployedName,
+} from './client/definitions';
+export {
+  DefinitionRefError,
+  parseDefinitionRef,
+  formatDefinitionRef,
+  DEFINITION_NOT_FOUND_CODE,
+  type DefinitionRef,
+  type DeployedVersionInfo,
+} from './deployed';
+export {
+  migrateProcesses,
+  type MigrateOptions,
+  type MigrationOutcome,
+  type MigrationSelection,
+} from './client/migrations';
+export {
+  parseMigrationMap,
+  migrateUpdate,
+  migrationCheckQuery,
+  type MigrationCheck,
+  type MigrationRecord,
+  type MigrationRequest,
+} from './migration';
+export {
   InvalidPageTokenError,
   PROCESS_STATUS_FILTERS,
   type ListProcessesOptions,
@@ -153,7 +185,14 @@ export {
   type ProcessMemo,
 } from './process-start';
 export { parseRoutes, routeFor, RoutesError, ROUTES_ENV, type Routes } from './routes';
-export { PROCESS_NAME, SCHEDULE_NAME, TRIGGER_NAME, BUREAUCRAT_SEARCH_ATTRIBUTES } from './search-attributes';
+export {
+  PROCESS_NAME,
+  SCHEDULE_NAME,
+  TRIGGER_NAME,
+  DEFINITION_NAME,
+  DEFINITION_VERSION,
+  BUREAUCRAT_SEARCH_ATTRIBUTES,
+} from './search-attributes';
 export type { ContextValues } from './scope';
 
 // Definitions and expressions.

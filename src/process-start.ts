@@ -10,7 +10,8 @@ import type { SearchAttributePair } from '@temporalio/common';
 import type { ProcessDefinition } from './definition/model';
 import type { ProcessInput } from './protocol';
 import type { ContextValues } from './scope';
-import { PROCESS_NAME } from './search-attributes';
+import { DEFINITION_NAME, DEFINITION_VERSION, PROCESS_NAME } from './search-attributes';
+import { formatDefinitionRef, type DefinitionRef } from './deployed';
 
 /** The memo of a process workflow. */
 export interface ProcessMemo {
@@ -18,6 +19,8 @@ export interface ProcessMemo {
   readonly processName?: string;
   /** How many activities the definition holds. */
   readonly activityCount: number;
+  /** The deployed definition it runs (`order@3`), when started by name. */
+  readonly definition?: string;
 }
 
 /** Start options that make a process recognisable: memo, search attribute and summary. */
@@ -44,8 +47,13 @@ export type ProcessSettings = Pick<
 export interface ProcessStartRequest {
   /** The process id: the workflow id. */
   readonly processId: string;
-  /** The definition as the workflow receives it: the XML text (validated again in the workflow). */
-  readonly definition: string;
+  /**
+   * The definition as the workflow receives it: the XML text (validated again in the workflow). Unset
+   * (with {@link deployed}): the workflow reads it from the deployed definitions when it starts.
+   */
+  readonly definition?: string;
+  /** The deployed definition (name and version) the process runs, when started by name. */
+  readonly deployed?: Required<DefinitionRef>;
   /** Launch fields; they override the definition's process `<context>`. */
   readonly fields?: ContextValues;
   /** The settings the process (and its sub-processes) run with. */
@@ -96,7 +104,8 @@ export function processStartOptions(
   request: ProcessStartRequest,
 ): ProcessStartOptions {
   const input: ProcessInput = {
-    definition: request.definition,
+    ...(request.definition !== undefined && { definition: request.definition }),
+    ...(request.deployed && { deployed: request.deployed }),
     ...(request.fields ? { fields: request.fields } : {}),
     ...definedSettings(request.settings),
   };
@@ -104,7 +113,7 @@ export function processStartOptions(
     workflowId: request.processId,
     ...(request.taskQueue ? { taskQueue: request.taskQueue } : {}),
     args: [input],
-    ...processStartMetadata(model, request.summary),
+    ...processStartMetadata(model, request.summary, request.deployed),
   };
 }
 
@@ -113,14 +122,35 @@ export function inheritedSettings(input: ProcessInput): ProcessSettings {
   return definedSettings(input);
 }
 
-/** The memo, search attributes and summary to start a process of `model` with. */
-export function processStartMetadata(model: ProcessDefinition, summary?: string): ProcessStartMetadata {
-  const name = model.name;
+/**
+ * The memo, search attributes and summary to start a process of `model` with (a model, or what a deployed
+ * version's info says of it), and of the deployed definition it runs, if any.
+ */
+export function processStartMetadata(
+  model: Pick<ProcessDefinition, 'activityCount'> & { readonly name?: string; readonly processName?: string },
+  summary?: string,
+  deployed?: Required<DefinitionRef>,
+): ProcessStartMetadata {
+  const name = 'processName' in model ? model.processName : model.name;
+  const label = deployed && formatDefinitionRef(deployed);
   return {
-    memo: { ...(name ? { processName: name } : {}), activityCount: model.activityCount },
-    typedSearchAttributes: name ? [{ key: PROCESS_NAME, value: name }] : [],
+    memo: {
+      ...(name ? { processName: name } : {}),
+      activityCount: model.activityCount,
+      ...(label && { definition: label }),
+    },
+    typedSearchAttributes: [
+      ...(name ? [{ key: PROCESS_NAME, value: name }] : []),
+      ...(deployed && label
+        ? [
+            { key: DEFINITION_NAME, value: deployed.name },
+            { key: DEFINITION_VERSION, value: label },
+          ]
+        : []),
+    ],
     staticSummary:
-      summary ?? `Bureaucrat process${name ? ` ${name}` : ''} (${model.activityCount} activities)`,
+      summary ??
+      `Bureaucrat process${label ? ` ${label}` : name ? ` ${name}` : ''} (${model.activityCount} activities)`,
   };
 }
 

@@ -11,6 +11,7 @@ import type { Duration, RetryPolicy } from '@temporalio/common';
 import type { ProcessDefinition } from './definition/model';
 import type { ContextValues } from './scope';
 import type { PauseInfo } from './operations';
+import type { DefinitionRef } from './deployed';
 
 /** The interpreter's workflow type name. */
 export const PROCESS_WORKFLOW_TYPE = 'bureaucratProcess';
@@ -82,8 +83,16 @@ export interface EventMessage {
 
 /** Input of the interpreter workflow. */
 export interface ProcessInput {
-  /** The definition: XML text (validated in the workflow) or an already validated model. */
-  readonly definition: string | ProcessDefinition;
+  /**
+   * The definition: XML text (validated in the workflow) or an already validated model. Unset: the process
+   * reads the deployed definition {@link deployed} names when it starts.
+   */
+  readonly definition?: string | ProcessDefinition;
+  /**
+   * The deployed definition the process runs (`order@3`), when it was started by name: recorded in its
+   * memo and search attributes. Without a version, the latest when the process starts.
+   */
+  readonly deployed?: DefinitionRef;
   /** Launch fields; they override the definition's process `<context>`. */
   readonly fields?: ContextValues;
   /**
@@ -157,8 +166,10 @@ export interface ActivitySnapshot {
   readonly event?: string;
   /** Delay only: how long it waits, in seconds. */
   readonly seconds?: number;
-  /** Call only: `$name`, the property holding the definition it calls. */
+  /** Call only (`process="$name"`): `$name`, the property holding the definition it calls. */
   readonly process?: string;
+  /** Call only (`definition="name"`): the deployed definition it calls, `name` (the latest) or `name@2`. */
+  readonly definition?: string;
   /** Fault only: the fault code it raises. */
   readonly code?: string;
   /** Handler only: the codes it handles, `null` for `<default>`. */

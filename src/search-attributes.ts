@@ -17,5 +17,26 @@ export const SCHEDULE_NAME = defineSearchAttributeKey('BureaucratSchedule', Sear
 /** The trigger that started a process (`bureaucrat trigger`); `trigger list` counts its processes by it. */
 export const TRIGGER_NAME = defineSearchAttributeKey('BureaucratTrigger', SearchAttributeType.KEYWORD);
 
+/**
+ * The name of the deployed definition a process runs (`order`), set when it starts by name and changed by a
+ * migration; the deployed versions' own workflows carry it too.
+ */
+export const DEFINITION_NAME = defineSearchAttributeKey(
+  'BureaucratDefinitionName',
+  SearchAttributeType.KEYWORD,
+);
+
+/** The deployed definition and version a process runs (`order@3`), so that listings filter by version. */
+export const DEFINITION_VERSION = defineSearchAttributeKey(
+  'BureaucratDefinition',
+  SearchAttributeType.KEYWORD,
+);
+
 /** Every search attribute this project needs registered, in one list. */
-export const BUREAUCRAT_SEARCH_ATTRIBUTES = [PROCESS_NAME, SCHEDULE_NAME, TRIGGER_NAME] as const;
+export const BUREAUCRAT_SEARCH_ATTRIBUTES = [
+  PROCESS_NAME,
+  SCHEDULE_NAME,
+  TRIGGER_NAME,
+  DEFINITION_NAME,
+  DEFINITION_VERSION,
+] as const;

@@ -1,6 +1,6 @@
 /**
- * The workflows of Bureaucrat on Temporal: the interpreter that runs every process definition and the
- * per-event-name router of broadcast events. Bundled into Temporal's deterministic sandbox, so everything
+ * The workflows of Bureaucrat on Temporal: the interpreter that runs every process definition, the
+ * per-event-name router of broadcast events, the trigger registry and the deployed definitions' versions. Bundled into Temporal's deterministic sandbox, so everything
  * imported from here is deterministic and free of Node APIs.
  *
  * Workers created with `createWorker` load these prebuilt (`lib/workflow-bundle.js`). To run them beside
@@ -17,3 +17,4 @@
 export { bureaucratProcess } from './process';
 export { bureaucratEventRouter } from './event-router';
 export { bureaucratTriggers } from './trigger-registry';
+export { bureaucratDefinition, bureaucratDefinitionChunk } from './definition-version';

@@ -13,7 +13,7 @@
  *
  * Everything here runs in Temporal's workflow sandbox: no Node APIs, no clocks, no randomness.
  */
-import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, log } from '@temporalio/workflow';
 import type {
   Activity,
   AllActivity,
@@ -24,11 +24,18 @@ import type {
 import type { ProcessSettings } from '../src/process-start';
 import type { ActionOptions } from '../src/protocol';
 import type { Continuation } from '../src/wire/continuation';
+import {
+  MigrationRefused,
+  translateContinuation,
+  translatePosition,
+  type MigrationRequest,
+  type ProcessPosition,
+} from '../src/migration';
 import { Scope, type ContextValues } from '../src/scope';
 import { checkContextSize, properties } from './context-rules';
 import { continueAsNewDue, mustContinueAsNew, restoreStack, saveContinuation } from './continuation';
 import { Frame, type ComplexNode } from './frame';
-import { kinds, type FrameKind, type Kind, type Runtime } from './kinds';
+import { kinds, type FrameKind, type Kind, type Runtime, type StepKind } from './kinds';
 import { Mailbox } from './mailbox';
 import { NodeStates } from './node-states';
 import { ProcessFault } from './process-fault';
@@ -75,7 +82,24 @@ export interface InterpreterOptions {
   readonly resume?: Continuation;
   /** Ends this run and starts the next one with `continuation` (throws Temporal's ContinueAsNew). */
   readonly continueAsNew: (continuation: Continuation) => Promise<never>;
+  /** Ends this run and starts the next one on the migration's target, resuming at `continuation`. */
+  readonly migrate?: (continuation: Continuation, migration: Migration) => Promise<never>;
   readonly hooks?: StepHooks;
+}
+
+/** A migration accepted by the process, waiting for the point where it moves (see `src/migration.ts`). */
+export interface Migration {
+  /** The target's model. */
+  readonly model: ProcessDefinition;
+  /** The request, as the update received it. */
+  readonly request: MigrationRequest;
+}
+
+/** The step the process's own driver waits on, if it only waits: a migration may interrupt it. */
+interface Parked {
+  readonly step: Activity;
+  readonly scope: CancellationScope;
+  deadline?: number;
 }
 
 /** Runs one process model. The workflow function owns it; queries and signals read and feed it. */
@@ -91,6 +115,16 @@ export class Interpreter implements Runtime {
   private readonly calls: Record<string, number>;
   private awaits: number;
   private root?: Frame;
+  /** The process's own stack (not an `<all>` branch's): where a migration finds the process. */
+  private stack: Frame[] = [];
+  /** The step the process's own driver is running, if any; and whether it runs an `<all>`'s body. */
+  private running?: Activity;
+  private inBody = false;
+  private parked?: Parked;
+  /** A migration accepted and not yet applied. */
+  private migration?: Migration;
+  /** The deadlines of steps a migration interrupted (from the continuation), until they run again. */
+  private readonly deadlines: Map<string, number>;
   /** Whether continue-as-new is due, as of this activation: asked once, forgotten whenever a driver waits. */
   private continueDue?: boolean;
 
@@ -104,6 +138,7 @@ export class Interpreter implements Runtime {
     this.nodes.onActive = (id) => this.starts.record(id);
     this.awaits = resume?.awaits ?? 0;
     this.calls = { ...resume?.calls };
+    this.deadlines = new Map(Object.entries(resume?.deadlines ?? {}));
   }
 
   /** The merged process context (the process scope). */
@@ -128,6 +163,7 @@ export class Interpreter implements Runtime {
       return Promise.reject(err);
     }
     this.root = stack[0];
+    this.stack = stack;
     // The driver's own promise, neither awaited nor chained here: V8 follows await chains into every stack
     // trace, and the SDK captures (and source-maps) one for each promise created in workflow code, at a
     // cost of tens of microseconds each; ending the chain at `drive` keeps them as short as a hand-written
@@ -162,6 +198,7 @@ export class Interpreter implements Runtime {
   private async drive(stack: Frame[]): Promise<void> {
     // One async function, not a wrapper around one: each await level deepens the stack the SDK captures
     // for every promise created below it.
+    const main = stack === this.stack;
     try {
       for (;;) {
         const frame = stack[stack.length - 1];
@@ -173,7 +210,9 @@ export class Interpreter implements Runtime {
             const body = frame.index === 0 && !frame.lane ? frameKind(frame.node)?.body : undefined;
             if (body) {
               this.waiting();
+              this.inBody = main;
               await body(frame.node as Activity, frame, this);
+              this.inBody = false;
               frame.index = frame.steps.length;
               continue;
             }
@@ -192,6 +231,10 @@ export class Interpreter implements Runtime {
               this.waiting();
               await this.continueAsNew(stack);
             }
+            if (main && this.migration) {
+              this.waiting();
+              await this.migrateNow(stack);
+            }
             step = next;
             kind = kinds[step.kind] as Kind<Activity>;
             if (kind.shape === 'frame') {
@@ -202,10 +245,13 @@ export class Interpreter implements Runtime {
               continue;
             }
             if (!kind.activatesItself) this.nodes.set(step.id, 'active');
-            const pending = kind.start(step, frame, this);
+            const pending = main && kind.parks ? this.park(step, kind, frame) : kind.start(step, frame, this);
             if (pending) {
               this.waiting();
+              if (main) this.running = step;
               const value = await pending;
+              this.running = undefined;
+              this.parked = undefined;
               kind.done?.(step, frame, value, this);
             }
             this.finish(step, frame);
@@ -227,6 +273,19 @@ export class Interpreter implements Runtime {
           this.options.hooks?.stepCompleted?.(done.via ?? done.node, below);
           below.index++;
         } catch (err) {
+          if (main && this.migration && step && this.parked?.step === step && isCancellation(err)) {
+            // The migration interrupted the step it waited in: it runs again on the target (or, if the
+            // migration no longer fits, here, until the same deadline).
+            const deadline = this.parked.deadline;
+            this.waiting();
+            this.running = undefined;
+            this.parked = undefined;
+            await this.migrateNow(stack, step, deadline);
+            if (deadline !== undefined) this.deadlines.set(step.id, deadline);
+            continue;
+          }
+          this.running = undefined;
+          this.parked = undefined;
           let fault = err;
           if (step) {
             if (kind?.shape === 'step' && kind.failed) fault = kind.failed(step, err);
@@ -304,6 +363,86 @@ export class Interpreter implements Runtime {
     );
   }
 
+  // ── migration ────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Where the process is: its own stack, the step it runs, and whether it is inside a running `<all>`. */
+  position(): ProcessPosition {
+    return {
+      frames: saveContinuation(this.stack, this.nodes, { calls: {}, runs: 0, awaits: 0 }).frames,
+      ...(this.running && { running: this.running.id }),
+      parallel: this.inBody,
+    };
+  }
+
+  /** Whether the step the process runs only waits (a migration interrupts it rather than wait for it). */
+  get isParked(): boolean {
+    return this.parked !== undefined;
+  }
+
+  /** Whether a migration is accepted and not yet applied. */
+  get migrating(): boolean {
+    return this.migration !== undefined;
+  }
+
+  /**
+   * Accepts a migration (checked beforehand): applied at once when the process is between steps or parked
+   * in a waiting step (which is interrupted), else when its running step ends.
+   */
+  requestMigration(migration: Migration): 'now' | 'after the running step' {
+    this.migration = migration;
+    if (this.parked) {
+      this.parked.scope.cancel();
+      return 'now';
+    }
+    return this.running ? 'after the running step' : 'now';
+  }
+
+  /** Runs a waiting step in a scope of its own, so that a migration can interrupt it. */
+  private park(step: Activity, kind: StepKind<Activity>, frame: Frame): Promise<unknown> | undefined {
+    const scope = new CancellationScope();
+    const parked: Parked = { step, scope };
+    this.parked = parked;
+    return scope.run(() => kind.start(step, frame, this) ?? Promise.resolve());
+  }
+
+  /**
+   * Moves the process onto the migration's target: the next run resumes there (`rerun`: that step again,
+   * until `deadline`). The migration was checked when it was accepted; should the process have moved on
+   * to a point the target lacks meanwhile, it is dropped (logged) and the process goes on here.
+   */
+  private async migrateNow(stack: readonly Frame[], rerun?: Activity, deadline?: number): Promise<void> {
+    const migration = this.migration as Migration;
+    this.migration = undefined;
+    const saved = saveContinuation(stack, this.nodes, {
+      calls: { ...this.calls },
+      awaits: this.awaits,
+      runs: this.options.resume?.runs ?? 0,
+    });
+    const continuation: Continuation =
+      rerun && deadline !== undefined ? { ...saved, deadlines: { [rerun.id]: deadline } } : saved;
+    const { model, request } = migration;
+    let frames;
+    try {
+      frames = translatePosition(
+        this.options.model,
+        model,
+        { frames: continuation.frames, ...(rerun && { running: rerun.id }), parallel: false },
+        request.map,
+        (node) => ('context' in node && node.context ? properties(node.context) : {}),
+      );
+    } catch (err) {
+      if (!(err instanceof MigrationRefused)) throw err;
+      log.warn(`migration dropped: the process moved on to where it cannot move: ${err.message}`);
+      return;
+    }
+    const migrate = this.options.migrate;
+    if (!migrate) throw new Error('this interpreter cannot migrate');
+    await migrate(
+      translateContinuation(this.options.model, model, continuation, frames, request.map),
+      migration,
+    );
+  }
+
   // ── the runtime the kinds use ─────────────────────────────────────────────────────────────────────────
 
   /** {@inheritDoc Runtime.fullId} */
@@ -327,6 +466,20 @@ export class Interpreter implements Runtime {
   /** {@inheritDoc Runtime.nextAwaitKey} */
   nextAwaitKey(node: Activity): string {
     return `${node.id}#${++this.awaits}`;
+  }
+
+  /** {@inheritDoc Runtime.deadline} */
+  deadline(node: Activity, ms: number): number {
+    const resumed = this.deadlines.get(node.id);
+    this.deadlines.delete(node.id);
+    const deadline = resumed ?? Date.now() + ms;
+    if (this.parked?.step === node) this.parked.deadline = deadline;
+    return deadline;
+  }
+
+  /** {@inheritDoc Runtime.resumesDeadline} */
+  resumesDeadline(node: Activity): boolean {
+    return this.deadlines.has(node.id);
   }
 
   /** {@inheritDoc Runtime.nextCall} */

@@ -11,6 +11,7 @@ import {
   type ModelNode,
   type ProcessDefinition,
 } from '../src/definition';
+import { formatDefinitionRef } from '../src/deployed';
 import type { ActivitySnapshot, ActivityState, ProcessSnapshot } from '../src/protocol';
 import type { SavedNode } from '../src/wire/continuation';
 import { contextValues, type ContextValues, type Scope } from '../src/scope';
@@ -149,7 +150,9 @@ function details(node: ModelNode): Partial<ActivitySnapshot> {
     case 'delay':
       return { seconds: node.seconds };
     case 'call':
-      return { process: `$${node.property}` };
+      return node.deployed
+        ? { definition: formatDefinitionRef(node.deployed) }
+        : { process: `$${node.property ?? ''}` };
     case 'fault':
       return { code: node.code };
     case 'handler':

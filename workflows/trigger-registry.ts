@@ -102,6 +102,8 @@ function sameSettings(a: TriggerRegistration, b: TriggerRegistration): boolean {
   return (
     a.event === b.event &&
     a.definition === b.definition &&
+    a.deployed?.name === b.deployed?.name &&
+    a.deployed?.version === b.deployed?.version &&
     a.when === b.when &&
     a.id === b.id &&
     a.retries === b.retries

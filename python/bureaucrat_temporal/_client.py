@@ -1,4 +1,5 @@
-"""The original's call shapes over the HTTP API: :class:`Launcher`, :class:`ProcessHandle`, :class:`Events`."""
+"""The original's call shapes over the HTTP API: :class:`Launcher`, :class:`ProcessHandle`, :class:`Events`,
+and :class:`Definitions` (definitions deployed by name and version)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ import os
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Union, cast
+from typing import Any, Dict, List, Mapping, Optional, Union, cast
 
 from ._config import ConfigLike, resolve_config
 from ._errors import ApiError, ProcessCancelledError, ProcessFaultError
 from ._http import Transport, quote
-from ._types import JsonObject, ProcessDetails, ProcessPage
+from ._types import (
+    DeployedDefinition,
+    DeployedName,
+    DeployedVersion,
+    DeployResult,
+    JsonObject,
+    ProcessDetails,
+    ProcessPage,
+)
 
 #: The longest wait the API grants one result request (it answers 202 then, and the client asks again).
 MAX_WAIT_SECONDS = 300.0
@@ -136,7 +145,30 @@ class Launcher:
         (``startToCloseTimeout``, ``retry``, ``taskQueue``, ``routes``…). Raises :class:`DefinitionError`
         listing every problem of an invalid definition, and nothing is started then.
         """
-        body: Dict[str, Any] = {"definition": _definition_text(process_path_or_xml)}
+        return self._launch(_definition_text(process_path_or_xml), fields, process_id, action_options)
+
+    def launch_deployed(
+        self,
+        name: str,
+        fields: Optional[Mapping[str, Any]] = None,
+        version: Optional[int] = None,
+        process_id: Optional[str] = None,
+        action_options: Optional[Mapping[str, Any]] = None,
+    ) -> ProcessHandle:
+        """Starts a deployed definition (see :class:`Definitions`) by ``name``: its latest version, or
+        ``version`` when given. The process records which version it runs (``details()["definition"]``,
+        ``"order@3"``). Raises :class:`DefinitionNotFoundError` when the name or version is not deployed.
+        The other arguments are :meth:`launch`'s."""
+        return self._launch(_definition_ref(name, version), fields, process_id, action_options)
+
+    def _launch(
+        self,
+        definition: Union[str, Dict[str, Any]],
+        fields: Optional[Mapping[str, Any]],
+        process_id: Optional[str],
+        action_options: Optional[Mapping[str, Any]],
+    ) -> ProcessHandle:
+        body: Dict[str, Any] = {"definition": definition}
         if fields is not None:
             body["fields"] = dict(fields)
         if process_id is not None:
@@ -168,6 +200,47 @@ class Launcher:
             "pageToken": page_token,
         }
         return cast(ProcessPage, self._transport.call("GET", "/v1/processes", query=query)[1])
+
+
+class Definitions:
+    """The definitions deployed on the server, by name and version (``order@1``, ``order@2``…): deploy
+    them, list them, read them back. Launch one with :meth:`Launcher.launch_deployed`. ``config`` as for
+    :class:`Launcher`; deploying needs a token with the ``deploy`` scope, reading the ``read`` scope."""
+
+    def __init__(self, config: ConfigLike = None) -> None:
+        self.config = resolve_config(config)
+        self._transport = Transport(self.config)
+
+    def deploy(self, path_or_xml: Definition, name: Optional[str] = None, strict: bool = False) -> DeployResult:
+        """Validates the definition (XML text, or a file read here) and stores it as the next version of
+        ``name`` (its ``<process name>`` by default), unless the latest version has the same content: then
+        that version is returned with ``unchanged`` True. Raises :class:`DefinitionError` listing every
+        problem, and with ``strict`` :class:`DefinitionWarningsError` when the lint warns; nothing is
+        stored then."""
+        body: Dict[str, Any] = {"xml": _definition_text(path_or_xml)}
+        if name is not None:
+            body["name"] = _check_definition_name(name)
+        if strict:
+            body["strict"] = True
+        return cast(DeployResult, self._transport.call("POST", "/v1/definitions", body=body)[1])
+
+    def list(self) -> List[DeployedName]:
+        """Every deployed name with its latest version, by name."""
+        return cast(List[DeployedName], self._transport.call("GET", "/v1/definitions")[1]["definitions"])
+
+    def versions(self, name: str) -> List[DeployedVersion]:
+        """Every version of ``name``, oldest first (empty for a name never deployed)."""
+        path = f"/v1/definitions/{quote(_check_definition_name(name))}/versions"
+        return cast(List[DeployedVersion], self._transport.call("GET", path)[1]["versions"])
+
+    def get(self, name: str, version: Optional[int] = None) -> DeployedDefinition:
+        """Version ``version`` of ``name`` (the latest when None), with its XML text (``xml``). Raises
+        :class:`DefinitionNotFoundError` when there is none."""
+        path = f"/v1/definitions/{quote(_check_definition_name(name))}"
+        if version is None:
+            version = int(self._transport.call("GET", path)[1]["version"])
+        ref = _definition_ref(name, version)
+        return cast(DeployedDefinition, self._transport.call("GET", f"{path}/versions/{ref['version']}")[1])
 
 
 class Events:
@@ -224,6 +297,21 @@ def _definition_text(definition: Definition) -> str:
     if not text.lstrip().startswith("<"):
         raise ValueError(f"{path}: not an XML definition (it should start with <process>)")
     return text
+
+
+def _check_definition_name(name: str) -> str:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"a deployed definition's name is a non-empty string, got {name!r}")
+    return name
+
+
+def _definition_ref(name: str, version: Optional[int]) -> Dict[str, Any]:
+    ref: Dict[str, Any] = {"name": _check_definition_name(name)}
+    if version is not None:
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise ValueError(f"a version is a whole number from 1, got {version!r}")
+        ref["version"] = version
+    return ref
 
 
 def _check_name(name: str) -> None:

@@ -66,6 +66,29 @@ class ProcessNotFoundError(ApiError):
     """No process has that id (404 ``process-not-found``)."""
 
 
+class DefinitionNotFoundError(ApiError):
+    """No deployed definition has that name, or it has no such version (404 ``definition-not-found``)."""
+
+
+class DefinitionWarningsError(ApiError):
+    """A strict deploy refused because the lint warned (422 ``definition-warnings``); nothing was stored.
+
+    :attr:`warnings` lists them, each a dict with ``line``, ``column``, ``path``, ``message``, ``rule``
+    (``W001``…), ``ruleName`` and ``severity``.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        type: str,
+        title: str,
+        detail: Optional[str] = None,
+        warnings: Optional[List[Dict[str, Any]]] = None,
+    ) -> None:
+        self.warnings: List[Dict[str, Any]] = list(warnings or [])
+        super().__init__(status, type, title, detail)
+
+
 class ProcessEndedError(ApiError):
     """The process has ended, so it takes no more events or cancellation (409 ``process-ended``)."""
 
@@ -122,6 +145,12 @@ def error_of(status: int, body: Any, reason: str = "") -> ApiError:
     kind = kind_type.rsplit("/problems/", 1)[-1]
     if kind == "invalid-definition":
         return DefinitionError(status, kind_type, title, detail_text, _problems(problem.get("problems")))
+    if kind == "definition-not-found":
+        return DefinitionNotFoundError(status, kind_type, title, detail_text)
+    if kind == "definition-warnings":
+        found = problem.get("warnings")
+        warnings = [dict(w) for w in found if isinstance(w, Mapping)] if isinstance(found, list) else []
+        return DefinitionWarningsError(status, kind_type, title, detail_text, warnings)
     if kind == "process-not-found":
         return ProcessNotFoundError(status, kind_type, title, detail_text)
     if kind == "process-ended":

@@ -36,6 +36,7 @@ class ProcessSummary(_ProcessSummaryBase, total=False):
     ``terminated`` or ``timed_out``; times are ISO 8601."""
 
     name: str
+    definition: str
     closeTime: str
 
 
@@ -63,7 +64,52 @@ class ProcessDetails(_ProcessDetailsBase, total=False):
     context, the fault of a failed process, the pause of a paused one."""
 
     name: str
+    definition: str
+    migrations: List[Dict[str, str]]
     fault: Fault
     paused: Dict[str, str]
     closeTime: str
     webUiUrl: str
+
+
+class _DeployedVersionBase(TypedDict):
+    name: str
+    version: int
+    digest: str
+    size: int
+    activityCount: int
+    deployedAt: str
+
+
+class DeployedVersion(_DeployedVersionBase, total=False):
+    """One version of a deployed definition: ``name`` and ``version`` (``order@3``), the SHA-256
+    ``digest`` and ``size`` (bytes) of its XML, its ``<process name>`` and when it was deployed."""
+
+    processName: str
+
+
+class DeployedDefinition(DeployedVersion):
+    """A deployed version with its XML text (:meth:`Definitions.get`)."""
+
+    xml: str
+
+
+class DeployResult(DeployedVersion):
+    """What :meth:`Definitions.deploy` did: ``unchanged`` is True when the latest version already had this
+    content (nothing new was stored); ``warnings`` are the lint's findings."""
+
+    unchanged: bool
+    warnings: List[Dict[str, Any]]
+
+
+class _DeployedNameBase(TypedDict):
+    name: str
+    latest: int
+    versions: int
+    deployedAt: str
+
+
+class DeployedName(_DeployedNameBase, total=False):
+    """One deployed name (:meth:`Definitions.list`): its latest version and how many versions it has."""
+
+    processName: str

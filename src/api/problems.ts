@@ -10,7 +10,9 @@ import { InvalidPageTokenError } from '../client/process-list';
 import { ResetError } from '../client/reset';
 import { TemporalConnectionError } from '../client/connection';
 import { TriggerConflictError, TriggerExpressionError } from '../client/triggers';
+import { DefinitionNotFoundError, DefinitionWarningsError } from '../client/definitions';
 import { DefinitionError, type DefinitionProblem } from '../definition';
+import { DefinitionRefError } from '../deployed';
 import { InvalidFieldsError } from '../operations';
 import { BureaucratError } from '../errors';
 
@@ -23,6 +25,7 @@ export const PROBLEM_STATUS = {
   'bad-json': 400,
   'invalid-fields': 400,
   'invalid-page-token': 400,
+  'invalid-definition-ref': 400,
   unauthorized: 401,
   forbidden: 403,
   'cross-origin': 403,
@@ -31,6 +34,7 @@ export const PROBLEM_STATUS = {
   'process-not-found': 404,
   'trigger-not-found': 404,
   'schedule-not-found': 404,
+  'definition-not-found': 404,
   'method-not-allowed': 405,
   'process-ended': 409,
   'already-exists': 409,
@@ -38,6 +42,7 @@ export const PROBLEM_STATUS = {
   'body-too-large': 413,
   'unsupported-media-type': 415,
   'invalid-definition': 422,
+  'definition-warnings': 422,
   'invalid-expression': 422,
   'temporal-unavailable': 503,
   internal: 500,
@@ -51,6 +56,7 @@ const TITLES: Record<ProblemType, string> = {
   'bad-json': 'The body is not JSON',
   'invalid-fields': 'The fields are not valid',
   'invalid-page-token': 'The page token is not valid',
+  'invalid-definition-ref': 'The name or version of a deployed definition is not valid',
   unauthorized: 'A valid token is required',
   forbidden: "The token's scopes do not allow this",
   'cross-origin': 'Cross-origin requests are refused',
@@ -59,6 +65,7 @@ const TITLES: Record<ProblemType, string> = {
   'process-not-found': 'No such process',
   'trigger-not-found': 'No such trigger',
   'schedule-not-found': 'No such schedule',
+  'definition-not-found': 'No such deployed definition',
   'method-not-allowed': 'Method not allowed',
   'process-ended': 'The process has ended',
   'already-exists': 'It already exists',
@@ -66,6 +73,7 @@ const TITLES: Record<ProblemType, string> = {
   'body-too-large': 'The body is too large',
   'unsupported-media-type': 'The body must be JSON (Content-Type: application/json)',
   'invalid-definition': 'The definition is not valid',
+  'definition-warnings': 'Not deployed: strict, and the lint warned',
   'invalid-expression': 'An expression is not valid',
   'temporal-unavailable': 'Temporal is unreachable',
   internal: 'Internal error',
@@ -79,6 +87,31 @@ export interface ProblemDocument {
   readonly detail?: string;
   readonly problems?: readonly DefinitionProblem[];
   readonly errors?: readonly { path: string; message: string }[];
+  readonly warnings?: readonly LintWarningBody[];
+}
+
+/** A lint warning as the API writes it (as `POST /v1/definitions/validate` does). */
+export interface LintWarningBody {
+  readonly line: number;
+  readonly column: number;
+  readonly path: string;
+  readonly message: string;
+  readonly rule: string;
+  readonly ruleName: string;
+  readonly severity: string;
+}
+
+/** A lint warning of the package as the API writes it. */
+export function lintWarningBody(w: DefinitionWarningsError['warnings'][number]): LintWarningBody {
+  return {
+    line: w.line,
+    column: w.column,
+    path: w.path,
+    message: w.message,
+    rule: w.rule,
+    ruleName: w.name,
+    severity: w.severity,
+  };
 }
 
 /** An error that the API answers with as a problem of `kind`. */
@@ -89,7 +122,7 @@ export class ApiProblem extends BureaucratError {
   constructor(
     readonly kind: ProblemType,
     detail: string,
-    readonly extra: Pick<ProblemDocument, 'problems' | 'errors'> = {},
+    readonly extra: Pick<ProblemDocument, 'problems' | 'errors' | 'warnings'> = {},
   ) {
     super(detail);
     this.code = kind.toUpperCase().replace(/-/g, '_');
@@ -100,7 +133,7 @@ export class ApiProblem extends BureaucratError {
 export function problemDocument(
   kind: ProblemType,
   detail?: string,
-  extra: Pick<ProblemDocument, 'problems' | 'errors'> = {},
+  extra: Pick<ProblemDocument, 'problems' | 'errors' | 'warnings'> = {},
 ): ProblemDocument {
   return {
     type: `${PROBLEM_BASE}${kind}`,
@@ -145,6 +178,13 @@ export function problemOf(err: unknown, temporalAddress: string): ProblemDocumen
   if (err instanceof DefinitionError) {
     return problemDocument('invalid-definition', `${err.problems.length} problem(s) in the definition`, {
       problems: err.problems.map(({ line, column, path, message }) => ({ line, column, path, message })),
+    });
+  }
+  if (err instanceof DefinitionNotFoundError) return problemDocument('definition-not-found', err.message);
+  if (err instanceof DefinitionRefError) return problemDocument('invalid-definition-ref', err.message);
+  if (err instanceof DefinitionWarningsError) {
+    return problemDocument('definition-warnings', err.message, {
+      warnings: err.warnings.map(lintWarningBody),
     });
   }
   if (err instanceof TriggerExpressionError) return problemDocument('invalid-expression', err.message);

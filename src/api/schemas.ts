@@ -24,6 +24,26 @@ const XmlDefinition = Type.String({
   minLength: 1,
 });
 
+/** A deployed definition by name, and version when pinned. */
+export const DeployedRef = Type.Object(
+  {
+    name: Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$',
+      description: 'The name it was deployed under.',
+    }),
+    version: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'The version, from 1; absent: the latest when it starts.' }),
+    ),
+  },
+  { additionalProperties: false, description: 'A deployed definition (`POST /v1/definitions`) by name.' },
+);
+
+/** XML text, or a deployed definition by name. */
+const DefinitionInput = Type.Union([XmlDefinition, DeployedRef], {
+  description:
+    'The definition: XML text, or a deployed definition by name (`{"name": "order"}` for the latest, `{"name": "order", "version": 3}`).',
+});
+
 const ProcessId = Type.String({ minLength: 1, maxLength: 1000, description: 'The process id.' });
 
 const Duration = Type.Union([Type.String({ minLength: 1 }), Type.Number({ minimum: 0 })], {
@@ -55,6 +75,20 @@ export const Problem = Type.Object(
       Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), {
         description: 'For `invalid-request`: what in the request is wrong.',
       }),
+    ),
+    warnings: Type.Optional(
+      Type.Array(
+        Type.Object({
+          line: Type.Integer(),
+          column: Type.Integer(),
+          path: Type.String(),
+          message: Type.String(),
+          rule: Type.String(),
+          ruleName: Type.String(),
+          severity: Type.String(),
+        }),
+        { description: "For `definition-warnings`: the lint's warnings that refused a strict deploy." },
+      ),
     ),
   },
   { $id: 'Problem', description: 'An error (RFC 9457 problem details, `application/problem+json`).' },
@@ -97,7 +131,7 @@ export const ActionOptions = Type.Object(
 
 export const LaunchRequest = Type.Object(
   {
-    definition: XmlDefinition,
+    definition: DefinitionInput,
     fields: Type.Optional(JsonObject),
     processId: Type.Optional(ProcessId),
     actionOptions: Type.Optional(ActionOptions),
@@ -120,10 +154,15 @@ const Status = Type.String({
   description: '`running`, `completed`, `failed`, `cancelled`, `terminated`, `timed_out`.',
 });
 
+const DefinitionLabel = Type.String({
+  description: 'The deployed definition it runs (`order@3`), when it was started by name.',
+});
+
 export const ProcessSummary = Type.Object({
   processId: Type.String(),
   runId: Type.String(),
   name: Type.Optional(Type.String()),
+  definition: Type.Optional(DefinitionLabel),
   status: Status,
   startTime: Type.String({ format: 'date-time' }),
   closeTime: Type.Optional(Type.String({ format: 'date-time' })),
@@ -161,10 +200,20 @@ export const ActivitySnapshot = Type.Object(
 
 export const PauseInfo = Type.Object({ by: Type.String(), reason: Type.String(), since: Type.String() });
 
+export const Migration = Type.Object({
+  from: Type.Optional(Type.String({ description: 'The deployed version it ran before (`order@2`).' })),
+  to: Type.String({ description: 'What it runs since: `order@3`, or the definition it was given.' }),
+  at: Type.String({ format: 'date-time' }),
+});
+
 export const ProcessDetails = Type.Object({
   processId: Type.String(),
   runId: Type.String(),
   name: Type.Optional(Type.String()),
+  definition: Type.Optional(DefinitionLabel),
+  migrations: Type.Optional(
+    Type.Array(Migration, { description: 'The migrations it went through, oldest first.' }),
+  ),
   status: Status,
   state: ActivitySnapshot,
   context: JsonObject,
@@ -274,6 +323,70 @@ export const Validation = Type.Object({
 
 export const NameParams = Type.Object({ name: Type.String({ minLength: 1 }) });
 
+export const VersionParams = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  version: Type.Integer({ minimum: 1 }),
+});
+
+export const DeployRequest = Type.Object(
+  {
+    xml: Type.String({ minLength: 1, description: 'The definition as XML text.' }),
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'The name to deploy under; its `<process name>` by default.',
+      }),
+    ),
+    strict: Type.Optional(Type.Boolean({ description: 'Refuse to deploy when the lint warns (422).' })),
+  },
+  { additionalProperties: false },
+);
+
+const VersionFields = {
+  name: Type.String(),
+  version: Type.Integer({ minimum: 1 }),
+  digest: Type.String({
+    description: 'SHA-256 of the XML text (hex): the same content is the same version.',
+  }),
+  size: Type.Integer({ description: 'The XML text in bytes (UTF-8).' }),
+  processName: Type.Optional(Type.String()),
+  activityCount: Type.Integer(),
+  deployedAt: Type.String({ format: 'date-time' }),
+};
+
+const LintWarning = Type.Object({
+  ...Position,
+  rule: Type.String(),
+  ruleName: Type.String(),
+  severity: Type.String(),
+});
+
+export const DefinitionVersion = Type.Object(VersionFields);
+
+export const DefinitionVersionWithXml = Type.Object({ ...VersionFields, xml: Type.String() });
+
+export const Deployed = Type.Object({
+  ...VersionFields,
+  unchanged: Type.Boolean({
+    description: 'True when the latest version already had this content: nothing new was stored.',
+  }),
+  warnings: Type.Array(LintWarning),
+});
+
+export const DeployedDefinitionList = Type.Object({
+  definitions: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      latest: Type.Integer({ description: 'Its latest version.' }),
+      versions: Type.Integer({ description: 'How many versions it has.' }),
+      processName: Type.Optional(Type.String()),
+      deployedAt: Type.String({ format: 'date-time', description: 'When its latest version was deployed.' }),
+    }),
+  ),
+});
+
+export const DefinitionVersionList = Type.Object({ versions: Type.Array(DefinitionVersion) });
+
 export const TriggerAddRequest = Type.Object(
   {
     event: Type.String({ minLength: 1 }),
@@ -296,6 +409,11 @@ export const TriggerInfo = Type.Object({
   name: Type.String(),
   event: Type.String(),
   processName: Type.Optional(Type.String()),
+  definition: Type.Optional(
+    Type.String({
+      description: 'The deployed definition it starts by name: `order` (the latest) or `order@3`.',
+    }),
+  ),
   when: Type.Optional(Type.String()),
   id: Type.Optional(Type.String()),
   retries: Type.Integer(),

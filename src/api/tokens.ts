@@ -8,8 +8,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BureaucratError } from '../errors';
 
-/** What a token may do. `admin` may do everything. */
-export const SCOPES = ['read', 'launch', 'events', 'operate', 'admin'] as const;
+/**
+ * What a token may do. `admin` may do everything. `deploy` stores new versions of deployed definitions
+ * (apart from `launch`: a new version changes what launches, schedules and triggers by name start).
+ */
+export const SCOPES = ['read', 'launch', 'events', 'operate', 'deploy', 'admin'] as const;
 
 /** One of {@link SCOPES}. */
 export type Scope = (typeof SCOPES)[number];

@@ -8,7 +8,9 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { connectClient } from '../client/connection';
 import { Events } from '../client/events';
 import { Launcher } from '../client/launcher';
-import { PROCESS_STATUS_FILTERS, type ProcessStatusFilter } from '../client/process-list';
+import { definitionOf, PROCESS_STATUS_FILTERS, type ProcessStatusFilter } from '../client/process-list';
+import type { MigrationRecord } from '../migration';
+import { definitionRef, deployedRefOf, notFoundByName } from './definition-commands';
 import { ProcessCancelledError, ProcessFaultError } from '../client/process-handle';
 import { watchProcess } from '../client/watch';
 import { readDefinitionFile } from './definition-file';
@@ -21,7 +23,7 @@ import { renderState } from './render-state';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
-/** `bureaucrat launch FILE [--fields JSON] [--id ID] [--wait] [--follow] [--action-timeout D]` */
+/** `bureaucrat launch FILE|NAME[@VERSION] [--fields JSON] [--id ID] [--wait] [--follow] [--action-timeout D]` */
 export async function launchCommand(
   file: string,
   flags: ConnectionFlags & {
@@ -33,10 +35,11 @@ export async function launchCommand(
     routes?: string;
   },
 ): Promise<number> {
-  // The definition is read and checked before connecting: bad input is reported (exit 2) even when the
-  // server is down, and nothing is started.
-  const definition = await readDefinitionFile(file, err);
-  if (!definition) return EXIT.usage;
+  // A file is read and checked before connecting: bad input is reported (exit 2) even when the server is
+  // down, and nothing is started. A deployed definition (`order`, `order@3`) is read from the server.
+  const deployed = await deployedRefOf(file);
+  const definition = deployed ? undefined : await readDefinitionFile(file, err);
+  if (!deployed && !definition) return EXIT.usage;
   let routes: Routes | undefined;
   try {
     // Read here too (the launcher would) so that a malformed table is a usage error, before connecting.
@@ -50,11 +53,13 @@ export async function launchCommand(
     return EXIT.usage;
   }
   const launcher = await Launcher.connect(connectionOptions(flags));
-  const handle = await launcher.launch(definition.xml, flags.fields ?? {}, {
-    processId: flags.id,
-    ...(flags.actionTimeout ? { actionOptions: { startToCloseTimeout: flags.actionTimeout } } : {}),
-    ...(routes ? { routes } : {}),
-  });
+  const handle = await launcher
+    .launch(deployed ?? (definition as { xml: string }).xml, flags.fields ?? {}, {
+      processId: flags.id,
+      ...(flags.actionTimeout ? { actionOptions: { startToCloseTimeout: flags.actionTimeout } } : {}),
+      ...(routes ? { routes } : {}),
+    })
+    .catch((e: unknown) => notFoundByName(file, e));
   if (!flags.wait && !flags.follow) {
     out(handle.processId);
     return EXIT.ok;
@@ -107,29 +112,56 @@ export async function statusCommand(
   flags: ConnectionFlags & { json?: boolean },
 ): Promise<number> {
   const launcher = await Launcher.connect(connectionOptions(flags));
-  const state = await launcher.get(id).inspect();
-  out(flags.json ? JSON.stringify(state, null, 2) : renderState(state, process.stdout.isTTY));
+  const handle = launcher.get(id);
+  const state = await handle.inspect();
+  if (flags.json) {
+    out(JSON.stringify(state, null, 2));
+    return EXIT.ok;
+  }
+  // A process started by name says which version it runs, and the migrations that brought it there.
+  const { memo } = await handle.workflowHandle.describe();
+  const definition = definitionOf(memo);
+  if (definition) out(`definition ${definition}`);
+  for (const m of migrationsOf(memo)) out(`migrated ${m.from ?? 'its definition'} → ${m.to} at ${m.at}`);
+  out(renderState(state, process.stdout.isTTY));
   return EXIT.ok;
 }
 
-/** `bureaucrat list [--status running|completed|failed] [--name NAME]`: every process, a page at a time. */
+/** The migrations a process's memo records, oldest first. */
+function migrationsOf(memo: Record<string, unknown> | undefined): MigrationRecord[] {
+  const migrations = memo?.migrations;
+  if (!Array.isArray(migrations)) return [];
+  return migrations.filter(
+    (m): m is MigrationRecord =>
+      typeof m === 'object' && m !== null && typeof (m as MigrationRecord).to === 'string',
+  );
+}
+
+/**
+ * `bureaucrat list [--status running|completed|failed] [--name NAME] [--definition NAME[@V]]`: every
+ * process, a page at a time: id, status, process name, start time, deployed definition (`order@3`).
+ */
 export async function listCommand(
-  flags: ConnectionFlags & { status?: string; name?: string },
+  flags: ConnectionFlags & { status?: string; name?: string; definition?: string },
 ): Promise<number> {
   if (flags.status && !(PROCESS_STATUS_FILTERS as readonly string[]).includes(flags.status)) {
     err(`--status must be one of: ${PROCESS_STATUS_FILTERS.join(', ')}`);
     return EXIT.usage;
   }
+  if (flags.definition !== undefined) definitionRef(flags.definition, '--definition');
   const launcher = await Launcher.connect(connectionOptions(flags));
   let pageToken: string | undefined;
   do {
     const page = await launcher.list({
       ...(flags.status ? { status: flags.status as ProcessStatusFilter } : {}),
       ...(flags.name ? { name: flags.name } : {}),
+      ...(flags.definition !== undefined ? { definition: flags.definition } : {}),
       ...(pageToken ? { pageToken } : {}),
     });
     for (const p of page.processes)
-      out(`${p.processId}\t${p.status}\t${p.name ?? ''}\t${p.startTime.toISOString()}`);
+      out(
+        `${p.processId}\t${p.status}\t${p.name ?? ''}\t${p.startTime.toISOString()}\t${p.definition ?? ''}`,
+      );
     pageToken = page.nextPageToken;
   } while (pageToken);
   return EXIT.ok;

@@ -5,7 +5,7 @@
  * list of the CLI's surface (30 commands), read top to bottom like `bureaucrat --help`; each command's
  * work lives in its own module (`commands.ts`, `serve.ts`, `operate-commands.ts`, …).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT, formatError, describeError } from './errors';
 import type { ApiFlags, DevFlags } from './serve';
 import {
@@ -35,6 +35,13 @@ async function run(load: () => Promise<number>): Promise<void> {
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
   process.exit(code);
+}
+
+/** A whole number from 1 (`migrate --concurrency`). */
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`not a whole number from 1: ${value}`);
+  return n;
 }
 
 /** `--shutdown-grace` of `worker` and `dev`. */
@@ -127,7 +134,10 @@ export function buildCli(): Command {
     program
       .command('launch')
       .description('validate a definition and start it as a process; prints the process id')
-      .argument('<file>', 'definition file (.xml)')
+      .argument(
+        '<file>',
+        'definition file (.xml), or a deployed definition: NAME (the latest) or NAME@VERSION',
+      )
       .option('--fields <json>', 'launch fields (override the process context)', jsonObject)
       .option('--id <id>', 'process id (an existing running or completed one is returned, not duplicated)')
       .option('--wait', 'wait for the end: final context on stdout (exit 0), or the fault on stderr (exit 1)')
@@ -193,10 +203,14 @@ export function buildCli(): Command {
   withConnectionFlags(
     program
       .command('list')
-      .description('list processes: id, status, process name, start time')
+      .description('list processes: id, status, process name, start time, deployed definition (NAME@VERSION)')
       .option('--status <status>', 'running | completed | failed')
-      .option('--name <name>', 'only processes of this <process name="…">'),
-  ).action((flags: ConnectionFlags & { status?: string; name?: string }) =>
+      .option('--name <name>', 'only processes of this <process name="…">')
+      .option(
+        '--definition <name[@version]>',
+        'only processes running this deployed definition (any version, or this one)',
+      ),
+  ).action((flags: ConnectionFlags & { status?: string; name?: string; definition?: string }) =>
     run(async () => (await import('./commands')).listCommand(flags)),
   );
 
@@ -268,9 +282,12 @@ export function buildCli(): Command {
   withConnectionFlags(
     trigger
       .command('add')
-      .description('start FILE for every published EVENT whose --when holds (one per --id value)')
+      .description('start DEFINITION for every published EVENT whose --when holds (one per --id value)')
       .argument('<event>', 'event name')
-      .argument('<file>', 'definition file (.xml)')
+      .argument(
+        '<definition>',
+        'definition file (.xml), or a deployed definition: NAME (the latest at each start) or NAME@VERSION',
+      )
       .option('--name <name>', 'trigger name (default: derived from the settings)')
       .option('--when <expr>', 'predicate over event, e.g. "event[\'total\'] > 100"')
       .option('--id <expr>', 'correlation id over event: the process id (one process per id)')
@@ -314,9 +331,12 @@ export function buildCli(): Command {
   withConnectionFlags(
     schedule
       .command('add')
-      .description('create a schedule that starts FILE every DURATION or on a cron expression')
+      .description('create a schedule that starts DEFINITION every DURATION or on a cron expression')
       .argument('<name>', 'schedule name (its processes get ids that begin with it)')
-      .argument('<file>', 'definition file (.xml)')
+      .argument(
+        '<file>',
+        'definition file (.xml), or a deployed definition: NAME (the latest at each start) or NAME@VERSION',
+      )
       .option('--every <duration>', 'start a process every DURATION (e.g. 30s, 1h)', duration)
       .option('--cron <expr>', 'start a process on this cron expression (e.g. "0 2 * * *")')
       .option('--fields <json>', 'launch fields of every process', jsonObject)
@@ -329,7 +349,9 @@ export function buildCli(): Command {
     ) => run(async () => (await import('./schedule-commands')).scheduleAddCommand(name, file, flags)),
   );
   withConnectionFlags(
-    schedule.command('list').description('list schedules: name, timing, state, process name, next start'),
+    schedule
+      .command('list')
+      .description('list schedules: name, timing, state, process name, next start, deployed definition'),
   ).action((flags: ConnectionFlags) =>
     run(async () => (await import('./schedule-commands')).scheduleListCommand(flags)),
   );
@@ -345,6 +367,77 @@ export function buildCli(): Command {
       run(async () => (await import('./schedule-commands')).scheduleActionCommand(action, name, flags)),
     );
   }
+
+  withConnectionFlags(
+    program
+      .command('deploy')
+      .description(
+        'store definitions by name (their <process name>) as the next version; prints NAME@VERSION for each',
+      )
+      .argument('<files...>', 'definition files (.xml)')
+      .option('--name <name>', 'deploy under this name instead of the <process name> (one file only)')
+      .option('--strict', 'refuse (exit 1) a definition the lint warns about'),
+  ).action((files: string[], flags: ConnectionFlags & { name?: string; strict?: boolean }) =>
+    run(async () => (await import('./definition-commands')).deployCommand(files, flags)),
+  );
+
+  const definitions = program
+    .command('definitions')
+    .description('definitions deployed by name and version (bureaucrat deploy)');
+  withConnectionFlags(
+    definitions
+      .command('list')
+      .description('list deployed definitions: name, latest version, versions, process name, deployed at'),
+  ).action((flags: ConnectionFlags) =>
+    run(async () => (await import('./definition-commands')).definitionsListCommand(flags)),
+  );
+  withConnectionFlags(
+    definitions
+      .command('show')
+      .description('a deployed definition: its summary, its XML text (--xml) or its picture (--svg)')
+      .argument('<definition>', 'NAME (the latest) or NAME@VERSION')
+      .option('--xml', 'print the XML text as deployed')
+      .option('--svg [file]', 'draw it as an SVG diagram, to FILE or stdout'),
+  ).action((ref: string, flags: ConnectionFlags & { xml?: boolean; svg?: string | boolean }) =>
+    run(async () => (await import('./definition-commands')).definitionsShowCommand(ref, flags)),
+  );
+  withConnectionFlags(
+    definitions
+      .command('versions')
+      .description('the versions of a name, oldest first: version, deployed at, size, digest')
+      .argument('<name>', 'deployed name'),
+  ).action((name: string, flags: ConnectionFlags) =>
+    run(async () => (await import('./definition-commands')).definitionsVersionsCommand(name, flags)),
+  );
+  withConnectionFlags(
+    definitions
+      .command('diff')
+      .description('a unified diff of two deployed versions (XML text, line by line)')
+      .argument('<before>', 'NAME@VERSION')
+      .argument('<after>', 'NAME@VERSION (or NAME: the latest)'),
+  ).action((before: string, after: string, flags: ConnectionFlags) =>
+    run(async () => (await import('./definition-commands')).definitionsDiffCommand(before, after, flags)),
+  );
+
+  withConnectionFlags(
+    program
+      .command('migrate')
+      .description(
+        'move running processes (by id, or all of a --definition) onto another deployed version; exit 1 when any was refused or failed',
+      )
+      .argument('[ids...]', 'process ids')
+      .option('--definition <name[@version]>', 'every running process of this deployed definition')
+      .requiredOption('--to <name[@version]>', 'the deployed definition to move them onto')
+      .option(
+        '--map <old=new>',
+        'an activity id of the running definition and its id in the target (repeatable)',
+        (pair: string, pairs: string[] = []) => [...pairs, pair],
+      )
+      .option('--dry-run', 'only say which processes would move, and why others cannot')
+      .option('--concurrency <n>', 'how many processes to move at once', positiveInteger),
+  ).action((ids: string[], flags: import('./definition-commands').MigrateFlags) =>
+    run(async () => (await import('./definition-commands')).migrateCommand(ids, flags)),
+  );
 
   withConnectionFlags(
     program

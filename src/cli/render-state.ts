@@ -19,6 +19,7 @@ function detail(node: ActivitySnapshot): string {
   if (node.event !== undefined) return ` ${node.event}`;
   if (node.seconds !== undefined) return ` ${node.seconds}s`;
   if (node.process !== undefined) return ` ${node.process}`;
+  if (node.definition !== undefined) return ` ${node.definition}`;
   if (node.code !== undefined) return ` ${node.code}`;
   if (node.codes !== undefined) return node.codes === null ? ' default' : ` ${node.codes.join(', ')}`;
   return '';

@@ -3,6 +3,7 @@
  * {@link Schedules}.
  */
 import { Schedules, type ScheduleOverlap } from '../client/schedules';
+import { deployedRefOf, notFoundByName } from './definition-commands';
 import { readDefinitionFile } from './definition-file';
 import { EXIT } from './errors';
 import { connectionOptions, type ConnectionFlags } from './options';
@@ -13,7 +14,7 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 /** The overlap policies `--overlap` accepts. */
 export const OVERLAPS: readonly ScheduleOverlap[] = ['skip', 'buffer', 'allow'];
 
-/** `bureaucrat schedule add NAME FILE (--every D | --cron EXPR) [--fields JSON] [--overlap P]` */
+/** `bureaucrat schedule add NAME FILE|DEFINITION[@V] (--every D | --cron EXPR) [--fields JSON] [--overlap P]` */
 export async function scheduleAddCommand(
   name: string,
   file: string,
@@ -32,25 +33,30 @@ export async function scheduleAddCommand(
     err(`--overlap must be one of: ${OVERLAPS.join(', ')}`);
     return EXIT.usage;
   }
-  // Checked before connecting, like `launch`: bad input exits 2 and creates nothing.
-  const definition = await readDefinitionFile(file, err);
-  if (!definition) return EXIT.usage;
+  // A file is checked before connecting, like `launch`: bad input exits 2 and creates nothing. A deployed
+  // definition (`report`: the latest at each start, `report@3`: pinned) must be deployed now.
+  const deployed = await deployedRefOf(file);
+  const definition = deployed ? undefined : await readDefinitionFile(file, err);
+  if (!deployed && !definition) return EXIT.usage;
   const schedules = await Schedules.connect(connectionOptions(flags));
-  await schedules.add(name, definition.xml, {
-    ...(flags.cron !== undefined ? { cron: flags.cron } : { every: flags.every as number }),
-    ...(flags.fields ? { fields: flags.fields } : {}),
-    ...(flags.overlap ? { overlap: flags.overlap as ScheduleOverlap } : {}),
-  });
+  await schedules
+    .add(name, deployed ?? (definition as { xml: string }).xml, {
+      ...(flags.cron !== undefined ? { cron: flags.cron } : { every: flags.every as number }),
+      ...(flags.fields ? { fields: flags.fields } : {}),
+      ...(flags.overlap ? { overlap: flags.overlap as ScheduleOverlap } : {}),
+    })
+    .catch((e: unknown) => notFoundByName(file, e));
   err(`schedule ${name} created`);
   return EXIT.ok;
 }
 
-/** `bureaucrat schedule list`: name, timing, state, process name, next start. */
+/** `bureaucrat schedule list`: name, timing, state, process name, next start, deployed definition. */
 export async function scheduleListCommand(flags: ConnectionFlags): Promise<number> {
   const schedules = await Schedules.connect(connectionOptions(flags));
   for (const s of await schedules.list()) {
     const next = s.nextStarts[0]?.toISOString() ?? '-';
-    out(`${s.name}\t${s.timing}\t${s.paused ? 'paused' : 'active'}\t${s.processName ?? ''}\t${next}`);
+    const state = s.paused ? 'paused' : 'active';
+    out(`${s.name}\t${s.timing}\t${state}\t${s.processName ?? ''}\t${next}\t${s.definition ?? ''}`);
   }
   return EXIT.ok;
 }

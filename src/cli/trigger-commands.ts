@@ -1,8 +1,11 @@
 /**
  * `bureaucrat trigger add | list | remove | dead-letters | redrive`: thin wrappers over {@link Triggers}.
  */
+import { existsSync } from 'node:fs';
+import { DefinitionNotFoundError } from '../client/definitions';
 import { TriggerConflictError, TriggerExpressionError, Triggers, validateTrigger } from '../client/triggers';
 import { DefinitionError, DefinitionFileError, formatProblem } from '../definition';
+import { DefinitionRefError, parseDefinitionRef, type DefinitionRef } from '../deployed';
 import { EXIT } from './errors';
 import { connectionOptions, type ConnectionFlags } from './options';
 
@@ -18,12 +21,30 @@ export type TriggerAddFlags = ConnectionFlags & {
   replace?: boolean;
 };
 
-/** `bureaucrat trigger add EVENT FILE [--name N] [--when EXPR] [--id EXPR] [--retries N] [--replace]` */
+/**
+ * What a DEFINITION argument names: XML text or an existing file as given, else a deployed definition
+ * (`order`, `order@3`) when it reads as one, else the file (whose absence is then reported).
+ */
+export function definitionArgument(text: string): string | DefinitionRef {
+  if (text.trimStart().startsWith('<') || existsSync(text)) return text;
+  try {
+    return parseDefinitionRef(text);
+  } catch (e) {
+    if (e instanceof DefinitionRefError) return text;
+    throw e;
+  }
+}
+
+/**
+ * `bureaucrat trigger add EVENT DEFINITION [--name N] [--when EXPR] [--id EXPR] [--retries N] [--replace]`:
+ * DEFINITION is a file, or a deployed definition (`order`: the latest at each start; `order@3`: pinned).
+ */
 export async function triggerAddCommand(
   event: string,
   file: string,
   flags: TriggerAddFlags,
 ): Promise<number> {
+  const definition = definitionArgument(file);
   const retries = flags.retries === undefined ? undefined : Number(flags.retries);
   const options = {
     ...(flags.name !== undefined ? { name: flags.name } : {}),
@@ -34,7 +55,7 @@ export async function triggerAddCommand(
   };
   // Everything is checked before connecting: bad input exits 2 and registers nothing.
   try {
-    await validateTrigger(event, file, options);
+    await validateTrigger(event, definition, options);
   } catch (e) {
     if (e instanceof DefinitionError && !(e instanceof DefinitionFileError)) {
       // As `validate` prints them: one line per problem, file:line:col: path: problem.
@@ -43,7 +64,12 @@ export async function triggerAddCommand(
       }
       return EXIT.usage;
     }
-    if (e instanceof DefinitionError || e instanceof TriggerExpressionError || e instanceof TypeError) {
+    if (
+      e instanceof DefinitionError ||
+      e instanceof DefinitionRefError ||
+      e instanceof TriggerExpressionError ||
+      e instanceof TypeError
+    ) {
       err(e.message);
       return EXIT.usage;
     }
@@ -51,12 +77,12 @@ export async function triggerAddCommand(
   }
   const triggers = await Triggers.connect(connectionOptions(flags));
   try {
-    const { name, result } = await triggers.add(event, file, options);
+    const { name, result } = await triggers.add(event, definition, options);
     out(name);
     err(`trigger ${name} ${result}`);
     return EXIT.ok;
   } catch (e) {
-    if (e instanceof TriggerConflictError) {
+    if (e instanceof TriggerConflictError || e instanceof DefinitionNotFoundError) {
       err(e.message);
       return EXIT.usage;
     }
@@ -64,7 +90,10 @@ export async function triggerAddCommand(
   }
 }
 
-/** `bureaucrat trigger list`: name, event, process name, predicate, processes started, dead letters. */
+/**
+ * `bureaucrat trigger list`: name, event, definition (the deployed `order`/`order@3` it starts by name, else
+ * the process name), predicate, processes started, dead letters.
+ */
 export async function triggerListCommand(flags: ConnectionFlags): Promise<number> {
   const triggers = await Triggers.connect(connectionOptions(flags));
   for (const t of await triggers.list()) {
@@ -72,7 +101,7 @@ export async function triggerListCommand(flags: ConnectionFlags): Promise<number
       [
         t.name,
         t.event,
-        t.processName ?? '',
+        t.definition ?? t.processName ?? '',
         t.when ?? '*',
         `started ${t.started}`,
         `dead ${t.deadLetters}`,

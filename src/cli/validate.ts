@@ -4,6 +4,7 @@ import {
   fileErrorReason,
   formatProblem,
   type CheckDefinitionOptions,
+  type DefinitionProblem,
   type DefinitionWarning,
 } from '../definition';
 
@@ -66,18 +67,18 @@ export async function validateFiles(
       continue;
     }
     failed++;
-    for (const p of problems) {
-      // `file:line:col: …` as compilers print it; a problem of the whole text has no position.
-      output.err(
-        p.line > 0 ? `${file}:${formatProblem(p).replace(' ', ': ')}` : `${file}: ${formatProblem(p)}`,
-      );
-    }
+    for (const p of problems) output.err(formatFileProblem(file, p));
   }
   return failed ? 1 : 0;
 }
 
+/** `file:line:col: path: message` as compilers print it; a problem of the whole text has no position. */
+export function formatFileProblem(file: string, p: DefinitionProblem): string {
+  return p.line > 0 ? `${file}:${formatProblem(p).replace(' ', ': ')}` : `${file}: ${formatProblem(p)}`;
+}
+
 /** `file:27:5: warning: process/while[1]: the loop never ends: … [W001 endless-loop]`. */
-function formatFinding(file: string, w: DefinitionWarning): string {
+export function formatFinding(file: string, w: DefinitionWarning): string {
   return `${file}:${w.line}:${w.column}: ${w.severity}: ${w.path}: ${w.message} [${w.rule} ${w.name}]`;
 }
 

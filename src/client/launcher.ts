@@ -6,6 +6,15 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { processStartOptions } from '../process-start';
 import { loadDefinition } from './definition-source';
 import { PROCESS_WORKFLOW_TYPE, type ActionOptions } from '../protocol';
+import { DEFINITION_SLICE_CHARS, type DefinitionRef } from '../deployed';
+import type { ProcessDefinition } from '../definition';
+import { Definitions } from './definitions';
+import {
+  migrateProcesses,
+  type MigrateOptions,
+  type MigrationOutcome,
+  type MigrationSelection,
+} from './migrations';
 import { parseRoutes, ROUTES_ENV, type Routes } from '../routes';
 import type { ContextValues } from '../scope';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
@@ -40,7 +49,8 @@ export interface LaunchOptions {
 }
 
 /**
- * Starts processes. `definition` is XML text or the path of an `.xml` file (as the original took).
+ * Starts processes. `definition` is XML text, the path of an `.xml` file (as the original took), or a
+ * deployed definition by name (`{ name: 'order' }` for the latest, `{ name: 'order', version: 3 }`).
  *
  * @example
  * const launcher = await Launcher.connect();
@@ -62,11 +72,11 @@ export class Launcher {
 
   /**
    * Validates the definition and starts it. Throws `DefinitionError` (listing every problem) for an
-   * invalid definition, or its subclass `DefinitionFileError` for a file that cannot be read, and starts
-   * nothing then.
+   * invalid definition, its subclass `DefinitionFileError` for a file that cannot be read, or
+   * `DefinitionNotFoundError` for a name or version that is not deployed, and starts nothing then.
    */
   async launch(
-    definition: string,
+    definition: string | DefinitionRef,
     fields: ContextValues = {},
     options: LaunchOptions = {},
   ): Promise<ProcessHandle> {
@@ -78,11 +88,11 @@ export class Launcher {
    * HTTP API answers 201 or 200 by it), and with the run id.
    */
   async start(
-    definition: string,
+    definition: string | DefinitionRef,
     fields: ContextValues = {},
     options: LaunchOptions = {},
   ): Promise<LaunchResult> {
-    const { xml, model } = await loadDefinition(definition);
+    const { xml, model, deployed } = await this.definitionOf(definition);
     const processId = options.processId ?? randomUUID();
     const routes = options.routes ?? options.actionOptions?.routes ?? envRoutes();
     const actionOptions =
@@ -91,7 +101,9 @@ export class Launcher {
       const handle = await this.client.workflow.start(PROCESS_WORKFLOW_TYPE, {
         ...processStartOptions(model, {
           processId,
-          definition: xml,
+          // A large deployed definition is read by the process itself, a slice at a time (see README).
+          ...(!deployed || xml.length <= DEFINITION_SLICE_CHARS ? { definition: xml } : {}),
+          ...(deployed && { deployed }),
           fields,
           taskQueue: this.taskQueue,
           settings: { broadcastEvents: true, actionOptions },
@@ -113,6 +125,34 @@ export class Launcher {
   /** One page of processes, newest first, filtered by status and `<process name>`. */
   list(options: ListProcessesOptions = {}): Promise<ProcessPage> {
     return listProcesses(this.client, options);
+  }
+
+  /** The deployed definitions of this launcher's namespace (launches by name read them). */
+  get definitions(): Definitions {
+    return (this.#definitions ??= new Definitions(this.client, this.taskQueue));
+  }
+
+  #definitions?: Definitions;
+
+  /** The text and model of what a launch names: XML text, an `.xml` path, or a deployed definition. */
+  private async definitionOf(definition: string | DefinitionRef): Promise<{
+    xml: string;
+    model: ProcessDefinition;
+    deployed?: Required<DefinitionRef>;
+  }> {
+    if (typeof definition === 'string') return loadDefinition(definition);
+    const found = await this.definitions.load(definition);
+    return { xml: found.xml, model: found.model, deployed: { name: found.name, version: found.version } };
+  }
+
+  /**
+   * Moves running processes onto a deployed version (`options.to`): the ones given by id, or every running
+   * process of a deployed definition (`{ definition: 'order@1' }`). A process moves when every activity it
+   * has active exists in the target (same id and kind, or mapped by `options.map`); otherwise it is refused
+   * with the reasons and left untouched. `dryRun` only reports. See README, "Migrating running processes".
+   */
+  migrate(selection: MigrationSelection, options: MigrateOptions): Promise<MigrationOutcome[]> {
+    return migrateProcesses(this.client, this.definitions, selection, options);
   }
 
   /** A handle on an existing process. */

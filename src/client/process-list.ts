@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { PROCESS_WORKFLOW_TYPE } from '../protocol';
-import { PROCESS_NAME } from '../search-attributes';
+import { DEFINITION_NAME, DEFINITION_VERSION, PROCESS_NAME } from '../search-attributes';
+import { formatDefinitionRef, parseDefinitionRef } from '../deployed';
 import { BureaucratError } from '../errors';
 
 /** The statuses a listing filters on: `failed` covers every way a process ends without completing. */
@@ -27,6 +28,12 @@ export interface ListProcessesOptions {
   readonly status?: ProcessStatusFilter;
   /** Only processes of this `<process name="…">` (the `BureaucratProcessName` search attribute). */
   readonly name?: string;
+  /**
+   * Only processes that run this deployed definition: `order` (any version, the `BureaucratDefinitionName`
+   * search attribute) or `order@2` (that version, `BureaucratDefinition`). Throws `DefinitionRefError`
+   * for anything else.
+   */
+  readonly definition?: string;
   /** At most this many processes (default 100, at most 1,000). */
   readonly pageSize?: number;
   /** Where the previous page ended ({@link ProcessPage.nextPageToken}). */
@@ -41,6 +48,8 @@ export interface ProcessSummary {
   readonly runId: string;
   /** The definition's `<process name="…">`, when it has one. */
   readonly name?: string;
+  /** The deployed definition it runs (`order@3`), when it was started by name. */
+  readonly definition?: string;
   /** `running`, `completed`, `failed`, `cancelled`, `terminated` or `timed_out`. */
   readonly status: string;
   /** When the run started. */
@@ -79,12 +88,26 @@ export function processNameOf(memo: Record<string, unknown> | undefined): string
   return typeof name === 'string' && name ? name : undefined;
 }
 
+/** The deployed definition a process's memo records (`order@3`, when it was started by name), if any. */
+export function definitionOf(memo: Record<string, unknown> | undefined): string | undefined {
+  const definition = memo?.definition;
+  return typeof definition === 'string' && definition ? definition : undefined;
+}
+
 /** The visibility query of a listing: one row per process run, continued-as-new runs left out. */
-export function listQuery(options: Pick<ListProcessesOptions, 'status' | 'name'>): string {
+export function listQuery(options: Pick<ListProcessesOptions, 'status' | 'name' | 'definition'>): string {
   const filters = [`WorkflowType = '${PROCESS_WORKFLOW_TYPE}'`];
   // A process that continued as new has one closed run per continuation: only its current run counts.
   filters.push(options.status ? STATUS_QUERIES[options.status] : "ExecutionStatus != 'ContinuedAsNew'");
   if (options.name !== undefined) filters.push(`${PROCESS_NAME.name} = ${quote(options.name)}`);
+  if (options.definition !== undefined) {
+    const ref = parseDefinitionRef(options.definition);
+    filters.push(
+      ref.version === undefined
+        ? `${DEFINITION_NAME.name} = ${quote(ref.name)}`
+        : `${DEFINITION_VERSION.name} = ${quote(formatDefinitionRef(ref))}`,
+    );
+  }
   return filters.join(' AND ');
 }
 
@@ -117,10 +140,12 @@ export async function listProcesses(
         client.options.namespace,
       );
       const name = processNameOf(info.memo);
+      const definition = definitionOf(info.memo);
       return {
         processId: info.workflowId,
         runId: info.runId,
         ...(name ? { name } : {}),
+        ...(definition ? { definition } : {}),
         status: processStatusName(info.status.name),
         startTime: info.startTime,
         ...(info.closeTime ? { closeTime: info.closeTime } : {}),

@@ -11,11 +11,13 @@ import {
   type ScheduleSpec,
   type ScheduleDescription,
 } from '@temporalio/client';
-import { processStartOptions } from '../process-start';
+import { processStartMetadata, processStartOptions } from '../process-start';
+import { formatDefinitionRef, type DefinitionRef } from '../deployed';
+import { Definitions } from './definitions';
 import { loadDefinition } from './definition-source';
-import { PROCESS_WORKFLOW_TYPE } from '../protocol';
+import { PROCESS_WORKFLOW_TYPE, type ProcessInput } from '../protocol';
 import type { ContextValues } from '../scope';
-import { SCHEDULE_NAME } from '../search-attributes';
+import { DEFINITION_NAME, SCHEDULE_NAME } from '../search-attributes';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 
 /** What a schedule does when a start is due while the previous process still runs. */
@@ -52,6 +54,8 @@ export interface ScheduleInfo {
   readonly name: string;
   /** `<process name="…">` of the definition it starts, when the definition names itself. */
   readonly processName?: string;
+  /** The deployed definition it starts by name: `order` (the latest at each start) or `order@3`. */
+  readonly definition?: string;
   /** `every 1m` or `cron 0 * * * *`. */
   readonly timing: string;
   /** True while it is paused: it starts nothing then. */
@@ -66,6 +70,8 @@ export interface ScheduleInfo {
 interface ScheduleMemo {
   readonly bureaucratSchedule: string;
   readonly processName?: string;
+  /** The deployed definition it starts by name (`order`, or pinned `order@3`). */
+  readonly definition?: string;
   readonly timing: string;
 }
 
@@ -94,25 +100,21 @@ export class Schedules {
   }
 
   /**
-   * Creates schedule `name` starting the definition (XML text or an `.xml` path). Throws
-   * `DefinitionError` for an invalid definition (nothing is created) and the SDK's
+   * Creates schedule `name` starting the definition: XML text, an `.xml` path, or a deployed definition by
+   * name (`{ name: 'report' }`: the latest version at each start; `{ name, version }`: pinned). Throws
+   * `DefinitionError` for an invalid definition, `DefinitionNotFoundError` for one not deployed (nothing
+   * is created) and the SDK's
    * `ScheduleAlreadyRunning` when the name is taken.
    */
-  async add(name: string, definition: string, options: ScheduleAddOptions): Promise<void> {
+  async add(name: string, definition: string | DefinitionRef, options: ScheduleAddOptions): Promise<void> {
     if (!name) throw new TypeError('a schedule needs a name');
-    const { xml, model } = await loadDefinition(definition);
     const { spec, timing } = scheduleSpec(options);
-    const start = processStartOptions(model, {
-      processId: name,
-      definition: xml,
-      fields: options.fields,
-      taskQueue: this.taskQueue,
-      settings: { broadcastEvents: true },
-      summary: `Bureaucrat process${model.name ? ` ${model.name}` : ''} from schedule ${name}`,
-    });
+    const start = await this.startOptions(name, definition, options.fields);
+    const processName = start.memo.processName as string | undefined;
     const memo: ScheduleMemo = {
       bureaucratSchedule: name,
-      ...(model.name ? { processName: model.name } : {}),
+      ...(processName ? { processName } : {}),
+      ...(typeof definition !== 'string' && { definition: formatDefinitionRef(definition) }),
       timing,
     };
     await this.client.schedule.create({
@@ -131,6 +133,43 @@ export class Schedules {
         staticSummary: start.staticSummary,
       },
     });
+  }
+
+  /**
+   * What each start of schedule `name` starts: the definition's text, or for a deployed definition its
+   * name (the process reads the latest version when it starts, or the pinned one).
+   */
+  private async startOptions(name: string, definition: string | DefinitionRef, fields?: ContextValues) {
+    const settings = { broadcastEvents: true };
+    if (typeof definition === 'string') {
+      const { xml, model } = await loadDefinition(definition);
+      return processStartOptions(model, {
+        processId: name,
+        definition: xml,
+        fields,
+        taskQueue: this.taskQueue,
+        settings,
+        summary: `Bureaucrat process${model.name ? ` ${model.name}` : ''} from schedule ${name}`,
+      });
+    }
+    // Refuses a name (or version) that is not deployed now; later versions are taken as they come.
+    const info = await new Definitions(this.client, this.taskQueue).resolve(definition);
+    const pinned = definition.version !== undefined ? { name: info.name, version: info.version } : undefined;
+    const metadata = processStartMetadata(
+      pinned ? info : { activityCount: info.activityCount },
+      `Bureaucrat process ${formatDefinitionRef(definition)} from schedule ${name}`,
+      pinned,
+    );
+    const input: ProcessInput = { deployed: definition, ...(fields && { fields }), ...settings };
+    return {
+      ...metadata,
+      taskQueue: this.taskQueue,
+      args: [input],
+      // The version is known when each process starts (it records it then); the name is known now.
+      typedSearchAttributes: pinned
+        ? metadata.typedSearchAttributes
+        : [{ key: DEFINITION_NAME, value: definition.name }],
+    };
   }
 
   /** The schedules of processes in the namespace (others' schedules are left out), by name. */
@@ -203,6 +242,7 @@ function scheduleInfo(summary: ScheduleDescription, memo: ScheduleMemo): Schedul
   return {
     name: summary.scheduleId,
     ...(memo.processName ? { processName: memo.processName } : {}),
+    ...(memo.definition ? { definition: memo.definition } : {}),
     timing: memo.timing,
     paused: summary.state.paused,
     nextStarts: summary.info.nextActionTimes,

@@ -31,6 +31,13 @@ import {
 } from '../triggers/protocol';
 import { connectClient, DEFAULT_TASK_QUEUE, type ConnectionOptions } from './connection';
 import { loadDefinition } from './definition-source';
+import { Definitions } from './definitions';
+import {
+  definitionNameProblem,
+  DefinitionRefError,
+  formatDefinitionRef,
+  type DefinitionRef,
+} from '../deployed';
 import { BureaucratError } from '../errors';
 
 export type { DeadLetter, AddTriggerResult } from '../triggers/protocol';
@@ -57,6 +64,8 @@ export interface TriggerInfo {
   readonly event: string;
   /** `<process name="…">` of the definition it starts, when the definition names itself. */
   readonly processName?: string;
+  /** The deployed definition it starts by name: `order` (the latest at each start) or `order@3`. */
+  readonly definition?: string;
   /** Its predicate over `event`; absent: every event. */
   readonly when?: string;
   /** Its correlation id over `event`; absent: one process per event. */
@@ -123,10 +132,14 @@ export class Triggers {
    * Validates everything, then registers: throws `DefinitionError` (every problem, with line and column),
    * {@link TriggerExpressionError} or `TypeError` for bad input and registers nothing then, and
    * {@link TriggerConflictError} when the name is taken by other settings and `replace` is not set.
+   *
+   * `definition` is XML text, an `.xml` path, or a deployed definition by name: `{ name: 'order' }` starts
+   * the latest version at each event, `{ name: 'order', version: 3 }` always version 3. A name or version
+   * that is not deployed now is refused with `DefinitionNotFoundError`.
    */
   async add(
     event: string,
-    definition: string,
+    definition: string | DefinitionRef,
     options: TriggerAddOptions = {},
   ): Promise<{
     /** The trigger's name: the one given, or the one derived from the settings. */
@@ -134,7 +147,12 @@ export class Triggers {
     /** Whether the trigger was added, was already there with these settings, or replaced another. */
     result: AddTriggerResult;
   }> {
-    const registration = await validateTrigger(event, definition, options);
+    let registration = await validateTrigger(event, definition, options);
+    if (registration.deployed) {
+      // Refuses a name (or version) that is not deployed now; later versions are taken as they come.
+      const info = await new Definitions(this.client, this.taskQueue).resolve(registration.deployed);
+      if (info.processName) registration = { ...registration, processName: info.processName };
+    }
     // The router learns first that its events have triggers; if registering then fails, it only hands
     // events to an activity that finds no trigger.
     await signalRouter(this.client, {
@@ -196,6 +214,7 @@ export class Triggers {
           name: t.name,
           event: t.event,
           ...(t.processName ? { processName: t.processName } : {}),
+          ...(t.deployed ? { definition: formatDefinitionRef(t.deployed) } : {}),
           ...(t.when !== undefined ? { when: t.when } : {}),
           ...(t.id !== undefined ? { id: t.id } : {}),
           retries: t.retries,
@@ -260,10 +279,13 @@ export class Triggers {
   }
 }
 
-/** Checks a registration completely and builds it; throws without side effects on any problem. */
+/**
+ * Checks a registration completely and builds it; throws without side effects on any problem. A deployed
+ * definition's name is only checked for its form here (it needs a connection to be looked up: `add` does).
+ */
 export async function validateTrigger(
   event: string,
-  definition: string,
+  definition: string | DefinitionRef,
   options: TriggerAddOptions,
 ): Promise<TriggerRegistration> {
   if (!event) throw new TypeError('a trigger needs an event name');
@@ -276,7 +298,18 @@ export async function validateTrigger(
       `a trigger name takes letters, digits, "_", "-", "." and ":" (at most 200), got ${JSON.stringify(options.name)}`,
     );
   }
-  const { xml, source, model } = await loadDefinition(definition);
+  let deployed: DefinitionRef | undefined;
+  let loaded: Awaited<ReturnType<typeof loadDefinition>> | undefined;
+  if (typeof definition === 'string') loaded = await loadDefinition(definition);
+  else {
+    const problem = definitionNameProblem(definition.name);
+    if (problem) throw new DefinitionRefError(problem);
+    const { version } = definition;
+    if (version !== undefined && (!Number.isSafeInteger(version) || version < 1)) {
+      throw new DefinitionRefError(`${definition.name}: a version is a whole number from 1, got ${version}`);
+    }
+    deployed = { name: definition.name, ...(version !== undefined && { version }) };
+  }
   for (const [flag, text] of [
     ['--when', options.when],
     ['--id', options.id],
@@ -288,15 +321,24 @@ export async function validateTrigger(
       throw new TriggerExpressionError(`${flag}: ${(err as Error).message}`, { cause: err });
     }
   }
-  const settings = { event, definition: xml, when: options.when, id: options.id, retries };
+  const settings = {
+    event,
+    definition: loaded?.xml,
+    ...(deployed && { deployed: formatDefinitionRef(deployed) }),
+    when: options.when,
+    id: options.id,
+    retries,
+  };
   const digest = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 10);
-  const name = options.name ?? `${event}-${model.name ?? 'process'}-${digest}`.replace(/[^\w.:-]/g, '_');
+  const label = deployed?.name ?? loaded?.model.name ?? 'process';
+  const name = options.name ?? `${event}-${label}-${digest}`.replace(/[^\w.:-]/g, '_');
   return {
     name,
     event,
-    definition: xml,
-    ...(source ? { source } : {}),
-    ...(model.name ? { processName: model.name } : {}),
+    ...(loaded && { definition: loaded.xml }),
+    ...(deployed && { deployed }),
+    ...(loaded?.source ? { source: loaded.source } : {}),
+    ...(loaded?.model.name ? { processName: loaded.model.name } : {}),
     ...(options.when !== undefined ? { when: options.when } : {}),
     ...(options.id !== undefined ? { id: options.id } : {}),
     retries,

@@ -3,6 +3,7 @@
  * a kind added to the model without a reader does not compile; the complex ones share the body readers
  * below, which say which child elements they take (each child is visited once). Pure module.
  */
+import { definitionNameProblem } from '../deployed';
 import type { NameRef } from '../expression';
 import { isReserved } from '../scope';
 import {
@@ -24,6 +25,9 @@ import { isSchemaBinding, type Place, type Reader } from './reader';
 const RETRIES_TEXT = /^\d{1,4}$/;
 
 const PROPERTY_REFERENCE = /^\$([^\s$]+)$/;
+
+/** `version="…"` of `<call definition>`: a whole number from 1 (the schema's xs:positiveInteger, bounded). */
+const VERSION_TEXT = /^[1-9]\d{0,8}$/;
 
 /** What every activity reader is given: the element, its id, its checked attributes and location. */
 interface Element {
@@ -111,6 +115,42 @@ const activityReaders: { readonly [K in ActivityKind]: ActivityReader<K> } = {
   },
   call(r, { place, id, attrs, loc }) {
     r.noContent(place);
+    if (attrs.process !== undefined && attrs.definition !== undefined) {
+      r.problem(
+        place,
+        '<call> takes either process="$property" or definition="name", not both',
+        r.attributeOffset(place, 'definition'),
+      );
+    } else if (attrs.process === undefined && attrs.definition === undefined) {
+      r.problem(
+        place,
+        '<call> needs process="$property" (a definition held in the context) or definition="name" (a deployed one)',
+      );
+    }
+    if (attrs.version !== undefined && attrs.definition === undefined) {
+      r.problem(
+        place,
+        'version is only allowed with definition="name" (it pins a deployed definition\'s version)',
+        r.attributeOffset(place, 'version'),
+      );
+    }
+    if (attrs.definition !== undefined) {
+      const name = attrs.definition.trim();
+      const problem = definitionNameProblem(name);
+      if (problem) r.problem(place, `definition ${problem}`, r.attributeOffset(place, 'definition'));
+      let version: number | undefined;
+      if (attrs.version !== undefined) {
+        const text = attrs.version.trim();
+        if (VERSION_TEXT.test(text)) version = Number(text);
+        else
+          r.problem(
+            place,
+            `version must be a whole number from 1, got "${attrs.version}"`,
+            r.attributeOffset(place, 'version'),
+          );
+      }
+      return { kind: 'call', id, loc, deployed: { name, ...(version !== undefined && { version }) } };
+    }
     const ref = PROPERTY_REFERENCE.exec((attrs.process ?? '').trim());
     if (attrs.process !== undefined && !ref) {
       r.problem(

@@ -8,6 +8,7 @@
  * with its process id, so `<process-id>_1_0` names the same activity as in the original's snapshots.
  */
 import type { Expression } from '../expression';
+import type { DefinitionRef } from '../deployed';
 
 /** Where an element starts in the definition text (1-based), and its element path. */
 export interface SourceLocation {
@@ -127,10 +128,19 @@ export interface SwitchActivity extends ActivityBase<'switch'> {
   readonly cases: readonly CaseActivity[];
 }
 
-/** `<call process="$name">`: runs the definition held in context property `name` as a sub-process. */
+/**
+ * `<call>`: runs another definition as a sub-process, in one of two forms (exactly one of `property` and
+ * `deployed` is set):
+ *
+ * - `<call process="$name">` runs the definition held in context property `name`;
+ * - `<call definition="name" [version="n"]>` runs a deployed definition by name: the latest version when
+ *   the call starts, unless `version` pins one.
+ */
 export interface CallActivity extends ActivityBase<'call'> {
-  /** The context property holding the sub-process definition (the name after `$`). */
-  readonly property: string;
+  /** `process="$name"`: the context property holding the sub-process definition (the name after `$`). */
+  readonly property?: string;
+  /** `definition="name" [version="n"]`: the deployed definition to run (no version: the latest at start). */
+  readonly deployed?: DefinitionRef;
 }
 
 /** `<delay duration="N">`: a durable timer of N seconds. */

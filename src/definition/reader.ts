@@ -31,7 +31,7 @@ const ATTRIBUTES: Record<string, Record<string, boolean>> = {
   condition: {},
   while: {},
   all: {},
-  call: { process: true },
+  call: { process: false, definition: false, version: false },
   delay: { duration: true },
   await: { event: true, timeout: false, key: false },
   fault: { code: false, message: false },

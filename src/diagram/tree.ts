@@ -4,6 +4,7 @@
  *
  * Pure module (no Node APIs).
  */
+import { formatDefinitionRef } from '../deployed';
 import { childActivities, faultHandlers, type ModelNode } from '../definition/walk';
 import type { ProcessDefinition } from '../definition/model';
 import type { ActivitySnapshot, ActivityState, ProcessSnapshot } from '../protocol';
@@ -60,7 +61,7 @@ function detailOf(node: ModelNode): { detail?: string } {
     case 'delay':
       return { detail: formatSeconds(node.seconds) };
     case 'call':
-      return { detail: `$${node.property}` };
+      return { detail: node.deployed ? formatDefinitionRef(node.deployed) : `$${node.property ?? ''}` };
     case 'fault':
       return { detail: node.code };
     case 'handler':
@@ -98,6 +99,7 @@ function snapshotDetail(node: ActivitySnapshot): string | undefined {
   if (node.event !== undefined) return node.event;
   if (node.seconds !== undefined) return formatSeconds(node.seconds);
   if (node.process !== undefined) return node.process;
+  if (node.definition !== undefined) return node.definition;
   if (node.code !== undefined) return node.code;
   if (node.codes !== undefined) return codesText(node.codes);
   return undefined;

@@ -2,6 +2,7 @@
  * The contract of event triggers between the client (`Triggers`), the registry workflow, the event router
  * and the activity that starts processes. Pure module (no Node APIs): the workflow bundle imports it.
  */
+import type { DefinitionRef } from '../deployed';
 import type { EventMessage } from '../protocol';
 
 /** Workflow type of the trigger registry: one per namespace and task queue. */
@@ -37,8 +38,13 @@ export interface TriggerRegistration {
   readonly name: string;
   /** The event name it listens to. */
   readonly event: string;
-  /** The definition's XML text (validated at registration). */
-  readonly definition: string;
+  /** The definition's XML text (validated at registration); unset for a trigger of a deployed definition. */
+  readonly definition?: string;
+  /**
+   * The deployed definition it starts by name, instead of XML text: the latest version at each start, or
+   * the pinned `version` (checked to exist at registration).
+   */
+  readonly deployed?: DefinitionRef;
   /** Where the definition came from (a file name), for messages. */
   readonly source?: string;
   /** `<process name="…">` of the definition. */

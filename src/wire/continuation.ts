@@ -9,6 +9,7 @@
  */
 import type { ActivityState, ProcessInput } from '../protocol';
 import type { ContextValues } from '../scope';
+import type { MigrationRecord } from '../migration';
 
 /**
  * The interpreter workflow's input as it runs: the public {@link ProcessInput} and, on a run that continued
@@ -17,6 +18,8 @@ import type { ContextValues } from '../scope';
 export interface ProcessRunInput extends ProcessInput {
   /** Set by the interpreter itself when it continues as new: where to resume. Never set it by hand. */
   readonly resume?: Continuation;
+  /** The migrations this process went through, oldest first (set by the interpreter when it migrates). */
+  readonly migrations?: readonly MigrationRecord[];
 }
 
 /** Where a continued-as-new process resumes. Plain JSON. */
@@ -31,6 +34,11 @@ export interface Continuation {
   readonly awaits?: number;
   /** How many runs of this process came before (for diagnostics). */
   readonly runs: number;
+  /**
+   * The deadline (epoch ms) of the step a migration interrupted while it waited (a `<delay>`, an `<await>`
+   * with a timeout), by relative id: it waits on until the same moment when it runs again.
+   */
+  readonly deadlines?: Readonly<Record<string, number>>;
 }
 
 /** A complex activity that was running when the process continued as new. */

@@ -166,6 +166,7 @@ const SHARED_MODULES = [
   'src/protocol',
   'src/process-start',
   'src/search-attributes',
+  'src/deployed',
   'src/routes',
   'src/context-size',
   // The workflows themselves, the interpreter and every kind with them.

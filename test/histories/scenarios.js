@@ -262,4 +262,33 @@ module.exports = [
     },
     allRuns: 2,
   },
+  {
+    // Parked in an <await> and a <delay>, migrated to a version that adds a step after each: the first
+    // run ends on the migrate update's continue-as-new, the second resumes in the target.
+    name: 'migrated',
+    xml: `<process name="migrated">
+      <context><property name="n" type="int">0</property></context>
+      <await event="go"/>
+      <delay duration="1"/>
+    </process>`,
+    participants: {},
+    async drive(helpers) {
+      await helpers.waitFor('_0', 'active');
+      await helpers.update('migrate', {
+        definition: `<process name="migrated">
+          <context>
+            <property name="n" type="int">0</property>
+            <property name="added" type="bool">False</property>
+          </context>
+          <await event="go"/>
+          <assign property="n">context["n"] + 1</assign>
+          <delay duration="1"/>
+          <assign property="added">True</assign>
+        </process>`,
+      });
+      await helpers.waitFor('_0', 'active');
+      await helpers.signal({ event: 'go' });
+    },
+    allRuns: 2,
+  },
 ];

@@ -28,6 +28,7 @@ const TOKENS = {
   launch: 'launch-token-0123456789',
   events: 'events-token-0123456789',
   operate: 'operate-token-0123456789',
+  deploy: 'deploy-token-0123456789',
   admin: 'admin-token-0123456789',
 };
 
@@ -197,6 +198,92 @@ describe('HTTP API', () => {
 
     const ended = await call(api, 'POST', `/v1/processes/${id}/events`, { event: 'go' });
     expect([ended.status, problemType(ended)]).toEqual([409, 'process-ended']);
+  });
+
+  it('deploys definitions, reads them back, and launches one by name', async () => {
+    const name = `api-deployed-${processId('d').slice(-8)}`;
+    const xml = (marker: string) => `<process name="${name}">
+  <context><property name="marker" type="str"></property></context>
+  <assign property="marker">"${marker}"</assign>
+</process>`;
+    const first = await call(api, 'POST', '/v1/definitions', { xml: xml('one') });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ name, version: 1, unchanged: false, processName: name, warnings: [] });
+    const same = await call(api, 'POST', '/v1/definitions', { xml: xml('one') });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ name, version: 1, unchanged: true });
+    expect((await call(api, 'POST', '/v1/definitions', { xml: xml('two') })).body).toMatchObject({
+      version: 2,
+    });
+    const invalid = await call(api, 'POST', '/v1/definitions', { xml: '<process><action/></process>' });
+    expect([invalid.status, problemType(invalid)]).toEqual([422, 'invalid-definition']);
+    expect((invalid.body as { problems: unknown[] }).problems.length).toBeGreaterThan(0);
+    const badName = await call(api, 'POST', '/v1/definitions', { xml: xml('one'), name: 'no spaces' });
+    expect([badName.status, problemType(badName)]).toEqual([400, 'invalid-definition-ref']);
+    const warned = await call(api, 'POST', '/v1/definitions', {
+      xml: `<process name="${name}-w"><while><condition>True</condition><assign property="x">1</assign></while></process>`,
+      strict: true,
+    });
+    expect([warned.status, problemType(warned)]).toEqual([422, 'definition-warnings']);
+    expect((warned.body as { warnings: { rule: string }[] }).warnings.length).toBeGreaterThan(0);
+
+    expect((await call(api, 'GET', `/v1/definitions/${name}`)).body).toMatchObject({ name, version: 2 });
+    const v1 = await call(api, 'GET', `/v1/definitions/${name}/versions/1`);
+    expect(v1.body).toMatchObject({ name, version: 1, xml: xml('one') });
+    const missing = await call(api, 'GET', `/v1/definitions/${name}/versions/9`);
+    expect([missing.status, problemType(missing)]).toEqual([404, 'definition-not-found']);
+    const unknown = await call(api, 'GET', `/v1/definitions/${name}-none`);
+    expect([unknown.status, problemType(unknown)]).toEqual([404, 'definition-not-found']);
+    const versions = await eventually(
+      () => call(api, 'GET', `/v1/definitions/${name}/versions`),
+      (a) => (a.body as { versions: unknown[] }).versions.length === 2,
+    );
+    expect((versions.body as { versions: { version: number }[] }).versions.map((v) => v.version)).toEqual([
+      1, 2,
+    ]);
+    const listed = await eventually(
+      () => call(api, 'GET', '/v1/definitions'),
+      (a) => (a.body as { definitions: { name: string }[] }).definitions.some((d) => d.name === name),
+    );
+    expect(
+      (listed.body as { definitions: { name: string }[] }).definitions.find((d) => d.name === name),
+    ).toMatchObject({
+      latest: 2,
+      versions: 2,
+      processName: name,
+    });
+
+    const latest = processId('api-by-name');
+    expect((await launch({ definition: { name }, processId: latest })).status).toBe(201);
+    const pinned = processId('api-pinned');
+    expect((await launch({ definition: { name, version: 1 }, processId: pinned })).status).toBe(201);
+    const result = await call(api, 'GET', `/v1/processes/${latest}/result?wait=30s`);
+    expect(result.body).toMatchObject({ status: 'completed', context: { marker: 'two' } });
+    const pinnedResult = await call(api, 'GET', `/v1/processes/${pinned}/result?wait=30s`);
+    expect(pinnedResult.body).toMatchObject({ status: 'completed', context: { marker: 'one' } });
+    expect((await call(api, 'GET', `/v1/processes/${latest}`)).body).toMatchObject({
+      definition: `${name}@2`,
+    });
+    expect((await call(api, 'GET', `/v1/processes/${pinned}`)).body).toMatchObject({
+      definition: `${name}@1`,
+    });
+    const rows = await eventually(
+      () => call(api, 'GET', `/v1/processes?name=${name}`),
+      (a) => (a.body as { processes: unknown[] }).processes.length === 2,
+    );
+    expect((rows.body as { processes: { processId: string; definition?: string }[] }).processes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ processId: pinned, definition: `${name}@1` }),
+        expect.objectContaining({ processId: latest, definition: `${name}@2` }),
+      ]),
+    );
+
+    const notDeployed = await launch({ definition: { name: `${name}-none` } });
+    expect([notDeployed.status, problemType(notDeployed)]).toEqual([404, 'definition-not-found']);
+    const noVersion = await launch({ definition: { name, version: 7 } });
+    expect([noVersion.status, problemType(noVersion)]).toEqual([404, 'definition-not-found']);
+    const malformed = await launch({ definition: { name: 'no spaces' } });
+    expect([malformed.status, problemType(malformed)]).toEqual([400, 'invalid-request']);
   });
 
   it('refuses an invalid definition with every problem, and starts nothing', async () => {
@@ -452,6 +539,7 @@ describe('HTTP API', () => {
       ['POST', '/v1/events', 'events', { event: `nobody-${id}` }, 'read'],
       ['POST', `/v1/processes/${id}/pause`, 'operate', {}, 'events'],
       ['POST', '/v1/triggers', 'admin', { event: 'x', definition: WAITING }, 'operate'],
+      ['POST', '/v1/definitions', 'deploy', { xml: WAITING, name: `scoped-${id}` }, 'launch'],
     ];
     for (const [method, path, scope, payload, lacking] of cases) {
       const refused = await call(secured, method, path, payload, bearer(TOKENS[lacking]));

@@ -48,8 +48,8 @@ import configparser, json, os, time, traceback
 from pathlib import Path
 
 from bureaucrat_temporal import (
-    ApiError, ApiUnreachableError, Config, DefinitionError, Events, Launcher, ProcessCancelledError,
-    ProcessEndedError, ProcessFaultError, ProcessHandle, ProcessNotFoundError,
+    ApiError, ApiUnreachableError, Config, DefinitionError, DefinitionNotFoundError, Definitions, Events,
+    Launcher, ProcessCancelledError, ProcessEndedError, ProcessFaultError, ProcessHandle, ProcessNotFoundError,
 )
 
 given = json.loads(os.environ["PY_CLIENT_TEST"])
@@ -302,6 +302,43 @@ def _():
         return str(err)
 
 
+@check("deployed")
+def _():
+    definitions = Definitions()
+    name = f"py-deployed-{suffix}"
+    xml = lambda marker: (f'<process name="{name}"><context><property name="marker" type="str"></property>'
+                          f'</context><assign property="marker">"{marker}"</assign></process>')
+    first = definitions.deploy(xml("one"))
+    again = definitions.deploy(xml("one"))
+    file = Path(given["workDir"]) / "deployed.xml"
+    file.write_text(xml("two"), encoding="utf-8")
+    second = definitions.deploy(file)
+    latest = launcher.launch_deployed(name)
+    pinned = launcher.launch_deployed(name, version=1)
+    try:
+        launcher.launch_deployed(f"{name}-none")
+        missing = None
+    except DefinitionNotFoundError as err:
+        missing = [err.status, err.kind]
+    deadline = time.monotonic() + 20  # the list is Temporal's visibility: it may lag a moment
+    while True:
+        listed = [d for d in definitions.list() if d["name"] == name]
+        if (listed and listed[0]["versions"] == 2) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    return {
+        "first": [first["version"], first["unchanged"]], "again": [again["version"], again["unchanged"]],
+        "second": [second["version"], second["unchanged"]],
+        "latest": [latest.result(timeout=30)["marker"], latest.details().get("definition")],
+        "pinned": [pinned.result(timeout=30)["marker"], pinned.details().get("definition")],
+        "missing": missing,
+        "get_latest": [definitions.get(name)["version"], definitions.get(name)["xml"] == xml("two")],
+        "get_v1": definitions.get(name, 1)["xml"] == xml("one"),
+        "versions": [v["version"] for v in definitions.versions(name)],
+        "listed": [[d["latest"], d["versions"]] for d in listed],
+    }
+
+
 print(json.dumps(summary))
 `;
 
@@ -495,6 +532,22 @@ describeWithPython(title, () => {
     });
     const described = await env().client.workflow.getHandle(input.ids.cancel).describe();
     expect(described.status.name).toBe('CANCELLED');
+  });
+
+  it('Definitions deploys, lists and reads back; launch_deployed starts the latest or a pinned version', () => {
+    const name = `py-deployed-${suffix}`;
+    expect(outcome('deployed')).toEqual({
+      first: [1, false],
+      again: [1, true],
+      second: [2, false],
+      latest: ['two', `${name}@2`],
+      pinned: ['one', `${name}@1`],
+      missing: [404, 'definition-not-found'],
+      get_latest: [2, true],
+      get_v1: true,
+      versions: [1, 2],
+      listed: [[2, 2]],
+    });
   });
 
   it('a faulting process raises ProcessFaultError with its code and message', () => {

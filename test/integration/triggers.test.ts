@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { eventActivities } from '../../activities/events';
+import { Definitions, DefinitionNotFoundError } from '../../src/client/definitions';
 import { Events } from '../../src/client/events';
 import { Launcher } from '../../src/client/launcher';
 import { hookSinks } from '../../src/worker/hooks';
@@ -268,5 +269,77 @@ test('an event id published twice fires its triggers once (idempotent publishing
       (found) => found.length >= 2,
     );
     expect(ids).toHaveLength(2);
+  });
+});
+
+test('a trigger by name starts the latest version at each event; a pinned one keeps its version', async () => {
+  await withTriggerWorker(async (triggers, events) => {
+    const definitions = new Definitions(triggers.client, triggers.taskQueue);
+    const deployedName = unique('triggered');
+    const version = (marker: string) => `<process name="${deployedName}">
+  <context><property name="order" type="int">0</property></context>
+  <assign property="marker">"${marker}"</assign>
+</process>`;
+    await expect(triggers.add(unique('nothing'), { name: unique('absent') })).rejects.toThrow(
+      DefinitionNotFoundError,
+    );
+    expect(await definitions.deploy(version('one'))).toMatchObject({ version: 1 });
+    const event = unique('by_name');
+    const latest = await triggers.add(
+      event,
+      { name: deployedName },
+      { id: "'latest-' + str(event['order'])" },
+    );
+    const pinned = await triggers.add(
+      event,
+      { name: deployedName, version: 1 },
+      { id: "'pinned-' + str(event['order'])" },
+    );
+    expect(latest.result).toBe('added');
+    expect(pinned.result).toBe('added');
+    expect(latest.name).not.toBe(pinned.name);
+    // The same registration again is one trigger; another version is other settings.
+    expect(
+      (await triggers.add(event, { name: deployedName }, { id: "'latest-' + str(event['order'])" })).result,
+    ).toBe('unchanged');
+    await expect(
+      triggers.add(event, { name: deployedName, version: 2 }, { name: pinned.name }),
+    ).rejects.toThrow(DefinitionNotFoundError);
+
+    const run = async (id: string) => {
+      const handle = triggers.client.workflow.getHandle(id);
+      await eventually(
+        () =>
+          handle.describe().then(
+            () => true,
+            () => false,
+          ),
+        (found) => found,
+      );
+      return { context: await handle.result(), memo: (await handle.describe()).memo };
+    };
+    await events.trigger(event, { order: 1 });
+    expect(await run('latest-1')).toMatchObject({
+      context: { order: 1, marker: 'one' },
+      memo: { definition: `${deployedName}@1`, trigger: latest.name },
+    });
+    expect((await run('pinned-1')).memo).toMatchObject({ definition: `${deployedName}@1` });
+
+    expect(await definitions.deploy(version('two'))).toMatchObject({ version: 2 });
+    await events.trigger(event, { order: 2 });
+    expect(await run('latest-2')).toMatchObject({
+      context: { order: 2, marker: 'two' },
+      memo: { definition: `${deployedName}@2` },
+    });
+    expect(await run('pinned-2')).toMatchObject({
+      context: { order: 2, marker: 'one' },
+      memo: { definition: `${deployedName}@1` },
+    });
+    const listed = await triggers.list();
+    expect(listed.find((t) => t.name === latest.name)).toMatchObject({
+      definition: deployedName,
+      processName: deployedName,
+    });
+    expect(listed.find((t) => t.name === pinned.name)).toMatchObject({ definition: `${deployedName}@1` });
   });
 });

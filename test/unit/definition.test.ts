@@ -532,3 +532,49 @@ describe('parseDefinition: per-action options', () => {
     ]);
   });
 });
+
+describe('parseDefinition: <call definition="name" version="n">', () => {
+  it('reads both forms: a property holding the definition, or a deployed definition (latest or pinned)', () => {
+    const model = parseDefinition(
+      '<process><call process="$sub"/><call definition=" shipping "/>' +
+        '<call definition="billing.v2" version=" 3 "/></process>',
+    );
+    expect(model.activities).toEqual([
+      expect.objectContaining({ kind: 'call', id: '_0', property: 'sub' }),
+      expect.objectContaining({ kind: 'call', id: '_1', deployed: { name: 'shipping' } }),
+      expect.objectContaining({ kind: 'call', id: '_2', deployed: { name: 'billing.v2', version: 3 } }),
+    ]);
+    expect(model.activities[0]).not.toHaveProperty('deployed');
+    expect(model.activities[1]).not.toHaveProperty('property');
+    expect(model.activities[2]).not.toHaveProperty('property');
+  });
+
+  it('reports a bad name, a bad version, both forms, neither, and a version without definition', () => {
+    expect(
+      problemsOf(
+        '<process>\n<call definition="-bad name"/>\n<call definition="ok" version="0"/>\n' +
+          '<call definition="ok" version="1.5"/>\n<call process="$p" definition="ok"/>\n<call/>\n' +
+          '<call process="$p" version="2"/>\n<call version="2"/></process>',
+      ),
+    ).toEqual([
+      '2:7 process/call[1]: definition "-bad name" cannot name a deployed definition: use 1 to 200 letters, digits, "_", "-" or ".", starting with a letter or digit',
+      '3:23 process/call[2]: version must be a whole number from 1, got "0"',
+      '4:23 process/call[3]: version must be a whole number from 1, got "1.5"',
+      '5:20 process/call[4]: <call> takes either process="$property" or definition="name", not both',
+      '6:1 process/call[5]: <call> needs process="$property" (a definition held in the context) or definition="name" (a deployed one)',
+      '7:20 process/call[6]: version is only allowed with definition="name" (it pins a deployed definition\'s version)',
+      '8:1 process/call[7]: <call> needs process="$property" (a definition held in the context) or definition="name" (a deployed one)',
+      '8:7 process/call[7]: version is only allowed with definition="name" (it pins a deployed definition\'s version)',
+    ]);
+  });
+
+  it('accepts definition and version on <call> only', () => {
+    expect(problemsOf('<process><action participant="a" definition="x" version="1"/></process>')).toEqual([
+      '1:34 process/action[1]: unknown attribute "definition" on <action> (allowed: participant, queue, timeout, retries, heartbeat)',
+      '1:49 process/action[1]: unknown attribute "version" on <action> (allowed: participant, queue, timeout, retries, heartbeat)',
+    ]);
+    expect(problemsOf('<process><call definition="x" retries="1"/></process>')).toEqual([
+      '1:31 process/call[1]: unknown attribute "retries" on <call> (allowed: process, definition, version)',
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { parseDefinition, forEachDescendant } from '../../src/definition';
 import { buildFlow, renderSvg, treeOfDefinition, treeOfSnapshot } from '../../src/diagram';
 import type { ActivitySnapshot } from '../../src/protocol';
+import { NodeStates } from '../../workflows/node-states';
 
 const example = (name: string) =>
   parseDefinition(readFileSync(path.join(__dirname, '../../examples/processes', name), 'utf8'));
@@ -48,6 +49,29 @@ describe('diagram', () => {
     expect(flow.edges).toContainEqual({ from: '_1_0', to: '_1', style: 'back', label: 'repeat' });
     expect(flow.edges).toContainEqual({ from: '_2', to: '_2_faults_0', style: 'fault', label: 'X, Y' });
     expect(flow.nodes.find((n) => n.key === '_1_0')?.lines).toEqual(['delay _1_0', '1m']);
+  });
+
+  it('shows what a call runs: the property of process="$name", or the deployed definition (and version)', () => {
+    const model = parseDefinition(
+      '<process><call process="$sub"/><call definition="shipping"/><call definition="shipping" version="2"/></process>',
+    );
+    const lines = (tree: ReturnType<typeof treeOfDefinition>) =>
+      buildFlow(tree)
+        .nodes.filter((n) => n.shape === 'call')
+        .map((n) => n.lines);
+    expect(lines(treeOfDefinition(model))).toEqual([
+      ['call _0', '$sub'],
+      ['call _1', 'shipping'],
+      ['call _2', 'shipping@2'],
+    ]);
+    // The state snapshot says the same (`process` or `definition`), and so does its diagram.
+    const snapshot = new NodeStates().snapshot(model, 'p');
+    expect(snapshot.children.map(({ process, definition }) => ({ process, definition }))).toEqual([
+      { process: '$sub', definition: undefined },
+      { process: undefined, definition: 'shipping' },
+      { process: undefined, definition: 'shipping@2' },
+    ]);
+    expect(lines(treeOfSnapshot(snapshot))).toEqual(lines(treeOfDefinition(model)));
   });
 
   it('colours a process by the states of its snapshot and shows loop iterations', () => {

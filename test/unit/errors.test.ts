@@ -36,6 +36,10 @@ const exported: Record<string, () => Error> = {
   DevServerStartError: () => new root.DevServerStartError('the dev server did not start', 'last lines'),
   TemporalCliNotFoundError: () => new root.TemporalCliNotFoundError(['TEMPORAL_CLI_PATH: not set']),
   SetupError: () => new root.SetupError('cannot register search attributes', [], []),
+  DefinitionNotFoundError: () => new root.DefinitionNotFoundError({ name: 'order', version: 3 }, 2),
+  DefinitionWarningsError: () => new root.DefinitionWarningsError([]),
+  DefinitionDamagedError: () => new root.DefinitionDamagedError('order@2: its stored content does not match'),
+  DefinitionRefError: () => new root.DefinitionRefError('"order@x": the version must be a whole number'),
   ReplayError: () => new testing.ReplayError([{ name: 'order', message: 'nondeterminism' }]),
 };
 
@@ -71,6 +75,10 @@ describe('BureaucratError', () => {
       ParticipantFault: 'OutOfStock',
       InvalidPageTokenError: 'INVALID_PAGE_TOKEN',
       ApiConfigError: 'INVALID_API_CONFIG',
+      DefinitionNotFoundError: 'DEFINITION_NOT_FOUND',
+      DefinitionWarningsError: 'DEFINITION_WARNINGS',
+      DefinitionDamagedError: 'DEFINITION_DAMAGED',
+      DefinitionRefError: 'DEFINITION_REF_INVALID',
       TokensFileError: 'INVALID_TOKENS_FILE',
       ProcessFaultError: 'OutOfStock',
       ProcessCancelledError: 'PROCESS_CANCELLED',

@@ -204,6 +204,39 @@ describe('W005 unknown-participant and W006 unknown-event', () => {
   });
 });
 
+describe('W007 unknown-definition', () => {
+  const xml = process(
+    '<call definition="shipping"/><call definition="shiping"/>' +
+      '<call definition="shipping" version="2"/><call definition="shipping" version="3"/><call process="$sub"/>',
+    '<property name="sub" type="str"/>',
+  );
+
+  it('runs only when given the deployed definitions (each name with its latest version)', () => {
+    expect(warningsOf(xml)).toEqual([]);
+    expect(warningsOf(xml, { deployed: new Map([['shipping', 2]]) })).toEqual([
+      '3:30 warning W007 unknown-definition process/call[2]: no definition named "shiping" is deployed',
+      '3:99 warning W007 unknown-definition process/call[4]: definition "shipping" has no version 3 deployed (the latest is shipping@2)',
+    ]);
+    expect(
+      warningsOf(xml, {
+        deployed: new Map([
+          ['shipping', 3],
+          ['shiping', 1],
+        ]),
+      }),
+    ).toEqual([]);
+  });
+
+  it('reports every call when nothing is deployed, and never reads a deployed call as a property', () => {
+    const calls = process('<call definition="a"/><call definition="b" version="1"/>');
+    expect(warningsOf(calls)).toEqual([]);
+    expect(warningsOf(calls, { deployed: new Map() })).toEqual([
+      '3:1 warning W007 unknown-definition process/call[1]: no definition named "a" is deployed',
+      '3:23 warning W007 unknown-definition process/call[2]: no definition named "b" is deployed',
+    ]);
+  });
+});
+
 describe('silencing with <!-- bureaucrat-lint: ignore … -->', () => {
   const loop = '<while><condition>True</condition><delay duration="1"/></while>';
 

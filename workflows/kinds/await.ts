@@ -24,12 +24,13 @@ const eventActivities = proxyActivities<{
 export const awaitKind: StepKind<AwaitActivity> = {
   shape: 'step',
   activatesItself: true,
+  parks: true,
   start: (node, frame, run) => wait(node, frame.scope, run),
 };
 
 async function wait(node: AwaitActivity, scope: Scope, run: Runtime): Promise<void> {
   // A deadline rather than a timer per wait: the loop below may wait several times (resubscriptions).
-  const deadline = node.timeout !== undefined ? Date.now() + node.timeout * 1000 : undefined;
+  const deadline = node.timeout !== undefined ? run.deadline(node, node.timeout * 1000) : undefined;
   const key = run.nextAwaitKey(node);
   const waiter = run.mailbox.enter(key, node.event, node.conditions, scope, node.key);
   const subscribe = () =>

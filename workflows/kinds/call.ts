@@ -4,7 +4,21 @@
  * becomes the same fault here (the original left the caller waiting forever: defect 3); cancelling the
  * caller cancels the child. Child ids are `<processId><activityId>-<n>`, n counting runs of this call.
  */
-import { ChildWorkflowFailure, executeChild, isCancellation } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  executeChild,
+  isCancellation,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
+import {
+  DEFINITION_NOT_FOUND_CODE,
+  formatDefinitionRef,
+  RESOLVE_DEFINITION_ACTIVITY,
+  type DefinitionRef,
+  type ResolvedDefinition,
+} from '../../src/deployed';
 import {
   DEFINITION_ERROR_CODE,
   DefinitionError,
@@ -12,7 +26,7 @@ import {
   type CallActivity,
   type ProcessDefinition,
 } from '../../src/definition';
-import { processStartOptions } from '../../src/process-start';
+import { processStartMetadata, processStartOptions } from '../../src/process-start';
 import { PROCESS_WORKFLOW_TYPE } from '../../src/protocol';
 import { summaryOf } from '../../src/wire/summary';
 import type { Frame } from '../frame';
@@ -32,8 +46,10 @@ export const callKind: StepKind<CallActivity> = {
 
 /** Starts the sub-process and returns its result; a property that is no valid definition faults here. */
 function startChild(node: CallActivity, frame: Frame, run: Runtime): Promise<unknown> {
+  if (node.property === undefined) return startDeployedChild(node, node.deployed as DefinitionRef, run);
+  const property = node.property;
   const { scope } = frame;
-  const definition = evaluated(() => scope.get(node.property));
+  const definition = evaluated(() => scope.get(property));
   if (typeof definition !== 'string') {
     throw new ProcessFault(
       DEFINITION_ERROR_CODE,
@@ -59,3 +75,36 @@ function startChild(node: CallActivity, frame: Frame, run: Runtime): Promise<unk
     }),
   );
 }
+
+/**
+ * `<call definition="name" version="n">`: which version it calls is resolved through an activity when the
+ * call starts (the latest, unless pinned), so that the history records it and a replay calls the same one;
+ * the sub-process reads that version's text itself (its own history holds it, not the caller's).
+ */
+async function startDeployedChild(node: CallActivity, ref: DefinitionRef, run: Runtime): Promise<unknown> {
+  let info: ResolvedDefinition;
+  try {
+    info = await definitionActivities[RESOLVE_DEFINITION_ACTIVITY](ref);
+  } catch (err) {
+    const cause = err instanceof ActivityFailure ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === DEFINITION_NOT_FOUND_CODE) {
+      throw new ProcessFault(
+        DEFINITION_NOT_FOUND_CODE,
+        `call definition="${formatDefinitionRef(ref)}": ${cause.message}`,
+      );
+    }
+    throw err;
+  }
+  const deployed = { name: info.name, version: info.version };
+  const count = run.nextCall(node);
+  const activityId = run.fullId(node.id);
+  return executeChild(PROCESS_WORKFLOW_TYPE, {
+    workflowId: `${activityId}-${count}`,
+    args: [{ deployed, ...run.inherited }],
+    ...processStartMetadata(info, summaryOf.call(deployed, activityId), deployed),
+  });
+}
+
+const definitionActivities = proxyLocalActivities<{
+  [RESOLVE_DEFINITION_ACTIVITY]: (ref: DefinitionRef) => Promise<ResolvedDefinition>;
+}>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '10 seconds' } });

@@ -4,9 +4,16 @@ import type { DelayActivity } from '../../src/definition';
 import { summaryOf } from '../../src/wire/summary';
 import type { StepKind } from './kind';
 
-/** `<delay>`. */
+/** `<delay>`: after a migration, it waits until the deadline it had (not for its whole duration again). */
 export const delayKind: StepKind<DelayActivity> = {
   shape: 'step',
-  start: (node, _frame, run) =>
-    sleep(node.seconds * 1000, { summary: summaryOf.delay(node.seconds, run.fullId(node.id)) }),
+  parks: true,
+  start: (node, _frame, run) => {
+    const ms = node.seconds * 1000;
+    const resumed = run.resumesDeadline(node);
+    const deadline = run.deadline(node, ms);
+    return sleep(resumed ? Math.max(deadline - Date.now(), 1) : ms, {
+      summary: summaryOf.delay(node.seconds, run.fullId(node.id)),
+    });
+  },
 };

@@ -34,6 +34,12 @@ export interface StepKind<A extends Activity> {
   failed?(node: A, err: unknown): unknown;
   /** The step shows `active` only when it calls {@link Runtime.activate} (an await: once it listens). */
   readonly activatesItself?: boolean;
+  /**
+   * The step only waits (a timer, an event): a migration may interrupt it and run it again on the target
+   * definition, where it waits until the same {@link Runtime.deadline}. Steps that do work (an action, a
+   * call) are never interrupted: a migration waits for them to end.
+   */
+  readonly parks?: boolean;
 }
 
 /**
@@ -80,6 +86,13 @@ export interface Runtime {
   nextAwaitKey(node: Activity): string;
   /** Counts a `<call>`'s runs (across continue-as-new): the child id's suffix. */
   nextCall(node: Activity): number;
+  /**
+   * When a waiting step that lasts `ms` ends (epoch ms, workflow time): now + `ms`, or, for a step a
+   * migration interrupted, the deadline it had before.
+   */
+  deadline(node: Activity, ms: number): number;
+  /** Whether {@link deadline} would give `node` the deadline it had before a migration. */
+  resumesDeadline(node: Activity): boolean;
   /** A new frame for `node` above `parent`, with a fresh scope shown in the state query. */
   open(node: ComplexNode, parent: Frame, via?: SwitchActivity): Frame;
   /** Makes `scope` the loop frame's iteration `n`: its body starts again and its descendants show `ready`. */

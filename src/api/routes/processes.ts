@@ -5,7 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { ProcessCancelledError, ProcessFaultError, type ProcessHandle } from '../../client/process-handle';
-import { processNameOf, processStatusName } from '../../client/process-list';
+import { definitionOf, processNameOf, processStatusName } from '../../client/process-list';
 import { renderSvg, treeOfSnapshot } from '../../diagram';
 import type { ActionOptions } from '../../protocol';
 import type { ContextValues } from '../../scope';
@@ -51,10 +51,12 @@ export function processRoutes(app: ApiInstance, api: ApiContext): void {
         tags,
         summary: 'Launch a process',
         description:
-          'Validates the definition and starts it. A `processId` that is running or has completed answers 200 ' +
+          'Validates the definition and starts it: XML text, or a deployed definition by name ' +
+          '(`{"name": "order"}`: its latest version; `{"name": "order", "version": 3}`), which answers 404 ' +
+          '`definition-not-found` when it is not deployed. A `processId` that is running or has completed answers 200 ' +
           'with that process and starts nothing; after a failed, cancelled or terminated run it starts afresh.',
         body: LaunchRequest,
-        response: { 201: Launched, 200: Launched, ...problems(400, 401, 403, 413, 415, 422, 503) },
+        response: { 201: Launched, 200: Launched, ...problems(400, 401, 403, 404, 413, 415, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -370,10 +372,14 @@ async function processDetails(api: ApiContext, process: ProcessHandle) {
     }
   }
   const name = processNameOf(description.memo);
+  const definition = definitionOf(description.memo);
+  const migrations = migrationsOf(description.memo);
   return {
     processId: process.processId,
     runId: description.runId,
     ...(name ? { name } : {}),
+    ...(definition ? { definition } : {}),
+    ...(migrations.length ? { migrations } : {}),
     status,
     // The snapshot's own type has readonly arrays; the schema's are the same JSON.
     state: state as unknown as Static<typeof ActivitySnapshot>,
@@ -388,4 +394,17 @@ async function processDetails(api: ApiContext, process: ProcessHandle) {
         }
       : {}),
   };
+}
+
+/** The migrations a process's memo records (`migrations`: `[{from?, to, at}]`), oldest first. */
+function migrationsOf(
+  memo: Record<string, unknown> | undefined,
+): { from?: string; to: string; at: string }[] {
+  const found = memo?.migrations;
+  if (!Array.isArray(found)) return [];
+  return found.flatMap((m: unknown) => {
+    const { from, to, at } = (m ?? {}) as Record<string, unknown>;
+    if (typeof to !== 'string' || typeof at !== 'string') return [];
+    return [{ ...(typeof from === 'string' && { from }), to, at }];
+  });
 }

@@ -7,6 +7,8 @@
  *   engine's and never reported.
  * - W005 unknown-participant: an `action` whose participant is not among the registered ones (given).
  * - W006 unknown-event: an `await` whose event is not among the known ones (given).
+ * - W007 unknown-definition: a `call definition` naming a definition that is not deployed, or pinning a
+ *   version past the latest deployed one (when the deployed definitions are given).
  */
 import { isReserved } from '../../scope';
 import type { ProcessDefinition } from '../model';
@@ -20,6 +22,11 @@ export interface ReferenceOptions {
   readonly participants?: Iterable<string>;
   /** The events something triggers; when given, awaits of others are reported (W006). */
   readonly events?: Iterable<string>;
+  /**
+   * The deployed definitions: each name with its latest version. When given, a `<call definition>` naming
+   * another one, or pinning a version past the latest, is reported (W007).
+   */
+  readonly deployed?: ReadonlyMap<string, number>;
 }
 
 /** Runs the reference rules over `root`. */
@@ -31,6 +38,7 @@ export function lintReferences(root: ProcessDefinition, report: Reporter, option
     for (const node of subtree(handler)) if (node.kind === 'assign') assigned.add(node.property);
   const participants = options.participants && new Set(options.participants);
   const events = options.events && new Set(options.events);
+  const { deployed } = options;
 
   visitWithAncestors(root, (node, ancestors) => {
     const undeclared = (name: string, element: string) => {
@@ -45,7 +53,8 @@ export function lintReferences(root: ProcessDefinition, report: Reporter, option
       }
     };
     if (node.kind === 'foreach') undeclared(node.select[0], `<foreach select="${node.select.join('.')}">`);
-    else if (node.kind === 'call') undeclared(node.property, `<call process="$${node.property}">`);
+    else if (node.kind === 'call' && node.property !== undefined)
+      undeclared(node.property, `<call process="$${node.property}">`);
     if (node.kind === 'await' && node.key) {
       for (const name of contextReads([node.key]).keys)
         undeclared(name, `<await event="${node.event}" key="${node.key.source}">`);
@@ -59,6 +68,17 @@ export function lintReferences(root: ProcessDefinition, report: Reporter, option
       report('W005', node, `no worker registers participant "${node.participant}"`);
     } else if (node.kind === 'await' && events && !events.has(node.event)) {
       report('W006', node, `nothing triggers event "${node.event}" (not in the events given)`);
+    } else if (node.kind === 'call' && node.deployed && deployed) {
+      const { name, version } = node.deployed;
+      const latest = deployed.get(name);
+      if (latest === undefined) report('W007', node, `no definition named "${name}" is deployed`);
+      else if (version !== undefined && version > latest) {
+        report(
+          'W007',
+          node,
+          `definition "${name}" has no version ${version} deployed (the latest is ${name}@${latest})`,
+        );
+      }
     }
   });
 }

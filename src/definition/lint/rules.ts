@@ -51,6 +51,13 @@ export const LINT_RULES = {
     /** How serious its findings are. */
     severity: 'warning',
   },
+  /** A `call definition` of a name not deployed, or of a version past the latest (when those are given). */
+  W007: {
+    /** The rule's name, which the output and `bureaucrat-lint: ignore` comments may use. */
+    name: 'unknown-definition',
+    /** How serious its findings are. */
+    severity: 'warning',
+  },
 } as const satisfies Record<string, { name: string; severity: LintSeverity }>;
 
 /** A rule id such as `W001`. */
