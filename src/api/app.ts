@@ -62,7 +62,7 @@ const OPENAPI_INFO = {
   title: 'Bureaucrat on Temporal',
   version: '1',
   description:
-    "Launch, follow, signal and operate Bureaucrat processes on Temporal from any language. Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `type`. With a tokens file, send `Authorization: Bearer TOKEN`; each route names the scope it needs (`read`, `launch`, `events`, `operate`, `admin`; `admin` may do everything). Requests that change anything send JSON (`Content-Type: application/json`) and, from a browser, only from this server's own pages.",
+    "Launch, follow, signal and operate Bureaucrat processes on Temporal from any language. Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `type`. With a tokens file, send `Authorization: Bearer TOKEN`; each route names the scope it needs (`read`, `launch`, `deploy`, `events`, `operate`, `admin`; `admin` may do everything). Requests that change anything send JSON (`Content-Type: application/json`) and, from a browser, only from this server's own pages.",
 };
 
 /** Builds the application (call `listen`, or `inject` in tests). */

@@ -2,7 +2,7 @@
 /**
  * The `bureaucrat` command line: the declaration of every command, its flags and its help, and the
  * dispatch to the module that does the work (loaded on demand). Over 400 lines on purpose: it is the one
- * list of the CLI's surface (30 commands), read top to bottom like `bureaucrat --help`; each command's
+ * list of the CLI's surface (36 commands), read top to bottom like `bureaucrat --help`; each command's
  * work lives in its own module (`commands.ts`, `serve.ts`, `operate-commands.ts`, …).
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { eventActivities } from '../../activities/events';
+import { Launcher } from '../../src/client/launcher';
 import { ProcessHandle } from '../../src/client/process-handle';
 import { startConsole, type RunningConsole } from '../../src/console/server';
 import { ParticipantFault } from '../../src/worker/participants';
@@ -140,6 +142,47 @@ function drawnStates(page: Page): Promise<Record<string, string>> {
       }
     });
   });
+  it('shows the deployed version a process runs, and its migration', async () => {
+    const client = env().client;
+    await withProcessWorker(
+      env(),
+      {},
+      async (taskQueue) => {
+        const web: RunningConsole = await startConsole({ client, namespace: env().namespace ?? 'default' });
+        const page = await browser.newPage();
+        try {
+          const launcher = new Launcher(client, taskQueue);
+          const name = processId('console-deployed');
+          await launcher.definitions.deploy(`<process name="${name}"><await event="go"/></process>`);
+          const process = await launcher.launch({ name });
+          await page.goto(`${web.url}processes/${encodeURIComponent(process.processId)}`);
+          await page.waitForSelector('#diagram g.node[data-id="_0"][data-state="active"]');
+          expect(await page.textContent('#definition')).toBe(`Definition ${name}@1`);
+          await launcher.definitions.deploy(
+            `<process name="${name}"><await event="go"/><assign property="done">True</assign></process>`,
+          );
+          const [moved] = await launcher.migrate([process.processId], { to: name });
+          expect(moved.outcome).toBe('moved');
+          await page.waitForSelector(
+            `#definition:has-text("Definition ${name}@2 · migrated from ${name}@1 to ${name}@2")`,
+          );
+          await page.waitForSelector('#diagram g.node[data-id="_1"]');
+          await page.screenshot({ path: path.join(ARTEFACTS, 'console-migrated.png') });
+          await page.goto(`${web.url}?name=${encodeURIComponent(name)}`);
+          await page.waitForSelector(`tr[data-process="${process.processId}"]`);
+          expect(await page.textContent(`tr[data-process="${process.processId}"] td:nth-child(3)`)).toBe(
+            `${name}@2`,
+          );
+          await process.cancel();
+        } finally {
+          await page.close();
+          await web.close();
+        }
+      },
+      { activities: eventActivities(client) },
+    );
+  });
+
   it('pauses, sets fields, resumes, and retries a failed process from its faulted step', async () => {
     let asked = 0;
     let fixed = false;

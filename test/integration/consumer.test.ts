@@ -165,6 +165,78 @@ describe('the packed package in a project outside the repository, as the README 
     expect(workerOutput.match(/\[WARN\] \w[\w ]*/g)).toEqual(['[WARN] Workflow failed ']);
   });
 
+  it('deploys definitions by name from the installed command: launches by name, keeps versions, migrates what can move', async () => {
+    const bin = path.join(project, 'node_modules', '.bin', 'bureaucrat');
+    const worker = spawn(bin, ['worker'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = async (...args: string[]) =>
+      run(bin, args, { cwd: project, env, timeout: 120_000 }).then(
+        (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+        (e: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: e.code ?? -1,
+          stdout: e.stdout ?? '',
+          stderr: e.stderr ?? '',
+        }),
+      );
+    // Two routes, each parked in its own <await>; version 2 replaced route y's await and added a last step.
+    const route = (y: string, last = '') => `<process name="ship">
+  <context><property name="route" type="str">x</property></context>
+  <switch>
+    <case><condition>context["route"] == "x"</condition><await event="x-ready"/></case>
+    <case><condition>context["route"] == "y"</condition>${y}</case>
+  </switch>${last}
+</process>`;
+    writeFileSync(path.join(project, 'processes/ship.xml'), route('<await event="y-ready"/>'));
+    try {
+      expect(await cli('deploy', 'processes/ship.xml')).toMatchObject({ code: 0, stdout: 'ship@1\n' });
+      expect((await cli('deploy', 'processes/ship.xml')).stdout).toMatch(/^ship@1 \(unchanged/);
+      const x = (await cli('launch', 'ship', '--fields', '{"route": "x"}')).stdout.trim();
+      const y = (await cli('launch', 'ship@1', '--fields', '{"route": "y"}')).stdout.trim();
+      for (const id of [x, y]) {
+        await eventually(
+          async () => (await cli('status', id)).stdout,
+          (out) => /await\s.*active/.test(out),
+        );
+      }
+      writeFileSync(
+        path.join(project, 'processes/ship.xml'),
+        route('<assign property="route">"z"</assign>', '\n  <assign property="shipped">True</assign>'),
+      );
+      expect((await cli('deploy', 'processes/ship.xml')).stdout).toBe('ship@2\n');
+      // Running processes keep the version they started with.
+      expect((await cli('status', x)).stdout).toMatch(/^definition ship@1$/m);
+
+      const dry = await cli('migrate', '--definition', 'ship@1', '--to', 'ship@2', '--dry-run');
+      expect(dry.stdout).toContain(`${x}: would move ship@1 → ship@2`);
+      expect(dry.stdout).toMatch(new RegExp(`${y}: refused: active <await> \\S+ is <assign>`));
+      const migrated = await cli('migrate', '--definition', 'ship@1', '--to', 'ship@2');
+      expect(migrated.code).toBe(1); // one was refused
+      expect(migrated.stdout).toContain(`${x}: moved ship@1 → ship@2`);
+      expect(migrated.stdout).toContain(`${y}: refused:`);
+      expect((await cli('status', x)).stdout).toMatch(/^definition ship@2$/m);
+      expect((await cli('status', y)).stdout).toMatch(/^definition ship@1$/m);
+      // The moved process listens again (an await shows active once its router knows it).
+      await eventually(
+        async () => (await cli('status', x)).stdout,
+        (out) => /await\s.*active/.test(out),
+      );
+      expect((await cli('event', 'x-ready')).code).toBe(0);
+      const result = await cli('launch', 'ship', '--fields', '{"route": "z"}', '--wait');
+      expect(result.code).toBe(0);
+      await eventually(
+        async () => (await cli('status', x)).stdout,
+        (out) => out.includes('completed'),
+      );
+      const context = new ProcessHandle(client, x);
+      expect(await context.result()).toEqual({ route: 'x', shipped: true });
+      await cli('cancel', y);
+    } finally {
+      const exited =
+        worker.exitCode !== null ? Promise.resolve() : new Promise((r) => worker.once('exit', r));
+      worker.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('serves the HTTP API from the installed package: curl launches, signals, inspects and cancels; another origin cannot; the Python client works', async () => {
     const port = await freePort();
     // The installed command itself, not through npx: npx does not pass SIGTERM on to it.

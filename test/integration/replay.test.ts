@@ -60,7 +60,7 @@ describe('committed histories replay against the current interpreter', () => {
     );
   });
 
-  it('contain every operation: halt, pause, resume, set, retry and reset', () => {
+  it('contain every operation: halt, pause, resume, set, retry, reset and migrate', () => {
     const seen = new Set<string>();
     for (const { name, history } of histories) {
       for (const event of events(history)) {
@@ -78,6 +78,7 @@ describe('committed histories replay against the current interpreter', () => {
         `patch ${HALT_REPLY_PATCH}`,
         'reset reset-while',
         'reset retried',
+        'update migrate',
         'update pause',
         'update resume',
         'update setFields',

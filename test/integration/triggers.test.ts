@@ -207,7 +207,7 @@ test('a start that fails is retried, then dead-lettered; redrive starts it once 
 
     await env().connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: { BureaucratTrigger: 1 /* KEYWORD */ },
+      searchAttributes: { BureaucratTrigger: 2 /* KEYWORD */ },
     });
     const redriven = await eventually(
       () => triggers.redrive(name),

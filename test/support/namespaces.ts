@@ -31,7 +31,7 @@ export async function createNamespace(
   await operatorService.addSearchAttributes({
     namespace,
     searchAttributes: Object.fromEntries(
-      searchAttributes.map((key) => [key.name, 1 /* INDEXED_VALUE_TYPE_KEYWORD */]),
+      searchAttributes.map((key) => [key.name, 2 /* INDEXED_VALUE_TYPE_KEYWORD */]),
     ),
   });
   return namespace;

@@ -108,7 +108,8 @@ function listPage(): void {
         const link = document.createElement('a');
         link.href = `/processes/${encodeURIComponent(process.processId)}`;
         link.textContent = process.processId;
-        const cells = [link, process.status, process.name ?? '', process.startTime];
+        const named = process.definition ?? process.name ?? '';
+        const cells = [link, process.status, named, process.startTime];
         for (const content of cells) {
           const cell = document.createElement('td');
           cell.append(content);
@@ -142,6 +143,16 @@ function processPage(): void {
     $('#status').textContent = d.status;
     $('#status').className = `status ${d.status}`;
     $('#name').textContent = d.name ?? '';
+    // The deployed version it runs, and the migrations that brought it there.
+    $('#definition').hidden = !d.definition;
+    $('#definition').textContent = d.definition
+      ? [
+          `Definition ${d.definition}`,
+          ...(d.migrations ?? []).map(
+            (m) => `migrated ${m.from ? `from ${m.from} ` : ''}to ${m.to} at ${m.at}`,
+          ),
+        ].join(' · ')
+      : '';
     $('#started').textContent = d.startTime + (d.closeTime ? ` – ${d.closeTime}` : '');
     $('#diagram').innerHTML = svg; // our own server's SVG: every text in it is escaped there
     $('#context').textContent = JSON.stringify(d.context, null, 2);
