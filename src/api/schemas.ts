@@ -50,6 +50,14 @@ const Duration = Type.Union([Type.String({ minLength: 1 }), Type.Number({ minimu
   description: "A duration: `'30s'`, `'5 minutes'` or milliseconds.",
 });
 
+/** Where in a definition a problem or warning is: line, column, element path, and what it says. */
+const Position = {
+  line: Type.Integer(),
+  column: Type.Integer(),
+  path: Type.String(),
+  message: Type.String(),
+};
+
 /** A problem document (RFC 9457); `type` is stable per kind of error. */
 export const Problem = Type.Object(
   {
@@ -61,15 +69,9 @@ export const Problem = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     problems: Type.Optional(
-      Type.Array(
-        Type.Object({
-          line: Type.Integer(),
-          column: Type.Integer(),
-          path: Type.String(),
-          message: Type.String(),
-        }),
-        { description: 'For `invalid-definition`: every problem found, with line, column and element path.' },
-      ),
+      Type.Array(Type.Object(Position), {
+        description: 'For `invalid-definition`: every problem found, with line, column and element path.',
+      }),
     ),
     errors: Type.Optional(
       Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), {
@@ -79,10 +81,7 @@ export const Problem = Type.Object(
     warnings: Type.Optional(
       Type.Array(
         Type.Object({
-          line: Type.Integer(),
-          column: Type.Integer(),
-          path: Type.String(),
-          message: Type.String(),
+          ...Position,
           rule: Type.String(),
           ruleName: Type.String(),
           severity: Type.String(),
@@ -304,13 +303,6 @@ export const ResetResult = Type.Object({
 });
 
 export const ValidateRequest = Type.Object({ definition: Type.String() }, { additionalProperties: false });
-
-const Position = {
-  line: Type.Integer(),
-  column: Type.Integer(),
-  path: Type.String(),
-  message: Type.String(),
-};
 
 export const Validation = Type.Object({
   valid: Type.Boolean(),
