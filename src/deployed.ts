@@ -23,6 +23,7 @@ export const DEFINITION_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
 
 /** A reference that is not `NAME` or `NAME@VERSION`. */
 export class DefinitionRefError extends BureaucratError {
+  /** The class name, which logs and stack traces show. */
   override readonly name = 'DefinitionRefError';
   readonly code = 'DEFINITION_REF_INVALID';
 }
@@ -78,7 +79,9 @@ export const definitionChunkWorkflowId = (digest: string, index: number): string
 
 /** What a version's workflow is started with (and carries in its memo, so listings need no history). */
 export interface DeployedVersionInfo {
+  /** The name it was deployed under. */
   readonly name: string;
+  /** Its version, 1-based. */
   readonly version: number;
   /** SHA-256 of the XML text (UTF-8), hex: the same content is the same version. */
   readonly digest: string;
@@ -108,6 +111,7 @@ export interface ReadDefinitionInput {
 
 /** A slice of a deployed definition's XML text, small enough for one payload. */
 export interface DefinitionSlice extends Omit<DeployedVersionInfo, 'chunks' | 'deployedAt'> {
+  /** The slice of the XML text. */
   readonly text: string;
   /** Where the next slice starts; unset on the last one. */
   readonly next?: number;

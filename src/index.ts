@@ -55,6 +55,7 @@ export {
   DEFINITION_NOT_FOUND_CODE,
   type DefinitionRef,
   type DeployedVersionInfo,
+  type DefinitionSlice,
 } from './deployed';
 export {
   migrateProcesses,

@@ -55,7 +55,9 @@ export interface MigrationCheck {
 
 /** One migration a process went through, as its memo records it. */
 export interface MigrationRecord {
+  /** The deployed version it ran (`order@1`), when it was started by name. */
   readonly from?: string;
+  /** The version it moved to (`order@2`), or the target's name and size when it is not deployed. */
   readonly to: string;
   /** When it moved (ISO 8601, workflow time). */
   readonly at: string;

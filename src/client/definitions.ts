@@ -105,11 +105,13 @@ export interface DeployResult extends DeployedVersionInfo {
 
 /** One stored version with its XML text. */
 export interface DeployedDefinition extends DeployedVersionInfo {
+  /** The XML text as deployed. */
   readonly xml: string;
 }
 
 /** One deployed name as {@link Definitions.list} shows it. */
 export interface DeployedName {
+  /** The name. */
   readonly name: string;
   /** Its latest version. */
   readonly latest: number;
@@ -246,9 +248,12 @@ export class Definitions {
    * The version `ref` names, read and validated: its text and model. Throws like {@link get}, and
    * `DefinitionError` when the stored text no longer parses (a newer parser, stricter rules).
    */
-  async load(
-    ref: DefinitionRef | string,
-  ): Promise<DeployedDefinition & { readonly model: ProcessDefinition }> {
+  async load(ref: DefinitionRef | string): Promise<
+    DeployedDefinition & {
+      /** The validated model of its text. */
+      readonly model: ProcessDefinition;
+    }
+  > {
     const found = await this.get(ref);
     return { ...found, model: parseDefinitionCached(found.xml) };
   }

@@ -42,6 +42,7 @@ export interface MigrateOptions {
 
 /** What became of one process. */
 export interface MigrationOutcome {
+  /** The process. */
   readonly processId: string;
   /** `moved`; `movable` (a dry run: it would move); `refused` (it cannot: `reasons`); `failed` (an error). */
   readonly outcome: 'moved' | 'movable' | 'refused' | 'failed';
