@@ -25,6 +25,7 @@ import {
 import { definitionActivities } from './definitions';
 import { SignalOutbox } from '../src/client/signal-outbox';
 import { InFlightLimit } from './in-flight-limit';
+import { eventsDelivered } from '../src/worker/metrics';
 import { triggerActivities } from './triggers';
 
 /**
@@ -186,6 +187,7 @@ export function eventActivities(client: Client) {
             await deliveries.run(() =>
               client.workflow.getHandle(processId).signal(EVENT_SIGNAL, message, delivery(awaitKeys)),
             );
+            eventsDelivered(message.event, 1);
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err;
           }

@@ -32,6 +32,7 @@ import {
   type FireTriggersInput,
   type TriggerRegistration,
 } from '../src/triggers/protocol';
+import { triggerDeadLettered, triggerStarted } from '../src/worker/metrics';
 
 /**
  * Starts running at once on one worker, shared by every batch it fires (as many as four batches of 32 had
@@ -140,7 +141,11 @@ export function triggerActivities(client: Client) {
                   e.message,
                   defaultTriggerProcessId(t.name, origin, e.seq),
                   batchLoad,
-                ),
+                ).then((outcome) => {
+                  if (outcome === 'started') triggerStarted(t.name);
+                  else if (outcome === 'dead-lettered') triggerDeadLettered(t.name);
+                  return outcome;
+                }),
               ),
             ),
           ),

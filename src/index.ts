@@ -29,6 +29,7 @@ export {
   type Participants,
 } from './worker/participants';
 export { LOG_LEVEL_ENV } from './worker/logging';
+export { LOG_FORMAT_ENV, LOG_FORMATS, type LogFormat } from './worker/log-format';
 export {
   buildWorkflowBundle,
   prebuiltWorkflowBundle,
@@ -156,6 +157,33 @@ export {
 } from './hooks';
 export { DEFAULT_TASK_QUEUE, TemporalConnectionError, type ConnectionOptions } from './client/connection';
 
+// Encryption at rest (docs/production.md): the payload codec and the codec server for the Web UI.
+export {
+  EncryptionCodec,
+  EncryptionKeyError,
+  ENCRYPTION_KEY_FILE_ENV,
+  ENCRYPTED_ENCODING,
+  ENCRYPTION_KEY_ID_METADATA,
+  decodeHistory,
+  decodeMessagePayloads,
+  encryptionCodecFor,
+  encryptionCodecOf,
+  generateEncryptionKey,
+  keyId,
+  parseEncryptionKeys,
+  readEncryptionKeyFile,
+  type EncryptionKey,
+} from './codec/encryption';
+export {
+  startCodecServer,
+  CodecServerConfigError,
+  CODEC_BODY_LIMIT,
+  CODEC_TOKEN_ENV,
+  DEFAULT_UI_ORIGIN,
+  type CodecServerOptions,
+  type RunningCodecServer,
+} from './codec/codec-server';
+
 // The workflow contract, for code that uses the plain Temporal client.
 export {
   PROCESS_WORKFLOW_TYPE,
@@ -253,3 +281,10 @@ export {
   type SetupResult,
 } from './admin/setup';
 export { treeOfDefinition, treeOfSnapshot, renderSvg, type DiagramTree, type SvgOptions } from './diagram';
+export {
+  flushTracing,
+  resolveTracing,
+  SPAN_ATTRIBUTES,
+  type ResolvedTracing,
+  type TracingOptions,
+} from './tracing';

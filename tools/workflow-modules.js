@@ -12,8 +12,11 @@ const ts = require('typescript');
 
 const ROOT = path.join(__dirname, '..');
 
-/** The entries of the bundles `npm run build` writes (lib/workflow-bundle.js, lib/testing-bundle.js). */
-const ENTRIES = ['workflows/index.ts', 'workflows/testing.ts'];
+/**
+ * The entries of the bundles `npm run build` writes (lib/workflow-bundle.js, lib/testing-bundle.js), and
+ * their workflow interceptor module (`workflows/tracing.ts`, bundled into both).
+ */
+const ENTRIES = ['workflows/index.ts', 'workflows/testing.ts', 'workflows/tracing.ts'];
 
 /** The TypeScript file a relative specifier names (`x.ts` or `x/index.ts`), or undefined. */
 function resolveRelative(from, specifier) {

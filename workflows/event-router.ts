@@ -44,6 +44,7 @@ import {
 } from '../src/wire/router';
 import { Overflow } from './overflow';
 import { RoutingTable } from './routing-table';
+import { eventPublished } from './metrics';
 import {
   FIRE_TRIGGERS_ACTIVITY,
   TRIGGERS_ON_SIGNAL,
@@ -152,6 +153,7 @@ export async function bureaucratEventRouter(state: RouterState): Promise<never> 
   const onTrigger = (trigger: Trigger) => {
     const accepted = table.trigger(trigger, Date.now());
     if (!accepted) return; // an event id published before: delivered and fired once already
+    if (trigger.seq === undefined) eventPublished(state.event); // the head of the chain: counted once
     if (firesTriggers && triggersOn) fires.push({ seq: accepted.seq, message: trigger.message });
     if (accepted.delivery) queue.push(accepted.delivery);
     overflow.trigger(trigger, accepted.seq);

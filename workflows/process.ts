@@ -6,6 +6,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  isCancellation,
   makeContinueAsNewFunc,
   proxyLocalActivities,
   setHandler,
@@ -46,6 +47,7 @@ import { startsQuery } from '../src/operations';
 import type { ContextValues } from '../src/scope';
 import { DEFAULT_CONTINUE_AS_NEW_AFTER, Interpreter, properties } from './interpreter';
 import { Hooks } from './hooks';
+import { processLabels, ProcessMetrics } from './metrics';
 import { Operations } from './operations';
 import { ProcessFault } from './process-fault';
 
@@ -64,6 +66,9 @@ function run({ input, model }: { input: ProcessRunInput; model: ProcessDefinitio
   const processId = workflowInfo().workflowId;
   // The hooks and operations reach the interpreter created just below (only once it runs).
   const hooks = new Hooks(processId, model.name ?? '', () => interpreter.context());
+  const metrics = new ProcessMetrics(
+    processLabels(input.deployed?.name ?? model.name, input.deployed?.version),
+  );
   const operations = new Operations(
     { scope: () => interpreter.scope(), context: () => interpreter.context() },
     hooks,
@@ -141,15 +146,21 @@ function run({ input, model }: { input: ProcessRunInput; model: ProcessDefinitio
     if (isEventMessage(message)) interpreter.mailbox.deliver(message, delivery);
   });
   // The context the process starts with: the definition's, overridden by the launch fields.
-  if (!input.resume) hooks.started({ ...properties(model.context), ...input.fields });
+  if (!input.resume) {
+    hooks.started({ ...properties(model.context), ...input.fields });
+    metrics.started();
+  }
   return interpreter.run(input.fields ?? {}).then(
     () => {
       hooks.completed();
+      metrics.completed();
       return interpreter.context();
     },
     (err: unknown) => {
+      if (isCancellation(err)) metrics.cancelled();
       if (err instanceof ProcessFault) {
         hooks.faulted(err.code, err.message);
+        metrics.faulted(err.code);
         const details: FaultDetails = {
           code: err.code,
           message: err.message,

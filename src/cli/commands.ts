@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { connectClient } from '../client/connection';
+import { decodeHistory } from '../codec/encryption';
 import { Events } from '../client/events';
 import { Launcher } from '../client/launcher';
 import { definitionOf, PROCESS_STATUS_FILTERS, type ProcessStatusFilter } from '../client/process-list';
@@ -178,7 +179,8 @@ export async function cancelCommand(id: string, flags: ConnectionFlags): Promise
 /** `bureaucrat history ID [--out FILE]`: the history as JSON (the format Temporal's tools use). */
 export async function historyCommand(id: string, flags: ConnectionFlags & { out?: string }): Promise<number> {
   const client = await connectClient(connectionOptions(flags));
-  const json = historyToJSON(await client.workflow.getHandle(id).fetchHistory());
+  // With an encryption key, the export holds the payloads decrypted (it replays without the key then).
+  const json = historyToJSON(await decodeHistory(await client.workflow.getHandle(id).fetchHistory(), client));
   if (flags.out) {
     await mkdir(path.dirname(flags.out), { recursive: true });
     await writeFile(flags.out, `${json}\n`);
@@ -190,7 +192,10 @@ export async function historyCommand(id: string, flags: ConnectionFlags & { out?
 }
 
 /** `bureaucrat replay FILE...`: replays histories against the current interpreter. */
-export async function replayCommand(files: string[]): Promise<number> {
+export async function replayCommand(
+  files: string[],
+  flags: { encryptionKeyFile?: string } = {},
+): Promise<number> {
   let histories;
   try {
     histories = readHistories(...files);
@@ -198,7 +203,7 @@ export async function replayCommand(files: string[]): Promise<number> {
     throw new UsageError((e as Error).message, { cause: e });
   }
   try {
-    const count = await replayHistories(histories);
+    const count = await replayHistories(histories, { encryptionKeyFile: flags.encryptionKeyFile });
     err(`${count} histor${count === 1 ? 'y replays' : 'ies replay'} against the current interpreter`);
     return EXIT.ok;
   } catch (e) {

@@ -45,7 +45,9 @@ export function describeError(err: unknown): ErrorDescription {
     names.has('DefinitionError') ||
     names.has('InvalidFieldsError') ||
     names.has('ApiConfigError') ||
-    names.has('TokensFileError')
+    names.has('TokensFileError') ||
+    names.has('EncryptionKeyError') ||
+    names.has('CodecServerConfigError')
   ) {
     // Worded by this project, naming the path or the option and the reason: the causes would repeat it.
     return { message: messageOf(err), hints: [], exitCode: EXIT.usage };

@@ -8,10 +8,12 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT, formatError, describeError } from './errors';
 import type { ApiFlags, DevFlags } from './serve';
+import type { RuntimeTelemetry } from '../worker/logging';
 import {
   duration,
   gracePeriod,
   jsonObject,
+  otlpOption,
   port,
   withConnectionFlags,
   type ConnectionFlags,
@@ -21,17 +23,20 @@ import {
  * Runs a sub-command's module on demand (so `validate` does not load the Temporal worker), then exits with
  * its code once output is flushed: open gRPC connections would otherwise keep the process alive.
  */
-async function run(load: () => Promise<number>): Promise<void> {
+async function run(load: () => Promise<number>, telemetry?: RuntimeTelemetry): Promise<void> {
   const { installQuietRuntime } = await import('../server/quiet-runtime');
-  installQuietRuntime();
   let code: number;
   try {
+    // Throws for a `--metrics` address that cannot be bound: reported like any other failure.
+    installQuietRuntime(undefined, telemetry);
     code = await load();
   } catch (err) {
     const description = describeError(err);
     process.stderr.write(formatError(err, description));
     code = description.exitCode;
   }
+  // Spans still held by the exporter (only when tracing is on: no pipeline otherwise).
+  await (await import('../tracing')).flushTracing().catch(() => undefined);
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
   process.exit(code);
@@ -42,6 +47,34 @@ function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`not a whole number from 1: ${value}`);
   return n;
+}
+
+/** `--metrics` of `worker` and `dev`. */
+const metricsOption = [
+  '--metrics <host:port>',
+  "serve Prometheus metrics (the SDK's and the engine's) on http://HOST:PORT/metrics",
+  metricsAddressFlag,
+] as const;
+
+/** Parses `--metrics HOST:PORT`. */
+function metricsAddressFlag(value: string): string {
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(value.trim()))
+    throw new InvalidArgumentError(`expected HOST:PORT, e.g. 0.0.0.0:9464: ${value}`);
+  return value.trim();
+}
+
+/** `--log-format` of the commands that run a worker or a server. */
+const logFormatOption = [
+  '--log-format <format>',
+  'text (default, or $BUREAUCRAT_LOG_FORMAT) or json: one JSON object a line, with processId, activityId and participant',
+] as const;
+
+/** What `--metrics` and `--log-format` ask of the process's Temporal runtime. */
+function telemetryOf(flags: { metrics?: string; logFormat?: string }): RuntimeTelemetry {
+  return {
+    ...(flags.metrics !== undefined && { metrics: flags.metrics }),
+    ...(flags.logFormat !== undefined && { logFormat: flags.logFormat }),
+  };
 }
 
 /** `--shutdown-grace` of `worker` and `dev`. */
@@ -82,8 +115,13 @@ export function buildCli(): Command {
         port,
       )
       .option('--console-port <port>', 'the same as --api-port (its earlier name)', port)
-      .option(...shutdownGraceOption),
-  ).action((flags: DevFlags) => run(async () => (await import('./serve')).devCommand(flags)));
+      .option(...shutdownGraceOption)
+      .option(...metricsOption)
+      .option(...otlpOption)
+      .option(...logFormatOption),
+  ).action((flags: DevFlags & { metrics?: string; logFormat?: string }) =>
+    run(async () => (await import('./serve')).devCommand(flags), telemetryOf(flags)),
+  );
 
   withConnectionFlags(
     program
@@ -107,8 +145,12 @@ export function buildCli(): Command {
       .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
       .option('--tls-key <file>', 'PEM private key of --tls-cert')
       .option('--allow-host <name...>', 'more names the Host header may give (the DNS name clients use)')
-      .option('--web-ui <url>', 'the Temporal Web UI address, for links to each process'),
-  ).action((flags: ApiFlags) => run(async () => (await import('./serve')).apiCommand(flags)));
+      .option('--web-ui <url>', 'the Temporal Web UI address, for links to each process')
+      .option(...otlpOption)
+      .option(...logFormatOption),
+  ).action((flags: ApiFlags & { logFormat?: string }) =>
+    run(async () => (await import('./serve')).apiCommand(flags), telemetryOf(flags)),
+  );
 
   withConnectionFlags(
     program
@@ -125,9 +167,19 @@ export function buildCli(): Command {
       .command('worker')
       .description('run a worker with your participants against an existing Temporal server')
       .option('--participants <module>', 'JS/TS module exporting the participants (default: the examples)')
-      .option(...shutdownGraceOption),
-  ).action((flags: ConnectionFlags & { participants?: string; shutdownGrace?: number }) =>
-    run(async () => (await import('./serve')).workerCommand(flags)),
+      .option(...shutdownGraceOption)
+      .option(...metricsOption)
+      .option(...otlpOption)
+      .option(...logFormatOption),
+  ).action(
+    (
+      flags: ConnectionFlags & {
+        participants?: string;
+        shutdownGrace?: number;
+        metrics?: string;
+        logFormat?: string;
+      },
+    ) => run(async () => (await import('./serve')).workerCommand(flags), telemetryOf(flags)),
   );
 
   withConnectionFlags(
@@ -150,7 +202,8 @@ export function buildCli(): Command {
       .option(
         '--routes <table>',
         'participant name or glob → task queue, e.g. "billing.*=billing-py" (default: $BUREAUCRAT_ROUTES)',
-      ),
+      )
+      .option(...otlpOption),
   ).action((file: string, flags: Parameters<typeof import('./commands').launchCommand>[1]) =>
     run(async () => (await import('./commands')).launchCommand(file, flags)),
   );
@@ -453,7 +506,30 @@ export function buildCli(): Command {
     .command('replay')
     .description('replay exported histories against the current interpreter; exit 1 naming each mismatch')
     .argument('<files...>', 'history files (.json) or directories of them')
-    .action((files: string[]) => run(async () => (await import('./commands')).replayCommand(files)));
+    .option(
+      '--encryption-key-file <file>',
+      'keys of encrypted histories (default: $BUREAUCRAT_ENCRYPTION_KEY_FILE)',
+    )
+    .action((files: string[], flags: { encryptionKeyFile?: string }) =>
+      run(async () => (await import('./commands')).replayCommand(files, flags)),
+    );
+
+  program
+    .command('codec-server')
+    .description(
+      'serve POST /decode and /encode (Temporal remote codec) so that the Web UI shows encrypted payloads',
+    )
+    .requiredOption('--port <port>', 'port to listen on', port)
+    .option('--host <host>', 'address to listen on; beyond loopback it needs a token', '127.0.0.1')
+    .option('--encryption-key-file <file>', 'the keys (default: $BUREAUCRAT_ENCRYPTION_KEY_FILE)')
+    .option(
+      '--token-file <file>',
+      'bearer tokens with the read scope, as `api --tokens` takes them (default: $BUREAUCRAT_CODEC_TOKEN)',
+    )
+    .option('--ui-origin <url>', 'the Web UI origin allowed to call it (CORS)', 'http://localhost:8233')
+    .action((flags: import('./serve').CodecServerFlags) =>
+      run(async () => (await import('./serve')).codecServerCommand(flags)),
+    );
 
   program
     .command('validate')

@@ -11,9 +11,26 @@ export interface ConnectionFlags {
   readonly namespace?: string;
   readonly taskQueue?: string;
   readonly profile?: string;
+  readonly encryptionKeyFile?: string;
+  /** `--otlp URL` (worker, dev, launch, api): export OpenTelemetry traces there. */
+  readonly otlp?: string;
 }
 
-/** Adds `--address`, `--namespace`, `--task-queue`, `--profile` (they override the environment). */
+/** `--otlp URL` of `worker`, `dev`, `launch` and `api` (see docs/production.md, "Traces"). */
+export const otlpOption = [
+  '--otlp <url>',
+  'export OpenTelemetry traces to this OTLP/HTTP collector (default: $OTEL_EXPORTER_OTLP_ENDPOINT; off when unset)',
+] as const;
+
+/** `ConnectionOptions.tracing` for `--otlp` (without it, the OTEL_* variables decide). */
+export function tracingFlag(flags: { readonly otlp?: string }): { tracing?: { otlpUrl: string } } {
+  return flags.otlp ? { tracing: { otlpUrl: flags.otlp } } : {};
+}
+
+/**
+ * Adds `--address`, `--namespace`, `--task-queue`, `--profile` (they override the environment) and
+ * `--encryption-key-file`.
+ */
 export function withConnectionFlags(command: Command): Command {
   return command
     .option(
@@ -22,7 +39,11 @@ export function withConnectionFlags(command: Command): Command {
     )
     .option('--namespace <name>', 'namespace (default: $TEMPORAL_NAMESPACE, the profile, default)')
     .option('--task-queue <name>', 'task queue of the interpreter workers (default: bureaucrat)')
-    .option('--profile <name>', 'envconfig profile to load');
+    .option('--profile <name>', 'envconfig profile to load')
+    .option(
+      '--encryption-key-file <file>',
+      'encrypt/decrypt payloads with these keys (default: $BUREAUCRAT_ENCRYPTION_KEY_FILE)',
+    );
 }
 
 /**
@@ -39,6 +60,8 @@ export function connectionOptions(flags: ConnectionFlags): ConnectionOptions {
     namespace: flags.namespace,
     taskQueue: flags.taskQueue,
     profile: flags.profile,
+    encryptionKeyFile: flags.encryptionKeyFile,
+    ...tracingFlag(flags),
   };
 }
 

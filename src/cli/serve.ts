@@ -3,6 +3,7 @@
  * server or an existing Temporal, until Ctrl-C.
  */
 import type { Worker } from '@temporalio/worker';
+import { codecDataConverter, encryptionCodecFor } from '../codec/encryption';
 import { DEFAULT_TASK_QUEUE, resolveConnectConfig } from '../client/connection';
 import { freePort, isPortFree, startDevServer } from '../server/dev-server';
 import { createWorker } from '../worker/create-worker';
@@ -13,7 +14,7 @@ import { participants as exampleParticipants } from '../../examples/participants
 import { loadParticipants } from './load-participants';
 import { UsageError } from './errors';
 import { parseRoutes, routeFor, ROUTES_ENV, RoutesError, type Routes } from '../routes';
-import type { ConnectionFlags } from './options';
+import { tracingFlag, type ConnectionFlags } from './options';
 import { warnAboutMissingSearchAttributes } from './setup';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -49,7 +50,7 @@ export function routesNote(participants: Participants, env: NodeJS.ProcessEnv = 
 
 /** `bureaucrat worker [--participants MODULE]` against the configured server. */
 export async function workerCommand(
-  flags: ConnectionFlags & { participants?: string; shutdownGrace?: number },
+  flags: ConnectionFlags & { participants?: string; shutdownGrace?: number; metrics?: string },
 ): Promise<number> {
   const participants = participantsFrom(flags.participants);
   const routing = routesNote(participants);
@@ -60,15 +61,19 @@ export async function workerCommand(
     address: flags.address,
     namespace: flags.namespace,
     profile: flags.profile,
+    encryptionKeyFile: flags.encryptionKeyFile,
+    ...tracingFlag(flags),
     participants,
     taskQueue,
     ...shutdownOptions(flags.shutdownGrace),
+    ...(flags.metrics !== undefined && { metrics: flags.metrics }),
   });
   err(
     `worker on ${connectionOptions.address} namespace ${flags.namespace ?? namespace} task queue ${taskQueue}; ` +
       `participants: ${Object.keys(participants).join(', ')}`,
   );
   if (routing) err(routing);
+  if (flags.metrics !== undefined) err(`metrics: http://${flags.metrics}/metrics`);
   await run(worker);
   return 0;
 }
@@ -84,6 +89,8 @@ export interface DevFlags extends ConnectionFlags {
   apiPort?: number;
   /** `--console-port`: the same as `apiPort` (its earlier name). */
   consolePort?: number;
+  /** `--metrics HOST:PORT`: the Prometheus endpoint of the worker. */
+  metrics?: string;
 }
 
 /** `bureaucrat dev`: a local dev server (Web UI on) and a worker, until Ctrl-C. */
@@ -107,10 +114,20 @@ export async function devCommand(flags: DevFlags): Promise<number> {
       connection: server.env.nativeConnection,
       namespace: server.namespace,
       taskQueue,
+      encryptionKeyFile: flags.encryptionKeyFile,
+      ...tracingFlag(flags),
       ...shutdownOptions(flags.shutdownGrace),
+      ...(flags.metrics !== undefined && { metrics: flags.metrics }),
     });
+    const codec = encryptionCodecFor(flags.encryptionKeyFile);
     const web = await startApi({
-      client: server.env.client,
+      client: codec
+        ? new (await import('@temporalio/client')).Client({
+            connection: server.env.connection,
+            namespace: server.namespace,
+            ...codecDataConverter(codec),
+          })
+        : server.env.client,
       namespace: server.namespace,
       taskQueue,
       temporalAddress: server.address,
@@ -124,6 +141,7 @@ export async function devCommand(flags: DevFlags): Promise<number> {
         `Temporal dev server: ${server.address} (namespace ${server.namespace}${flags.db ? `, data in ${flags.db}` : ', in memory'})`,
         `Web UI: ${server.uiUrl ?? '(off)'}`,
         `Worker on task queue ${taskQueue}; participants: ${Object.keys(participants).join(', ')}`,
+        ...(flags.metrics !== undefined ? [`Metrics: http://${flags.metrics}/metrics`] : []),
         ...(routing ? [routing] : []),
         `Try: bureaucrat launch examples/processes/example1.xml --address ${server.address} --wait`,
         'Ctrl-C stops.',
@@ -173,6 +191,8 @@ export async function apiCommand(flags: ApiFlags): Promise<number> {
   const client = new Client({
     connection: Connection.lazy(connectionOptions),
     namespace: flags.namespace ?? namespace,
+    ...(await import('../tracing')).clientTracing(tracingFlag(flags).tracing),
+    ...codecDataConverter(encryptionCodecFor(flags.encryptionKeyFile)),
   });
   const running = await startApi({
     client,
@@ -261,6 +281,40 @@ export async function consoleCommand(
     ...(flags.taskQueue ? { taskQueue: flags.taskQueue } : {}),
   });
   process.stdout.write(`Console: ${running.url}\nCtrl-C stops.\n`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  await running.close();
+  return 0;
+}
+
+/** The flags of `bureaucrat codec-server`. */
+export interface CodecServerFlags {
+  port: number;
+  host: string;
+  encryptionKeyFile?: string;
+  tokenFile?: string;
+  uiOrigin: string;
+}
+
+/** `bureaucrat codec-server`: decodes payloads for the Temporal Web UI, until Ctrl-C. */
+export async function codecServerCommand(flags: CodecServerFlags): Promise<number> {
+  const { startCodecServer } = await import('../codec/codec-server');
+  const { ENCRYPTION_KEY_FILE_ENV } = await import('../codec/encryption');
+  const keyFile = flags.encryptionKeyFile ?? (process.env[ENCRYPTION_KEY_FILE_ENV] || undefined);
+  if (!keyFile) throw new UsageError(`give --encryption-key-file FILE (or set $${ENCRYPTION_KEY_FILE_ENV})`);
+  const running = await startCodecServer({
+    codec: keyFile,
+    port: flags.port,
+    host: flags.host,
+    uiOrigin: flags.uiOrigin,
+    ...(flags.tokenFile ? { tokens: flags.tokenFile } : {}),
+  });
+  process.stdout.write(
+    `Codec server: ${running.url} (POST /decode, /encode; CORS for ${flags.uiOrigin}` +
+      `${running.authenticated ? '; bearer token required' : '; no token: loopback only'})\nCtrl-C stops.\n`,
+  );
   await new Promise<void>((done) => {
     process.once('SIGINT', () => done());
     process.once('SIGTERM', () => done());

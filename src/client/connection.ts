@@ -8,6 +8,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { BureaucratError } from '../errors';
+import { clientTracing, type TracingOptions } from '../tracing';
+import { codecDataConverter, encryptionCodecFor } from '../codec/encryption';
 
 /** The task queue processes run on unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'bureaucrat';
@@ -28,6 +30,17 @@ export interface ConnectionOptions {
   readonly taskQueue?: string;
   /** How long to keep trying to reach the server before failing (the SDK's default: 10 s). */
   readonly connectTimeout?: Duration;
+  /**
+   * OpenTelemetry traces of the processes this client launches (see docs/production.md, "Traces"); on by
+   * default when `$OTEL_EXPORTER_OTLP_ENDPOINT`, `$OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `$OTEL_SERVICE_NAME`
+   * is set, `false` turns them off. Ignored when `client` is given.
+   */
+  readonly tracing?: TracingOptions | false;
+  /**
+   * Encrypt payloads (contexts, fields, replies) with the keys of this file (see docs/production.md,
+   * "Encryption at rest"); default `$BUREAUCRAT_ENCRYPTION_KEY_FILE`. Ignored when `client` is given.
+   */
+  readonly encryptionKeyFile?: string;
 }
 
 /**
@@ -98,6 +111,7 @@ export function resolveConnectConfig(options: ConnectionOptions = {}) {
  */
 export async function connectClient(options: ConnectionOptions = {}): Promise<Client> {
   if (options.client) return options.client;
+  const codec = encryptionCodecFor(options.encryptionKeyFile);
   const { connectionOptions, namespace } = resolveConnectConfig(options);
   let connection = options.connection;
   if (!connection) {
@@ -107,5 +121,10 @@ export async function connectClient(options: ConnectionOptions = {}): Promise<Cl
       throw await connectionError(connectionOptions.address, err);
     }
   }
-  return new Client({ connection, namespace: options.namespace ?? namespace });
+  return new Client({
+    connection,
+    namespace: options.namespace ?? namespace,
+    ...clientTracing(options.tracing),
+    ...codecDataConverter(codec),
+  });
 }

@@ -4,7 +4,7 @@
  * changes nothing when it refuses), then moves by continuing as new on the target, context and all. A dry
  * run asks the same question with a query. Many processes go in parallel batches, with progress.
  */
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { formatDefinitionRef, parseDefinitionRef, type DefinitionRef } from '../deployed';
 import {
@@ -117,7 +117,11 @@ async function migrateOne(
       const check = await handle.query(migrationCheckQuery, request);
       return outcomeOf(processId, to, check, check.movable ? 'movable' : 'refused');
     }
+    const { runId } = await handle.describe();
     const check = await handle.executeUpdate(migrateUpdate, { args: [request] });
+    // Accepted "now", the process may still be ending its run (an await withdraws its subscription first):
+    // wait for the new run, so that what is read next (status, the memo, search attributes) shows the move.
+    if (check.when === 'now') await newRun(handle, runId);
     return outcomeOf(processId, to, check, 'moved');
   } catch (err) {
     const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
@@ -127,6 +131,15 @@ async function migrateOne(
       return { processId, outcome: 'refused', to, reasons };
     }
     return { processId, outcome: 'failed', to, reasons: [(err as Error).message ?? String(err)] };
+  }
+}
+
+/** Waits (up to 30 s) until the process runs another run than `runId`. */
+async function newRun(handle: WorkflowHandle, runId: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if ((await handle.describe()).runId !== runId) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -9,6 +9,7 @@ import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { fileErrorReason } from '../definition/problems';
 import { hookSinks } from '../worker/hooks';
 import { BureaucratError } from '../errors';
+import { codecDataConverter, encryptionCodecFor } from '../codec/encryption';
 
 /** One history to replay: as exported by `bureaucrat history`, the Temporal CLI or the Web UI (JSON). */
 export interface RecordedHistory {
@@ -42,8 +43,17 @@ export class ReplayError extends BureaucratError {
   }
 }
 
-/** Options of {@link replayHistories}: which workflow code to replay against (default: this package's). */
-export type ReplayOptions = Partial<Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath'>>;
+/**
+ * Options of {@link replayHistories}: which workflow code to replay against (default: this package's), and
+ * the keys of histories whose payloads are encrypted.
+ */
+export type ReplayOptions = Partial<Pick<ReplayWorkerOptions, 'workflowBundle' | 'workflowsPath'>> & {
+  /**
+   * The encryption key file the histories' payloads were encrypted with (see `createWorker`'s option);
+   * default `$BUREAUCRAT_ENCRYPTION_KEY_FILE`. Histories exported decrypted replay without it.
+   */
+  readonly encryptionKeyFile?: string;
+};
 
 /**
  * Reads every `*.json` history in the given directories (sorted by name), and the given files. Throws an
@@ -102,6 +112,7 @@ export async function replayHistories(
   // The hook sinks are registered (replay never calls them) so that replay logs no "unregistered sink".
   const code = {
     sinks: hookSinks(),
+    ...codecDataConverter(encryptionCodecFor(options.encryptionKeyFile)),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: options.workflowsPath ?? require.resolve('../../workflows') }),

@@ -10,7 +10,7 @@
 import { hookSinks } from '../worker/hooks';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { Client, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TimeoutFailure, type Duration } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { msToNumber } from '@temporalio/common/lib/time';
@@ -33,6 +33,7 @@ import type { ContextValues } from '../scope';
 import { BUREAUCRAT_SEARCH_ATTRIBUTES } from '../search-attributes';
 import { startTimeSkippingEnvironment } from '../server/time-skipping-server';
 import { installRuntimeLogging } from '../worker/logging';
+import { codecDataConverter, encryptionCodecFor, type EncryptionCodec } from '../codec/encryption';
 import { participantActivities, ParticipantFault, type Participant } from '../worker/participants';
 import { prebuiltTestingBundle, testingWorkflowsPath } from '../worker/workflow-bundle';
 
@@ -69,6 +70,12 @@ export interface TestProcessOptions {
   readonly timeoutSeconds?: number;
   /** The process id (default: a fresh `test-…` id); `trace` ids are relative to it either way. */
   readonly processId?: string;
+  /**
+   * Run with payloads encrypted with the keys of this file, as `createWorker({ encryptionKeyFile })` does
+   * (the test's client and worker both use it; `history` then holds ciphertext: replay it with the same
+   * `encryptionKeyFile`). Default: no encryption.
+   */
+  readonly encryptionKeyFile?: string;
 }
 
 /** What a process did under {@link testProcess}. */
@@ -106,6 +113,9 @@ interface Kit {
   readonly worker: Worker;
 }
 
+/** The worker and client of the tests with one encryption key file, on the shared test server. */
+const encryptedKits = new Map<string, Promise<Kit>>();
+
 /** The participants of each running test, by process id (sub-processes' ids start with it). */
 const scripts = new Map<string, Readonly<Record<string, Participant>>>();
 let kit: Promise<Kit> | undefined;
@@ -129,7 +139,9 @@ export async function testProcess(
 ): Promise<ProcessTestResult> {
   const { xml, model } = await loadDefinition(definition);
   const participants = scriptedParticipants(options.participants ?? {});
-  const { client, taskQueue } = await testKit();
+  const { client, taskQueue } = options.encryptionKeyFile
+    ? await encryptedKit(options.encryptionKeyFile)
+    : await testKit();
   const processId = options.processId ?? `test-${randomUUID()}`;
   scripts.set(processId, participants);
   try {
@@ -167,6 +179,12 @@ export async function testProcess(
 export async function closeTestEnvironment(): Promise<void> {
   const current = kit;
   kit = undefined;
+  const encrypted = [...encryptedKits.values()];
+  encryptedKits.clear();
+  for (const lane of await Promise.all(encrypted)) {
+    lane.worker.shutdown();
+    await lane.running;
+  }
   if (!current) return;
   const { worker, running, env } = await current;
   worker.shutdown();
@@ -183,6 +201,21 @@ function testKit(): Promise<Kit> {
   return kit;
 }
 
+/** A worker and client with the codec of `keyFile`, on their own task queue of the shared test server. */
+function encryptedKit(keyFile: string): Promise<Kit> {
+  let found = encryptedKits.get(keyFile);
+  if (!found) {
+    found = testKit()
+      .then(({ env }) => startWorker(env, encryptionCodecFor(keyFile)))
+      .catch((err: unknown) => {
+        encryptedKits.delete(keyFile);
+        throw err;
+      });
+    encryptedKits.set(keyFile, found);
+  }
+  return found;
+}
+
 async function startKit(): Promise<Kit> {
   installRuntimeLogging(undefined, 'ERROR');
   const env = await startTimeSkippingEnvironment();
@@ -196,22 +229,32 @@ async function startKit(): Promise<Kit> {
       ]),
     ),
   });
+  return startWorker(env);
+}
+
+/** The kit's worker on a task queue of its own, and its client: with `codec`, both encrypt. */
+async function startWorker(env: TestWorkflowEnvironment, codec?: EncryptionCodec): Promise<Kit> {
+  const namespace = env.namespace ?? 'default';
+  const client = codec
+    ? new Client({ connection: env.connection, namespace, ...codecDataConverter(codec) })
+    : env.client;
   const taskQueue = `bureaucrat-test-kit-${randomUUID()}`;
   const bundle = prebuiltTestingBundle();
   const worker = await Worker.create({
+    ...codecDataConverter(codec),
     connection: env.nativeConnection,
     namespace,
     taskQueue,
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: testingWorkflowsPath() }),
     sinks: hookSinks(),
     activities: {
-      ...eventActivities(env.client),
-      [SCHEDULED_EVENT_ACTIVITY]: (event: ScheduledEvent) => sendScheduledEvent(env.client, taskQueue, event),
+      ...eventActivities(client),
+      [SCHEDULED_EVENT_ACTIVITY]: (event: ScheduledEvent) => sendScheduledEvent(client, taskQueue, event),
       default: dispatchToScript,
     },
   });
   const running = worker.run();
-  return { env, client: env.client, taskQueue, running, worker };
+  return { env, client, taskQueue, running, worker };
 }
 
 /** Every action of every test goes here: the script of the test whose process (or sub-process) it is. */

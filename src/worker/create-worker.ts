@@ -22,10 +22,18 @@ import {
   type ConnectionOptions,
 } from '../client/connection';
 import { HOOK_NAMES, HOOKS_SINK } from '../hooks';
+import { encryptionCodecFor } from '../codec/encryption';
 import { hookSinks, type ProcessHooks } from './hooks';
 import { installRuntimeLogging } from './logging';
+import { actionLogAttributes, type LogFormat } from './log-format';
 import { participantActivities, type Participants } from './participants';
-import { prebuiltWorkflowBundle, withWorkerHooks, workflowsPath } from './workflow-bundle';
+import {
+  prebuiltWorkflowBundle,
+  withWorkerHooks,
+  withWorkflowTracing,
+  workflowsPath,
+} from './workflow-bundle';
+import { resolveTracing, tracingFor, tracingWorkerOptions } from '../tracing';
 
 /**
  * How long a stopping worker lets running participants finish before it cancels them (Temporal's own
@@ -54,6 +62,19 @@ export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection
     readonly logLevel?: LogLevel;
     /** Lifecycle hooks, called on this worker (see {@link ProcessHooks}; README "Operating processes"). */
     readonly hooks?: ProcessHooks;
+    /**
+     * `HOST:PORT`: serve Prometheus metrics on `http://HOST:PORT/metrics`, the Temporal SDK's (`temporal_…`)
+     * and the engine's (`bureaucrat_…`, see docs/production.md). It is the process's Temporal runtime
+     * that serves them, so this must be the first Temporal connection of the process (or the runtime
+     * installed with the same endpoint); otherwise this throws `IllegalStateError`.
+     */
+    readonly metrics?: string;
+    /**
+     * The format of the SDK's log lines, when this creates the process's Temporal runtime: `text`, or
+     * `json` (one object a line, with `processId`, `activityId` and `participant`); default
+     * `$BUREAUCRAT_LOG_FORMAT`, else `text`.
+     */
+    readonly logFormat?: LogFormat;
   };
 
 /**
@@ -75,12 +96,26 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue,
     logLevel,
     hooks,
+    metrics,
+    logFormat,
+    tracing,
+    encryptionKeyFile,
     ...workerOptions
   } = options;
   const reserved = Object.keys(participants).filter((name) => name.startsWith('bureaucrat.'));
   if (reserved.length)
     throw new TypeError(`participant names starting with "bureaucrat." are reserved: ${reserved.join(', ')}`);
-  installRuntimeLogging(logLevel);
+  installRuntimeLogging(logLevel, undefined, {
+    ...(metrics !== undefined && { metrics }),
+    ...(logFormat !== undefined && { logFormat }),
+  });
+  const codec = encryptionCodecFor(encryptionKeyFile);
+  const dataConverter = codec
+    ? {
+        ...workerOptions.dataConverter,
+        payloadCodecs: [...(workerOptions.dataConverter?.payloadCodecs ?? []), codec],
+      }
+    : workerOptions.dataConverter;
   const config = resolveConnectConfig({ address, namespace: ns, profile });
   const connection =
     given ??
@@ -88,21 +123,42 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       throw await connectionError(config.connectionOptions.address, err);
     }));
   const namespace = ns ?? config.namespace;
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) });
   const shutdownGraceTime = workerOptions.shutdownGraceTime ?? DEFAULT_SHUTDOWN_GRACE_TIME;
   const forceMs = msToNumber(
     workerOptions.shutdownForceTime ?? msToNumber(shutdownGraceTime) + SHUTDOWN_FORCE_MARGIN_MS,
   );
+  const traced = resolveTracing(tracing);
+  const code = await workflowCode(workerOptions, hooks, traced !== undefined);
+  const traceParts = traced && tracingWorkerOptions(tracingFor(traced), Object.keys(participants));
   const worker = await Worker.create({
-    ...(await workflowCode(workerOptions, hooks)),
+    ...code,
     ...workerOptions,
+    interceptors: {
+      ...workerOptions.interceptors,
+      // Log lines about a participant name its action (see log-format.ts), then the tracing's, then yours.
+      activity: [
+        actionLogAttributes,
+        ...(traceParts?.activity ?? []),
+        ...(workerOptions.interceptors?.activity ?? []),
+      ],
+      // A traced worker that bundles at startup gets the SDK's workflow interceptors directly.
+      ...(traceParts &&
+        (code.workflowsPath ?? workerOptions.workflowsPath) && {
+          workflowModules: [
+            ...(workerOptions.interceptors?.workflowModules ?? []),
+            require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+          ],
+        }),
+    },
     shutdownGraceTime,
     shutdownForceTime: forceMs,
+    ...(dataConverter ? { dataConverter } : {}),
     connection,
     namespace,
     taskQueue: taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: { ...participantActivities(participants), ...eventActivities(client) },
-    sinks: { ...hookSinks(hooks), ...workerOptions.sinks },
+    sinks: { ...hookSinks(hooks), ...(traceParts && traceParts.sinks), ...workerOptions.sinks },
   });
   // Note when shutdown is requested (the runtime's SIGINT/SIGTERM handler calls this method too), to tell a
   // forced shutdown from other failures: after one, the SDK throws a bare "Worker still in use".
@@ -144,12 +200,17 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
 async function workflowCode(
   options: Partial<WorkerOptions>,
   hooks: ProcessHooks = {},
+  traced = false,
 ): Promise<Partial<WorkerOptions>> {
   if (options.workflowBundle || options.workflowsPath) return {};
   const ownBundle = Boolean(options.interceptors?.workflowModules?.length || options.bundlerOptions);
   const prebuilt = ownBundle ? undefined : prebuiltWorkflowBundle();
   if (!prebuilt) return { workflowsPath: workflowsPath() };
-  if (options.sinks?.[HOOKS_SINK]) return { workflowBundle: prebuilt };
-  const declared = HOOK_NAMES.filter((name) => hooks[name] !== undefined);
-  return { workflowBundle: await withWorkerHooks(prebuilt, declared) };
+  if (options.sinks?.[HOOKS_SINK] && !traced) return { workflowBundle: prebuilt };
+  const declared = options.sinks?.[HOOKS_SINK]
+    ? HOOK_NAMES
+    : HOOK_NAMES.filter((name) => hooks[name] !== undefined);
+  const bundle = await withWorkerHooks(prebuilt, declared);
+  // A traced worker's bundle installs the OpenTelemetry workflow interceptors (workflows/tracing.ts).
+  return { workflowBundle: traced ? withWorkflowTracing(bundle) : bundle };
 }

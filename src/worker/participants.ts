@@ -8,6 +8,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { ParticipantReply, Workitem } from '../protocol';
 import { BureaucratError } from '../errors';
+import { actionFinished } from './metrics';
 
 /**
  * What a running participant can do besides replying: its second argument. Long participants heartbeat
@@ -67,10 +68,16 @@ export function participantActivities(
   const activities: Record<string, (workitem: Workitem) => Promise<unknown>> = {};
   for (const [name, participant] of Object.entries(participants)) {
     activities[name] = async (workitem) => {
+      const begun = performance.now();
       let reply: unknown;
       try {
         reply = await participant(workitem, participantContext());
       } catch (err) {
+        actionFinished(
+          name,
+          performance.now() - begun,
+          err instanceof ParticipantFault ? 'fault' : 'exception',
+        );
         if (err instanceof ParticipantFault) {
           // A business outcome, not a worker problem: BENIGN keeps it out of the worker's warnings and
           // failure metrics (the SDK logs it at DEBUG); the process sees an ordinary fault `code`.
@@ -83,6 +90,8 @@ export function participantActivities(
         }
         throw err;
       }
+      const failed = isErrorReply(reply);
+      actionFinished(name, performance.now() - begun, failed ? 'error' : undefined);
       if (isErrorReply(reply)) {
         throw ApplicationFailure.retryable(
           reply.error ?? `participant ${name} replied error`,

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { WORKER_HOOKS_GLOBAL, type HookName } from '../hooks';
 import { packageRoot } from '../server/package-root';
+import { WORKFLOW_TRACING_GLOBAL } from '../tracing-flag';
 
 /** Where the build puts the prebuilt bundle, relative to the package root. */
 export const WORKFLOW_BUNDLE_FILE = 'lib/workflow-bundle.js';
@@ -61,6 +62,23 @@ export async function withWorkerHooks(
   const sourceMap = code.lastIndexOf('\n//# sourceMappingURL=');
   const at = sourceMap >= 0 ? sourceMap : code.length;
   return { code: code.slice(0, at) + declaration + code.slice(at) };
+}
+
+/**
+ * `bundle`'s code switched to tracing (see `workflows/tracing.ts`): the statement goes before its inline
+ * source map, as {@link withWorkerHooks}'s does.
+ */
+export function withWorkflowTracing(bundle: { readonly code: string }): { code: string } {
+  const { code } = bundle;
+  const declaration = `\n;globalThis.${WORKFLOW_TRACING_GLOBAL} = true;\n`;
+  const sourceMap = code.lastIndexOf('\n//# sourceMappingURL=');
+  const at = sourceMap >= 0 ? sourceMap : code.length;
+  return { code: code.slice(0, at) + declaration + code.slice(at) };
+}
+
+/** The bundle's workflow interceptor module (`workflows/tracing`), which traces when told to. */
+export function tracingInterceptorsPath(): string {
+  return require.resolve('../../workflows/tracing');
 }
 
 /**
@@ -148,6 +166,7 @@ export async function buildWorkflowBundle(
     workflowsPath: entry,
     logger,
     preloadModules: sharedWorkflowModules(),
+    workflowInterceptorModules: [tracingInterceptorsPath()],
     webpackConfigHook: (config) => ({
       ...config,
       output: { ...config.output, devtoolModuleFilenameTemplate: moduleFileName },

@@ -3,6 +3,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { decodeHistory } from '../../codec/encryption';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { ProcessCancelledError, ProcessFaultError, type ProcessHandle } from '../../client/process-handle';
 import { definitionOf, processNameOf, processStatusName } from '../../client/process-list';
@@ -164,7 +165,10 @@ export function processRoutes(app: ApiInstance, api: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const history = await api.client.workflow.getHandle(request.params.id).fetchHistory();
+      const history = await decodeHistory(
+        await api.client.workflow.getHandle(request.params.id).fetchHistory(),
+        api.client,
+      );
       return reply.send(JSON.parse(historyToJSON(history)) as Record<string, unknown>);
     },
   );
