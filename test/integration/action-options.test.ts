@@ -4,12 +4,12 @@
  * `Timeout` fault naming the event.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import { CancelledFailure, type ApplicationFailure } from '@temporalio/common';
 import { Launcher } from '../../src/client/launcher';
 import { ROUTES_ENV } from '../../src/routes';
 import { renderState } from '../../src/cli/render-state';
 import { eventually, uniqueTaskQueue, useTestServer } from '../support/temporal';
-import { findNode, startProcess, withProcessWorker } from '../support/processes';
+import { findNode, processState, startProcess, withProcessWorker } from '../support/processes';
 
 describe('per-action options', () => {
   const testServer = useTestServer();
@@ -176,6 +176,10 @@ describe('per-action options', () => {
         await handle.cancel();
         const err = await handle.result().catch((e: unknown) => e);
         expect(err).toBeInstanceOf(WorkflowFailedError);
+        // The process ends cancelled, not on the fault ActionError; its action shows canceled.
+        expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+        expect((await handle.describe()).status.name).toBe('CANCELLED');
+        expect(findNode(await processState(env, handle.workflowId), '_0')?.state).toBe('canceled');
         expect(await sawAbort).toBeDefined();
       },
     );

@@ -2,12 +2,19 @@
  * `action`: a Temporal activity whose type is the participant name, given the workitem. The reply's
  * fields are applied with `set`; `critical` → fault `ActionError`; a non-retryable failure of type T →
  * fault T; retries exhausted or timed out → `ActionError`; a reply that would make the context too large
- * → `ContextSizeError` (not applied). Its own attributes (`queue`, `timeout`, `retries`, `heartbeat`)
+ * → `ContextSizeError` (not applied). An action cancelled with its process (or its `<all>` branch) ends
+ * cancelled, not faulted. Its own attributes (`queue`, `timeout`, `retries`, `heartbeat`)
  * override the process's action options; absent, the command is as before.
  */
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { ActivityFailure, scheduleActivity, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  isCancellation,
+  patched,
+  scheduleActivity,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { ActionActivity } from '../../src/definition';
 import type { ActionOptions, Workitem } from '../../src/protocol';
 import { summaryOf } from '../../src/wire/summary';
@@ -57,8 +64,22 @@ export const actionKind: StepKind<ActionActivity> = {
     checkContextSize(frame.scope, fields, `the reply of participant ${node.participant}`);
     frame.scope.update(fields);
   },
-  failed: (node, err) => (err instanceof ActivityFailure ? actionFault(node.participant, err) : err),
+  failed: (node, err) =>
+    err instanceof ActivityFailure && !cancelledWithItsProcess(err)
+      ? actionFault(node.participant, err)
+      : err,
 };
+
+/**
+ * Processes recorded before this change turned the cancellation of a running action into the fault
+ * `ActionError` (so a cancelled process failed): on replay they still do.
+ */
+export const CANCELLED_ACTION_PATCH = 'cancelled-action-is-cancelled';
+
+/** Whether the activity failed because the workflow cancelled it: the cancellation goes on as one. */
+function cancelledWithItsProcess(err: ActivityFailure): boolean {
+  return isCancellation(err) && patched(CANCELLED_ACTION_PATCH);
+}
 
 /** The options last computed for each action node, with the process options they were computed from. */
 const computed = new WeakMap<
