@@ -291,4 +291,16 @@ module.exports = [
     },
     allRuns: 2,
   },
+  {
+    // Cancelled while its action runs: the action ends canceled and the process cancelled (patch
+    // cancelled-action-is-cancelled; before it, the process failed on ActionError).
+    name: 'cancelled-action',
+    xml: `<process name="cancelled-action"><action participant="slow"/></process>`,
+    participants: { slow: () => new Promise((resolve) => setTimeout(() => resolve({}), 1000)) },
+    async drive(helpers) {
+      await helpers.waitFor('_0', 'active');
+      await helpers.cancel();
+    },
+    expectFailure: 'cancelled',
+  },
 ];

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ACTIVITY_KINDS, forEachDescendant, parseDefinition } from '../../src/definition';
 import { readHistories, ReplayError, replayHistories } from '../../src/testing/replay';
 import { installQuietRuntime } from '../../src/server/quiet-runtime';
+import { CANCELLED_ACTION_PATCH } from '../../workflows/kinds/action';
 import { HALT_REPLY_PATCH } from '../../workflows/operations';
 import { testWorkflowBundle } from '../support/temporal';
 
@@ -76,6 +77,7 @@ describe('committed histories replay against the current interpreter', () => {
     expect([...seen]).toEqual(
       expect.arrayContaining([
         `patch ${HALT_REPLY_PATCH}`,
+        `patch ${CANCELLED_ACTION_PATCH}`,
         'reset reset-while',
         'reset retried',
         'update migrate',
