@@ -4,16 +4,15 @@
  * fault into a non-retryable `ApplicationFailure` typed by the fault code.
  */
 import {
-  ActivityFailure,
   ApplicationFailure,
   isCancellation,
   makeContinueAsNewFunc,
-  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { deployedDefinitions, notDeployed } from './deployed-definitions';
 import {
   DEFINITION_NOT_FOUND_CODE,
   DEFINITION_SLICE_CHARS,
@@ -210,19 +209,13 @@ async function readDeployed(
 /** The process faults (`DefinitionNotFound`) when its definition is not deployed: retrying would not help. */
 async function readSlice(request: ReadDefinitionInput): Promise<DefinitionSlice> {
   try {
-    return await definitionActivities[READ_DEFINITION_ACTIVITY](request);
+    return await deployedDefinitions[READ_DEFINITION_ACTIVITY](request);
   } catch (err) {
-    const cause = err instanceof ActivityFailure ? err.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === DEFINITION_NOT_FOUND_CODE) {
-      throw ApplicationFailure.nonRetryable(cause.message, DEFINITION_NOT_FOUND_CODE);
-    }
+    const missing = notDeployed(err);
+    if (missing !== undefined) throw ApplicationFailure.nonRetryable(missing, DEFINITION_NOT_FOUND_CODE);
     throw err;
   }
 }
-
-const definitionActivities = proxyLocalActivities<{
-  [READ_DEFINITION_ACTIVITY]: (input: ReadDefinitionInput) => Promise<DefinitionSlice>;
-}>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '10 seconds' } });
 
 /** Whether the process can move onto `request`'s definition now, and when it would. */
 function checkMigration(

@@ -4,14 +4,8 @@
  * becomes the same fault here (the original left the caller waiting forever: defect 3); cancelling the
  * caller cancels the child. Child ids are `<processId><activityId>-<n>`, n counting runs of this call.
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  ChildWorkflowFailure,
-  executeChild,
-  isCancellation,
-  proxyLocalActivities,
-} from '@temporalio/workflow';
+import { ChildWorkflowFailure, executeChild, isCancellation } from '@temporalio/workflow';
+import { deployedDefinitions, notDeployed } from '../deployed-definitions';
 import {
   DEFINITION_NOT_FOUND_CODE,
   formatDefinitionRef,
@@ -84,16 +78,14 @@ function startChild(node: CallActivity, frame: Frame, run: Runtime): Promise<unk
 async function startDeployedChild(node: CallActivity, ref: DefinitionRef, run: Runtime): Promise<unknown> {
   let info: ResolvedDefinition;
   try {
-    info = await definitionActivities[RESOLVE_DEFINITION_ACTIVITY](ref);
+    info = await deployedDefinitions[RESOLVE_DEFINITION_ACTIVITY](ref);
   } catch (err) {
-    const cause = err instanceof ActivityFailure ? err.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === DEFINITION_NOT_FOUND_CODE) {
-      throw new ProcessFault(
-        DEFINITION_NOT_FOUND_CODE,
-        `call definition="${formatDefinitionRef(ref)}": ${cause.message}`,
-      );
-    }
-    throw err;
+    const missing = notDeployed(err);
+    if (missing === undefined) throw err;
+    throw new ProcessFault(
+      DEFINITION_NOT_FOUND_CODE,
+      `call definition="${formatDefinitionRef(ref)}": ${missing}`,
+    );
   }
   const deployed = { name: info.name, version: info.version };
   const count = run.nextCall(node);
@@ -104,7 +96,3 @@ async function startDeployedChild(node: CallActivity, ref: DefinitionRef, run: R
     ...processStartMetadata(info, summaryOf.call(deployed, activityId), deployed),
   });
 }
-
-const definitionActivities = proxyLocalActivities<{
-  [RESOLVE_DEFINITION_ACTIVITY]: (ref: DefinitionRef) => Promise<ResolvedDefinition>;
-}>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '10 seconds' } });
