@@ -288,3 +288,22 @@ export {
   type ResolvedTracing,
   type TracingOptions,
 } from './tracing';
+// The original's AMQP wire (README, "Moving from Bureaucrat").
+export { AmqpBridge, acceptedQueue, type AmqpBridgeOptions, type AmqpBridgeCounts } from './amqp/bridge';
+export {
+  LegacyParticipants,
+  LEGACY_TASK_QUEUE,
+  NOT_SERVED_TYPE,
+  type LegacyParticipantsOptions,
+} from './amqp/legacy-participants';
+export { startAmqpService, type AmqpService, type AmqpServiceOptions } from './amqp/service';
+export {
+  resolveAmqpSettings,
+  parseAmqpConfig,
+  AmqpConfigError,
+  DEFAULT_AMQP_SETTINGS,
+  type AmqpSettings,
+  type AmqpSettingsSource,
+  type LegacyQueueKind,
+} from './amqp/settings';
+export { AmqpUnavailableError, ID_HEADER, REASON_HEADER, SOURCE_HEADER } from './amqp/connection';

@@ -514,6 +514,28 @@ export function buildCli(): Command {
       run(async () => (await import('./commands')).replayCommand(files, flags)),
     );
 
+  withConnectionFlags(
+    program
+      .command('amqp')
+      .description(
+        "bridge the original engine's AMQP wire: launches and events from RabbitMQ, legacy participants on it",
+      )
+      .option(
+        '--url <url>',
+        'RabbitMQ: amqp://user:pass@host:5672/vhost (default: the config, else localhost)',
+      )
+      .option(
+        '--config <file>',
+        "the original's config.ini ([amqp] host user passwd vhost, [bureaucrat] queues)",
+      )
+      .option('--prefetch <n>', 'messages of each queue in hand at once (default 50)', positiveInteger)
+      .option('--taskqueue <patterns...>', 'participants (names or globs) served by taskqueue workers')
+      .option('--celery <patterns...>', 'participants (names or globs) served as Celery tasks')
+      .option('--participant-queue <name>', 'task queue of those participants (default: bureaucrat-amqp)'),
+  ).action((flags: import('./amqp').AmqpFlags) =>
+    run(async () => (await import('./amqp')).amqpCommand(flags)),
+  );
+
   program
     .command('codec-server')
     .description(

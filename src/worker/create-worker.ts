@@ -27,6 +27,7 @@ import { hookSinks, type ProcessHooks } from './hooks';
 import { installRuntimeLogging } from './logging';
 import { actionLogAttributes, type LogFormat } from './log-format';
 import { participantActivities, type Participants } from './participants';
+import { LegacyParticipants, type LegacyParticipantsOptions } from '../amqp/legacy-participants';
 import {
   prebuiltWorkflowBundle,
   withWorkerHooks,
@@ -75,6 +76,12 @@ export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection
      * `$BUREAUCRAT_LOG_FORMAT`, else `text`.
      */
     readonly logFormat?: LogFormat;
+    /**
+     * Participants written for the original engine, served over RabbitMQ by this worker (taskqueue workers
+     * or Celery tasks; see README, "Moving from Bureaucrat"): their requests are published and their
+     * replies complete the actions. Closed when the worker stops.
+     */
+    readonly legacyParticipants?: Omit<LegacyParticipantsOptions, 'client'>;
   };
 
 /**
@@ -100,6 +107,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     logFormat,
     tracing,
     encryptionKeyFile,
+    legacyParticipants,
     ...workerOptions
   } = options;
   const reserved = Object.keys(participants).filter((name) => name.startsWith('bureaucrat.'));
@@ -124,6 +132,13 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     }));
   const namespace = ns ?? config.namespace;
   const client = new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) });
+  const legacy = legacyParticipants && (await LegacyParticipants.connect({ ...legacyParticipants, client }));
+  const legacyActivities = legacy?.activities() ?? {};
+  const both = Object.keys(participants).filter((name) => name in legacyActivities);
+  if (both.length) {
+    await legacy?.close();
+    throw new TypeError(`participants both native and legacy: ${both.join(', ')}`);
+  }
   const shutdownGraceTime = workerOptions.shutdownGraceTime ?? DEFAULT_SHUTDOWN_GRACE_TIME;
   const forceMs = msToNumber(
     workerOptions.shutdownForceTime ?? msToNumber(shutdownGraceTime) + SHUTDOWN_FORCE_MARGIN_MS,
@@ -157,7 +172,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     connection,
     namespace,
     taskQueue: taskQueue ?? DEFAULT_TASK_QUEUE,
-    activities: { ...participantActivities(participants), ...eventActivities(client) },
+    activities: { ...legacyActivities, ...participantActivities(participants), ...eventActivities(client) },
     sinks: { ...hookSinks(hooks), ...(traceParts && traceParts.sinks), ...workerOptions.sinks },
   });
   // Note when shutdown is requested (the runtime's SIGINT/SIGTERM handler calls this method too), to tell a
@@ -171,7 +186,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   const run = worker.run.bind(worker);
   worker.run = async () => {
     try {
-      await run();
+      await run().finally(() => legacy?.close());
     } catch (err) {
       // After a forced shutdown the native worker may still hold the connection: report why run() failed.
       if (!given) await connection.close().catch(() => undefined);

@@ -159,6 +159,9 @@ afterAll(async () => {
   await Promise.all(workers.map((w) => stopCli(w.child, 'SIGKILL')));
   await connection?.close();
   await server?.stop();
+  if (root && process.env.KEEP_CLUSTER_LOGS) {
+    try { require('node:fs').cpSync(path.join(root, 'temporal-server.log'), process.env.KEEP_CLUSTER_LOGS); } catch {}
+  }
   await pg?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
 }, 120_000);
@@ -418,6 +421,17 @@ describe('failures', () => {
   });
 });
 
+async function dumpMembership(when: string): Promise<void> {
+  try {
+    const out = await run('psql', ['-h', '127.0.0.1', '-p', String(pg.port), '-U', pg.user, '-d', 'temporal', '-c',
+      "select role, host_id, rpc_address, rpc_port, session_start, last_heartbeat, record_expiry from cluster_membership order by role, last_heartbeat"],
+      { env: { ...process.env, PGPASSWORD: pg.password } });
+    log(`DIAG membership ${when} (now ${new Date().toISOString()}):\n${out}`);
+  } catch (e) {
+    log(`DIAG membership ${when} failed: ${String(e)}`);
+  }
+}
+
 describe('TLS', () => {
   test('the frontend with TLS from a private CA: worker and launcher connect through an envconfig profile', async () => {
     let t = Date.now();
@@ -426,9 +440,13 @@ describe('TLS', () => {
     t = Date.now();
     await server.stop();
     log(`server stopped in ${Date.now() - t} ms`);
+    await dumpMembership('before TLS restart');
     const tls = makeTlsFiles(root);
     config = await writeServerConfig(root, pg, tls);
+    t = Date.now();
     server = await startServer(tools, config, () => healthy(config.address, ['--tls-ca-path', tls.caCert]));
+    log(`DIAG server up in ${Date.now() - t} ms`);
+    await dumpMembership('after TLS restart');
 
     const profileFile = path.join(root, 'temporal.toml');
     writeFileSync(
@@ -450,12 +468,20 @@ describe('TLS', () => {
     delete env.TEMPORAL_ADDRESS;
     delete env.TEMPORAL_NAMESPACE;
 
+    t = Date.now();
     const worker = await startWorker(env);
+    log(`DIAG worker up in ${Date.now() - t} ms`);
     expect(worker.output).toMatch(new RegExp(`worker on ${config.address} namespace default`));
+    t = Date.now();
     const launched = await bureaucratWithEnv(
       ['launch', fixture('sequence.xml'), '--id', 'tls-1', '--wait'],
       env,
     );
+    log(`DIAG launch --wait took ${Date.now() - t} ms, code ${launched.code}; stderr: ${launched.stderr}`);
+    await dumpMembership('after launch');
+    if (launched.code !== 0) {
+      throw new Error(`launch over TLS exited ${launched.code}: ${launched.stderr}\nworker: ${worker.output}`);
+    }
     expect(launched.stderr).toMatch(/process tls-1/);
     expect(JSON.parse(launched.stdout)).toMatchObject({ n: 3, label: 'two' });
     // Processes from before the switch to TLS are still there: the same database.

@@ -42,6 +42,10 @@ const exported: Record<string, () => Error> = {
   DefinitionWarningsError: () => new root.DefinitionWarningsError([]),
   DefinitionDamagedError: () => new root.DefinitionDamagedError('order@2: its stored content does not match'),
   DefinitionRefError: () => new root.DefinitionRefError('"order@x": the version must be a whole number'),
+  AmqpConfigError: () =>
+    new root.AmqpConfigError('config.ini: [bureaucrat] taskqueue_type must be taskqueue or celery'),
+  AmqpUnavailableError: () =>
+    new root.AmqpUnavailableError('cannot connect to RabbitMQ at amqp://localhost:5672/'),
   ReplayError: () => new testing.ReplayError([{ name: 'order', message: 'nondeterminism' }]),
 };
 
@@ -74,6 +78,8 @@ describe('BureaucratError', () => {
       Object.entries(exported).map(([name, make]) => [name, (make() as BureaucratError).code]),
     );
     expect(codes).toEqual({
+      AmqpConfigError: 'INVALID_AMQP_CONFIG',
+      AmqpUnavailableError: 'AMQP_UNAVAILABLE',
       ParticipantFault: 'OutOfStock',
       InvalidPageTokenError: 'INVALID_PAGE_TOKEN',
       ApiConfigError: 'INVALID_API_CONFIG',
