@@ -300,6 +300,7 @@ export { startAmqpService, type AmqpService, type AmqpServiceOptions } from './a
 export {
   resolveAmqpSettings,
   parseAmqpConfig,
+  readAmqpConfig,
   AmqpConfigError,
   DEFAULT_AMQP_SETTINGS,
   type AmqpSettings,

@@ -26,7 +26,6 @@ import {
   type RecoveringChannelModel,
 } from 'amqplib';
 import type { Client } from '@temporalio/client';
-import { isGrpcServiceError } from '@temporalio/client';
 import { BureaucratError } from '../errors';
 import { parseDefinition } from '../definition';
 import { Launcher } from '../client/launcher';
@@ -36,11 +35,15 @@ import { parseRoutes, ROUTES_ENV, type Routes } from '../routes';
 import { resolveAmqpSettings, redactedUrl, type AmqpSettings, type AmqpSettingsSource } from './settings';
 import { readEvent } from './wire';
 import {
+  ackQuietly,
   AmqpUnavailableError,
   connectRecovering,
   ID_HEADER,
+  isInvalidArgument,
+  messageOf,
   REASON_HEADER,
   SOURCE_HEADER,
+  untilTaken,
 } from './connection';
 import { commit, selectTransactions } from './transaction';
 
@@ -129,7 +132,7 @@ export class AmqpBridge {
     const where = redactedUrl(settings.url);
     const connection = await connectRecovering(settings.url, (model) => bridge.open(model)).catch(
       (err: unknown) => {
-        throw new AmqpUnavailableError(`cannot connect to RabbitMQ at ${where}: ${describe(err)}`, {
+        throw new AmqpUnavailableError(`cannot connect to RabbitMQ at ${where}: ${messageOf(err)}`, {
           cause: err,
         });
       },
@@ -139,7 +142,17 @@ export class AmqpBridge {
       if (bridge.session) bridge.session.closed = true;
       if (!bridge.stopping) bridge.log(`amqp: connection to ${where} lost (${err.message}); reconnecting`);
     });
-    connection.on('connect', () => bridge.log(`amqp: connected to ${where}`));
+    let failures = 0;
+    connection.on('connect', () => {
+      failures = 0;
+      bridge.log(`amqp: connected to ${where}`);
+    });
+    connection.on('connect-failed', (err: Error) => {
+      // The first failure of an outage, then every tenth: a broker down for minutes fills no log.
+      if (!bridge.stopping && failures++ % 10 === 0) {
+        bridge.log(`amqp: reconnecting to ${where} failed (${err.message}); still trying every few seconds`);
+      }
+    });
     connection.on('error', () => undefined); // reported through 'disconnect'
     return bridge;
   }
@@ -221,24 +234,16 @@ export class AmqpBridge {
   /** Step 2 for one accepted message: start or publish, then ack; unusable after all: dead-letter. */
   private async work(session: Session, kind: Kind, queue: string, msg: ConsumeMessage): Promise<void> {
     const id = String((msg.properties.headers ?? {})[ID_HEADER] ?? '');
-    let delay = 500;
-    for (;;) {
-      try {
-        if (kind === 'launch') await this.launch(id, msg.content);
-        else await this.publishEvent(id, msg.content);
-        break;
-      } catch (err) {
-        if (isPermanent(err)) {
-          await this.deadLetterLate(session, queue, msg, describe(err));
-          return;
-        }
-        if (this.stopping || session.closed) return; // unacked: the broker delivers it again
-        this.log(`amqp: Temporal did not take ${kind} ${id} (${describe(err)}); retrying in ${delay} ms`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 30_000);
-      }
-    }
-    ackQuietly(session, session.work, msg);
+    const taken = await untilTaken(
+      () => (kind === 'launch' ? this.launch(id, msg.content) : this.publishEvent(id, msg.content)),
+      isPermanent,
+      () => this.stopping || session.closed,
+      (err, delay) =>
+        this.log(`amqp: Temporal did not take ${kind} ${id} (${messageOf(err)}); retrying in ${delay} ms`),
+    );
+    if ('abandoned' in taken) return; // unacked: the broker delivers it again
+    if ('refused' in taken) await this.deadLetterLate(session, queue, msg, messageOf(taken.refused));
+    else if (!session.closed) ackQuietly(session.work, msg);
   }
 
   private async launch(id: string, content: Buffer): Promise<void> {
@@ -283,7 +288,7 @@ export class AmqpBridge {
           'x-bureaucrat-dead-at': new Date().toISOString(),
         }),
       );
-      ackQuietly(session, session.work, msg);
+      ackQuietly(session.work, msg);
     } catch {
       // The channel is gone: the message comes back and is tried again.
     }
@@ -335,7 +340,7 @@ class Stamper {
       }
     } catch (err) {
       // The channel or connection failed: nothing of this batch was committed; it is delivered again.
-      if (!this.closed()) this.log(`amqp: intake commit failed (${describe(err)}); the messages come again`);
+      if (!this.closed()) this.log(`amqp: intake commit failed (${messageOf(err)}); the messages come again`);
     } finally {
       this.flushing = false;
     }
@@ -350,7 +355,7 @@ function launchProblem(content: Buffer): string | undefined {
     parseDefinition(xml);
     return undefined;
   } catch (err) {
-    return describe(err);
+    return messageOf(err);
   }
 }
 
@@ -389,20 +394,5 @@ class UnusableMessage extends BureaucratError {
  */
 function isPermanent(err: unknown): boolean {
   if (err instanceof BureaucratError) return err.code !== 'TEMPORAL_UNAVAILABLE';
-  if (err instanceof TypeError) return true;
-  const grpc = [err, (err as { cause?: unknown })?.cause].find(isGrpcServiceError);
-  return grpc !== undefined && grpc.code === 3; // INVALID_ARGUMENT
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function ackQuietly(session: Session, channel: Channel, msg: ConsumeMessage): void {
-  if (session.closed) return;
-  try {
-    channel.ack(msg);
-  } catch {
-    // The channel closed meanwhile: the broker delivers the message again, and its id starts nothing twice.
-  }
+  return err instanceof TypeError || isInvalidArgument(err);
 }

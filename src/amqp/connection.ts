@@ -1,7 +1,14 @@
 /**
  * The bridge's RabbitMQ connection: amqplib's recovering connection, and the headers its messages carry.
  */
-import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
+import { isGrpcServiceError } from '@temporalio/client';
+import {
+  connect,
+  type Channel,
+  type ChannelModel,
+  type ConsumeMessage,
+  type RecoveringChannelModel,
+} from 'amqplib';
 import { BureaucratError } from '../errors';
 
 /** The header holding the id the bridge gave a message (the process id or the event id). */
@@ -27,4 +34,51 @@ export class AmqpUnavailableError extends BureaucratError {
   /** The class name, which logs and stack traces show. */
   override readonly name = 'AmqpUnavailableError';
   readonly code = 'AMQP_UNAVAILABLE';
+}
+
+/** An error's message, for log lines and dead-letter reasons. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Whether Temporal refused a request as invalid (gRPC INVALID_ARGUMENT): retrying cannot help. */
+export function isInvalidArgument(err: unknown): boolean {
+  const grpc = [err, (err as { cause?: unknown })?.cause].find(isGrpcServiceError);
+  return grpc !== undefined && grpc.code === 3;
+}
+
+/** Acks `msg`, unless its channel closed meanwhile: the broker then delivers it again, to be done again. */
+export function ackQuietly(channel: Channel, msg: ConsumeMessage): void {
+  try {
+    channel.ack(msg);
+  } catch {
+    // Delivered again later; ids make doing it twice harmless.
+  }
+}
+
+/** How {@link untilTaken} ended: done, refused for good (with the error), or abandoned because stopping. */
+export type Taken = { readonly done: true } | { readonly refused: unknown } | { readonly abandoned: true };
+
+/**
+ * Runs `attempt` until Temporal takes it, retrying with backoff (0.5 s doubling to 30 s) while it is
+ * unreachable: `final(err)` says an error is an answer rather than an outage; `stopping()` abandons the
+ * retries (the message stays unacked and comes back).
+ */
+export async function untilTaken(
+  attempt: () => Promise<void>,
+  final: (err: unknown) => boolean,
+  stopping: () => boolean,
+  onRetry: (err: unknown, delayMs: number) => void,
+): Promise<Taken> {
+  for (let delay = 500; ; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      await attempt();
+      return { done: true };
+    } catch (err) {
+      if (final(err)) return { refused: err };
+      if (stopping()) return { abandoned: true };
+      onRetry(err, delay);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -12,17 +12,21 @@
  * that is not one goes to the dead-letter queue.
  */
 import { Context, CompleteAsyncError } from '@temporalio/activity';
-import {
-  ActivityCancelledError,
-  ActivityNotFoundError,
-  isGrpcServiceError,
-  type Client,
-} from '@temporalio/client';
+import { ActivityCancelledError, ActivityNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
 import type { Workitem } from '../protocol';
 import { routeFor, type Routes } from '../routes';
-import { AmqpUnavailableError, connectRecovering, REASON_HEADER, SOURCE_HEADER } from './connection';
+import {
+  ackQuietly,
+  AmqpUnavailableError,
+  connectRecovering,
+  isInvalidArgument,
+  messageOf,
+  REASON_HEADER,
+  SOURCE_HEADER,
+  untilTaken,
+} from './connection';
 import {
   resolveAmqpSettings,
   redactedUrl,
@@ -101,7 +105,7 @@ export class LegacyParticipants {
     participants.connection = await connectRecovering(participants.settings.url, (model) =>
       participants.open(model),
     ).catch((err: unknown) => {
-      throw new AmqpUnavailableError(`cannot connect to RabbitMQ at ${where}: ${describe(err)}`, {
+      throw new AmqpUnavailableError(`cannot connect to RabbitMQ at ${where}: ${messageOf(err)}`, {
         cause: err,
       });
     });
@@ -191,12 +195,22 @@ export class LegacyParticipants {
     }
     const messageId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
     await new Promise<void>((resolve, reject) => {
+      // A confirm that never comes (the connection died with the request in flight) fails the attempt.
+      const timer = setTimeout(
+        () => reject(new Error(`RabbitMQ did not confirm the request for ${participant}`)),
+        30_000,
+      );
+      timer.unref();
       channel.publish(
         message.exchange,
         message.routingKey,
         message.content,
         { ...message.properties, mandatory: true, messageId },
-        (err) => (err ? reject(new Error(`RabbitMQ refused the request for ${participant}`)) : resolve()),
+        (err) => {
+          clearTimeout(timer);
+          if (err) reject(new Error(`RabbitMQ refused the request for ${participant}`));
+          else resolve();
+        },
       );
     });
     if (this.returned.delete(messageId)) {
@@ -247,7 +261,7 @@ export class LegacyParticipants {
           [SOURCE_HEADER]: this.settings.messageQueue,
         },
       });
-      channel.ack(msg);
+      ackQuietly(channel, msg);
       return;
     }
     const { payload, target } = read.reply;
@@ -264,27 +278,23 @@ export class LegacyParticipants {
       ackQuietly(channel, msg);
       return;
     }
-    let delay = 500;
-    for (;;) {
-      try {
-        await this.options.client.activity.complete(token, result);
-        this.waiting.delete(Buffer.from(token).toString('base64url'));
-        break;
-      } catch (err) {
-        if (err instanceof ActivityNotFoundError || isInvalidToken(err)) {
-          this.log(
-            `amqp: a reply for action ${action}, which no longer waits (retried, timed out or cancelled): dropped`,
-          );
-          break;
-        }
-        if (this.closing) return; // unacked: delivered again to the next consumer
+    const key = Buffer.from(token).toString('base64url');
+    const taken = await untilTaken(
+      () => this.options.client.activity.complete(token, result),
+      (err) => err instanceof ActivityNotFoundError || isInvalidArgument(err),
+      () => this.closing,
+      (err, delay) =>
         this.log(
-          `amqp: Temporal did not take the reply for ${action} (${describe(err)}); retrying in ${delay} ms`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 30_000);
-      }
+          `amqp: Temporal did not take the reply for ${action} (${messageOf(err)}); retrying in ${delay} ms`,
+        ),
+    );
+    if ('abandoned' in taken) return; // unacked: delivered again to the next consumer
+    if ('refused' in taken) {
+      this.log(
+        `amqp: a reply for action ${action}, which no longer waits (retried, timed out or cancelled): dropped`,
+      );
     }
+    this.waiting.delete(key);
     ackQuietly(channel, msg);
   }
 
@@ -301,27 +311,9 @@ export class LegacyParticipants {
           if (err instanceof ActivityCancelledError) {
             this.waiting.delete(key);
             await this.options.client.activity.reportCancellation(w.token).catch(() => undefined);
-          } else if (err instanceof ActivityNotFoundError || isInvalidToken(err)) this.waiting.delete(key);
+          } else if (err instanceof ActivityNotFoundError || isInvalidArgument(err)) this.waiting.delete(key);
         }
       }),
     );
   }
-}
-
-/** A task token Temporal cannot read (a forged or truncated `target`): it is not ours to complete. */
-function isInvalidToken(err: unknown): boolean {
-  const grpc = [err, (err as { cause?: unknown })?.cause].find(isGrpcServiceError);
-  return grpc !== undefined && grpc.code === 3; // INVALID_ARGUMENT
-}
-
-function ackQuietly(channel: Channel, msg: ConsumeMessage): void {
-  try {
-    channel.ack(msg);
-  } catch {
-    // The channel closed meanwhile: the reply is delivered again, and completes nothing twice.
-  }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -65,6 +65,9 @@ export async function startAmqpService(options: AmqpServiceOptions): Promise<Amq
       namespace: options.namespace ?? namespace,
       taskQueue: participantQueue,
       activities: legacy.activities(),
+      // A legacy activity only publishes (the reply completes it later): a stopping bridge waits briefly.
+      shutdownGraceTime: '5s',
+      shutdownForceTime: '10s',
       ...(codec && { dataConverter: { payloadCodecs: [codec] } }),
     });
     running = worker.run();

@@ -18,6 +18,9 @@ export interface AmqpFlags extends ConnectionFlags {
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
+/** How long a stopping bridge may take before it exits anyway. */
+const STOP_TIMEOUT_MS = 30_000;
+
 /** Runs the bridge until a signal stops it. */
 export async function amqpCommand(flags: AmqpFlags): Promise<number> {
   const service = await startAmqpService({
@@ -50,7 +53,16 @@ export async function amqpCommand(flags: AmqpFlags): Promise<number> {
     process.once('SIGTERM', () => done());
   });
   err('amqp bridge stopping: finishing the messages in hand');
-  await service.stop();
-  err('amqp bridge stopped');
-  return 0;
+  // Bounded: a broker or server that does not answer must not keep a stopping bridge alive. What was in
+  // hand and unacked is delivered again to the next bridge.
+  const stopped = await Promise.race([
+    service.stop().then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_TIMEOUT_MS).unref()),
+  ]);
+  err(
+    stopped
+      ? 'amqp bridge stopped'
+      : `amqp bridge stopped without finishing after ${STOP_TIMEOUT_MS / 1000} s`,
+  );
+  return stopped ? 0 : 1;
 }

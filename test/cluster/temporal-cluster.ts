@@ -255,33 +255,58 @@ export interface FrontendTls {
   readonly serverKey: string;
 }
 
+type Service = 'frontend' | 'history' | 'matching' | 'worker';
+
+/** The ports of one cluster's services. */
+export interface ServerPorts {
+  readonly grpc: Readonly<Record<Service, number>>;
+  readonly membership: Readonly<Record<Service, number>>;
+  readonly http: number;
+}
+
 /** The ports and files of one cluster; the same config serves every restart. */
 export interface ServerConfig {
   readonly configFile: string;
   readonly logFile: string;
   readonly frontendPort: number;
   readonly address: string;
+  readonly ports: ServerPorts;
 }
 
-/** Writes the server's config: 4 history shards, PostgreSQL persistence and SQL visibility, loopback ports. */
+/**
+ * Writes the server's config: 4 history shards, PostgreSQL persistence and SQL visibility, loopback ports.
+ *
+ * With `previous`, the new config keeps the previous one's membership, internal gRPC and HTTP ports and
+ * takes a new frontend port only. Each service joins its membership ring (ringpop) through the hosts of the
+ * `cluster_membership` table that heartbeated in the last 20 s: right after a restart, the stopped server's.
+ * On the same ports the new services answer at those addresses and join at once; on new ports the service
+ * that starts first finds only dead peers, fails to join for `maxJoinDuration` (30 s, more on a loaded
+ * machine), retries 10 s later and only then joins — about a minute in which every call to it fails with
+ * "Not enough hosts to serve the request" while the frontend already reports healthy.
+ */
 export async function writeServerConfig(
   root: string,
   pg: Postgres,
   tls?: FrontendTls,
+  previous?: ServerConfig,
 ): Promise<ServerConfig> {
+  // A new frontend port, and not one of the kept ports (free too while the server is down).
+  const kept = previous ? [...Object.values(previous.ports.grpc), previous.ports.http] : [];
+  let frontend = await freePort();
+  while (kept.includes(frontend)) frontend = await freePort();
   const grpc = {
-    frontend: await freePort(),
-    history: await freePort(),
-    matching: await freePort(),
-    worker: await freePort(),
+    frontend,
+    history: previous?.ports.grpc.history ?? (await freePort()),
+    matching: previous?.ports.grpc.matching ?? (await freePort()),
+    worker: previous?.ports.grpc.worker ?? (await freePort()),
   };
-  const membership = {
+  const membership = previous?.ports.membership ?? {
     frontend: await freePort(32768),
     history: await freePort(32768),
     matching: await freePort(32768),
     worker: await freePort(32768),
   };
-  const httpPort = await freePort();
+  const httpPort = previous?.ports.http ?? (await freePort());
   const store = (db: string, conns: number) => `
       sql:
         pluginName: postgres12
@@ -293,7 +318,7 @@ export async function writeServerConfig(
         maxConns: ${conns}
         maxIdleConns: ${conns}
         maxConnLifetime: 1h`;
-  const service = (name: keyof typeof grpc, extra = '') => `
+  const service = (name: Service, extra = '') => `
   ${name}:
     rpc:
       grpcPort: ${grpc[name]}
@@ -358,7 +383,13 @@ dynamicConfigClient:
 `;
   const configFile = path.join(root, 'temporal-server.yaml');
   writeFileSync(configFile, config);
-  return { configFile, logFile, frontendPort: grpc.frontend, address: `127.0.0.1:${grpc.frontend}` };
+  return {
+    configFile,
+    logFile,
+    frontendPort: grpc.frontend,
+    address: `127.0.0.1:${grpc.frontend}`,
+    ports: { grpc, membership, http: httpPort },
+  };
 }
 
 /** A running Temporal server process. */
