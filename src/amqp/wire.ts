@@ -99,15 +99,9 @@ export type ReadReply = { readonly reply: LegacyMessage } | { readonly problem: 
 
 /** Reads a participant's reply: a JSON `{name, target, origin, payload}` with an object payload. */
 export function readReply(content: Buffer): ReadReply {
-  let body: unknown;
-  try {
-    body = JSON.parse(content.toString('utf8'));
-  } catch (err) {
-    return { problem: `not JSON: ${(err as Error).message}` };
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { problem: 'not a JSON object' };
-  const { name, target, origin, payload } = body as Record<string, unknown>;
+  const read = readJsonObject(content);
+  if ('problem' in read) return read;
+  const { name, target, origin, payload } = read.object;
   if (typeof target !== 'string') return { problem: 'no "target" string' };
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
     return { problem: 'no "payload" object' };
@@ -119,6 +113,19 @@ export function readReply(content: Buffer): ReadReply {
       payload: payload as Record<string, unknown>,
     },
   };
+}
+
+/** A message body that is a JSON object, or why it is not one. */
+function readJsonObject(content: Buffer): { object: Record<string, unknown> } | { problem: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(content.toString('utf8'));
+  } catch (err) {
+    return { problem: `not JSON: ${(err as Error).message}` };
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { problem: 'not a JSON object' };
+  return { object: body as Record<string, unknown> };
 }
 
 /**
@@ -146,15 +153,9 @@ export type ReadEvent =
 
 /** Reads an event message: a JSON object with a non-empty string `event` (the original's `fakeevent.py`). */
 export function readEvent(content: Buffer): ReadEvent {
-  let body: unknown;
-  try {
-    body = JSON.parse(content.toString('utf8'));
-  } catch (err) {
-    return { problem: `not JSON: ${(err as Error).message}` };
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return { problem: 'not a JSON object' };
-  const { event } = body as Record<string, unknown>;
+  const read = readJsonObject(content);
+  if ('problem' in read) return read;
+  const { event } = read.object;
   if (typeof event !== 'string' || !event) return { problem: 'no "event" name (a non-empty string)' };
-  return { event: body as { event: string } & Record<string, unknown> };
+  return { event: read.object as { event: string } & Record<string, unknown> };
 }

@@ -17,6 +17,7 @@ import { installQuietRuntime } from '../../src/server/quiet-runtime';
 import { startDevServer, type DevServer } from '../../src/server/dev-server';
 import { createWorker } from '../../src/worker/create-worker';
 import { Triggers } from '../../src/client/triggers';
+import { Launcher } from '../../src/client/launcher';
 import type { Workitem } from '../../src/protocol';
 import { startCli, stopCli } from '../support/cli';
 import { startRabbitMq, type RabbitMq } from './rabbitmq';
@@ -261,6 +262,73 @@ test('unusable messages go to the dead-letter queue with their reason, and the b
   // Each went there once: never redelivered forever.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   expect(await drain('bureaucrat_dead_letters')).toHaveLength(0);
+});
+
+test('a legacy action keeps its timeout, retries and heartbeats; a late reply is dropped; cancelling reaches it', async () => {
+  // worker_tq_silent exists but nobody serves it: requests wait there, no reply ever comes.
+  const setup = await amqp.createChannel();
+  await setup.assertQueue('worker_tq_silent', { durable: true });
+  await setup.purgeQueue('worker_tq_silent');
+  await setup.close();
+  const timedOut = `silent-timeout-${randomUUID()}`;
+  const beating = `silent-heartbeat-${randomUUID()}`;
+  await publish(
+    'bureaucrat',
+    '<process><action participant="tq_silent" timeout="2" retries="1"/></process>',
+    {
+      messageId: timedOut,
+    },
+  );
+  await publish('bureaucrat', '<process><action participant="tq_silent" heartbeat="2"/></process>', {
+    messageId: beating,
+  });
+  // Two attempts (timeout 2 s, one retry), each publishing its request; then the action faults.
+  const failure = await resultOf(timedOut).catch((err: unknown) => err);
+  expect(failure).toBeInstanceOf(WorkflowFailedError);
+  const requests = await drain('worker_tq_silent');
+  const targets = requests
+    .map((m) => JSON.parse(m.content.toString()) as { target: string; payload: Record<string, unknown> })
+    .filter((body) => body.target.startsWith(`${timedOut}_`));
+  expect(targets).toHaveLength(2);
+  // A reply for an attempt that no longer waits: logged and dropped.
+  await publish(
+    'bureaucrat_msgs',
+    JSON.stringify({
+      name: 'response',
+      target: targets[0].target,
+      origin: targets[0].target,
+      payload: { status: 'done' },
+    }),
+  );
+  await until('the late reply to be dropped', () => /which no longer waits .*: dropped/.test(bridgeOutput));
+  // Heartbeated by the bridge, the other action outlives its 2 s heartbeat timeout while it waits...
+  await waitUntilActive(beating, 'action');
+  await new Promise((resolve) => setTimeout(resolve, 6000));
+  const { pendingActivities } = await client.workflow
+    .getHandle(beating)
+    .describe()
+    .then((d) => d.raw);
+  expect(pendingActivities?.[0]?.attempt).toBe(1);
+  // ... and cancelling the process reaches it through the heartbeat.
+  await client.workflow.getHandle(beating).cancel();
+  const cancelled = await resultOf(beating).catch((err: unknown) => err);
+  expect(String((cancelled as Error).message)).toMatch(/cancel/i);
+});
+
+test('createWorker({ legacyParticipants }) serves legacy participants on a worker of its own', async () => {
+  const queue = `amqp-own-${randomUUID()}`;
+  const own = await createWorker({
+    address: server.address,
+    taskQueue: queue,
+    participants: { 'native.price': record('native.price', { amount: 99 }) },
+    legacyParticipants: { url: rabbit.url, taskqueue: ['tq_stamp'] },
+  });
+  await own.runUntil(async () => {
+    const handle = await new Launcher(client, queue).launch(
+      '<process><action participant="native.price"/><action participant="tq_stamp"/></process>',
+    );
+    expect(await handle.result()).toMatchObject({ amount: 99, tq: 'taskqueue' });
+  });
 });
 
 test('SIGKILLed in the middle of 200 launches and 200 events: each launch starts once, each event is delivered once', async () => {

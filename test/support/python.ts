@@ -29,15 +29,21 @@ export function findPython(): { python: string } | { missing: string } {
 
 /**
  * The virtualenv's interpreter, creating the virtualenv first when needed. It is keyed by a hash of
- * `python/pyproject.toml` (its dependencies); built in a temporary directory and renamed into place, so an
- * interrupted install never leaves a half-made one behind.
+ * `python/pyproject.toml` (its dependencies).
  */
 export function pythonVenv(python: string): string {
-  const hash = createHash('sha256')
-    .update(readFileSync(path.join(packageDir, 'pyproject.toml')))
-    .digest('hex')
-    .slice(0, 12);
-  const dir = path.join(toolCacheDir(), `python-venv-${hash}`);
+  const pyproject = readFileSync(path.join(packageDir, 'pyproject.toml'));
+  return cachedVenv(python, 'python-venv', pyproject, [packageDir]);
+}
+
+/**
+ * A virtualenv under the tool cache named `name-<hash of key>`, with `pip install ...installArgs` done;
+ * built in a temporary directory and renamed into place, so an interrupted install never leaves a
+ * half-made one behind. Returns its interpreter.
+ */
+export function cachedVenv(python: string, name: string, key: Buffer, installArgs: string[]): string {
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+  const dir = path.join(toolCacheDir(), `${name}-${hash}`);
   const bin = path.join(dir, 'bin', 'python');
   if (existsSync(bin)) return bin;
   const building = `${dir}.building-${process.pid}`;
@@ -46,7 +52,7 @@ export function pythonVenv(python: string): string {
     [python, ['-m', 'venv', building]],
     [
       path.join(building, 'bin', 'python'),
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', packageDir],
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...installArgs],
     ],
   ];
   for (const [cmd, args] of steps) {
