@@ -15,7 +15,7 @@ import {
 import { encryptionCodecFor } from '../codec/encryption';
 import { AmqpBridge } from './bridge';
 import { LegacyParticipants, LEGACY_TASK_QUEUE } from './legacy-participants';
-import type { AmqpSettingsSource } from './settings';
+import { resolveAmqpSettings, type AmqpSettingsSource } from './settings';
 
 /** Options of {@link startAmqpService}. */
 export interface AmqpServiceOptions
@@ -46,6 +46,7 @@ export interface AmqpService {
 
 /** Starts the bridge and, with patterns, the legacy participants and their worker. */
 export async function startAmqpService(options: AmqpServiceOptions): Promise<AmqpService> {
+  resolveAmqpSettings(options); // a config that cannot be used is reported before anything connects
   const client = await connectClient(options);
   const serving = Boolean(options.taskqueue?.length || options.celery?.length);
   const participantQueue = options.participantQueue ?? LEGACY_TASK_QUEUE;

@@ -47,7 +47,8 @@ export function describeError(err: unknown): ErrorDescription {
     names.has('ApiConfigError') ||
     names.has('TokensFileError') ||
     names.has('EncryptionKeyError') ||
-    names.has('CodecServerConfigError')
+    names.has('CodecServerConfigError') ||
+    names.has('AmqpConfigError')
   ) {
     // Worded by this project, naming the path or the option and the reason: the causes would repeat it.
     return { message: messageOf(err), hints: [], exitCode: EXIT.usage };

@@ -1,3 +1,5 @@
+import { AmqpConfigError } from '../../src/amqp/settings';
+import { AmqpUnavailableError } from '../../src/amqp/connection';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { snapshotNode } from '../support/snapshots';
 import os from 'node:os';
@@ -144,6 +146,11 @@ describe('describing errors for the command line', () => {
       message: 'a.xml: cannot read the definition: no such file (ENOENT)',
       exitCode: EXIT.usage,
     });
+    expect(describeError(new AmqpConfigError('c.ini: [amqp] port is not a port: x'))).toMatchObject({
+      message: 'c.ini: [amqp] port is not a port: x',
+      exitCode: EXIT.usage,
+    });
+    expect(describeError(new AmqpUnavailableError('cannot connect to RabbitMQ')).exitCode).toBe(EXIT.failed);
     const wrapped = new Error('boom: disk full', { cause: new Error('disk full') });
     expect(describeError(wrapped)).toEqual({ message: 'boom: disk full', hints: [], exitCode: EXIT.failed });
     expect(formatError(new Error('x', { cause: new Error('y') }))).toBe('bureaucrat: x: y\n');
