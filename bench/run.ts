@@ -36,6 +36,7 @@ import { fromRoot, log, median, percentile, pool, runMain, sleep, stats, type St
 import { shapes } from './lib/shapes';
 import type { Usage } from './lib/worker-process';
 import { workerStartup } from './worker-startup';
+import { alternativeRows, alternatives, workerScript } from './lib/alternatives';
 
 type Variant = 'interpreter' | 'hand';
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
@@ -43,7 +44,8 @@ type HistoryEvent = NonNullable<History['events']>[number];
 
 const smoke = process.argv.includes('--smoke');
 // `--only=while20,expr20,replay`: just those shapes' rows (and the replay rows), into bench/results/partial.json
-// (a quick A/B of one change; the full run is what latest.json holds).
+// (a quick A/B of one change; the full run is what latest.json holds). `--only=alternatives`: just the rows
+// against the DSL-sample-style interpreter and plain workflows.
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -468,6 +470,7 @@ interface Measured {
   startup?: Awaited<ReturnType<typeof workerStartup>>;
   parse?: ReturnType<typeof parseBenchmark>;
   replay?: Awaited<ReturnType<typeof replayCost>>;
+  alternatives?: Awaited<ReturnType<typeof alternatives>>;
 }
 
 /** The results file. */
@@ -554,7 +557,19 @@ function markdown(results: Results): string {
     const p = results.parse;
     lines.push(`| parse + validate a ${p.activities}-activity definition, ms | ${fmt(stats(p.ms))} | | | |`);
   }
+  if (results.alternatives) lines.push(...alternativeRows(results.alternatives));
   return lines.join('\n');
+}
+
+/** The interpreter against a DSL-sample-style interpreter and plain workflows (bench/lib/alternatives.ts). */
+function alternativesSection(server: DevServer, client: Client) {
+  return alternatives(server, client, {
+    reps: config.reps,
+    processes: smoke ? 5 : 200,
+    longActivities: smoke ? 20 : 500,
+    workerArgs: ['--test-bundle'],
+    workerScript,
+  });
 }
 
 /** The rows that need the in-process worker besides the shapes: parked memory, fan-out, launches. */
@@ -574,6 +589,7 @@ async function fullRun(server: DevServer, client: Client): Promise<Measured> {
     parked: await parkedMemory(server, client),
     fanout: await fanout(server, client),
     launch: await worker.runUntil(() => launchThroughput(client, taskQueue)),
+    alternatives: await alternativesSection(server, client),
   };
 }
 
@@ -587,7 +603,9 @@ async function main(): Promise<void> {
   let results: Measured;
   let startup: Awaited<ReturnType<typeof workerStartup>> | undefined;
   try {
-    if (only) results = { shapes: await throughputAndShapes(server, client) };
+    if (only?.length === 1 && only[0] === 'alternatives')
+      results = { shapes: [], alternatives: await alternativesSection(server, client) };
+    else if (only) results = { shapes: await throughputAndShapes(server, client) };
     else {
       startup = await workerStartup(server, smoke ? 1 : 3);
       results = await fullRun(server, client);

@@ -84,6 +84,28 @@ describe('inspection: the state and context queries, memo, search attribute and 
     });
   });
 
+  it('with actionOptions.summaries false, actions and delays carry no summary (and run the same)', async () => {
+    const env = testServer();
+    const xml =
+      '<process><action participant="noop"/><delay duration="0.01"/><action participant="noop"/></process>';
+    await withProcessWorker(env, { noop: () => ({ done: true }) }, async (taskQueue) => {
+      const handle = await startProcess(env, taskQueue, xml, { actionOptions: { summaries: false } });
+      expect(await handle.result()).toEqual({ done: true });
+      const events = (await handle.fetchHistory()).events ?? [];
+      const steps = events.filter(
+        (e) => e.activityTaskScheduledEventAttributes || e.timerStartedEventAttributes,
+      );
+      expect(steps).toHaveLength(3);
+      expect(steps.map((e) => summary(e.userMetadata))).toEqual([undefined, undefined, undefined]);
+      // The option is the process's, not an activity option: the scheduled activities are the usual ones.
+      const scheduled = events.find(
+        (e) => e.activityTaskScheduledEventAttributes,
+      )?.activityTaskScheduledEventAttributes;
+      expect(scheduled?.activityType?.name).toBe('noop');
+      expect(Number(scheduled?.startToCloseTimeout?.seconds)).toBe(300);
+    });
+  });
+
   it('marks the aborted path and the cancelled sibling when a fault ends the process', async () => {
     const env = testServer();
     const xml = `<process>

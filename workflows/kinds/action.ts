@@ -54,10 +54,14 @@ export const actionKind: StepKind<ActionActivity> = {
     // the stack the SDK captures for each promise of the command is one frame shorter, as short as a
     // hand-written workflow's `proxy.fn()`: each frame costs a source-map lookup per promise. The SDK is
     // pinned to one version (package.json), and every action of the test suite goes through here.
-    return scheduleActivity(participant, [workitem], {
-      ...optionsOf(node, run.actionOptions),
-      summary: summaryOf.action(participant, activityId),
-    });
+    const options = optionsOf(node, run.actionOptions);
+    return scheduleActivity(
+      participant,
+      [workitem],
+      run.actionOptions?.summaries === false
+        ? options
+        : { ...options, summary: summaryOf.action(participant, activityId) },
+    );
   },
   done(node, frame, value, run) {
     const fields = replyFields(node.participant, run.reply(node.participant, value));
@@ -132,7 +136,7 @@ export function actionActivityOptions(
   activity: ActionActivity,
   processOptions: ActionOptions | undefined,
 ): ActivityOptions {
-  const { routes, ...options } = processOptions ?? {};
+  const { routes, summaries: _summaries, ...options } = processOptions ?? {};
   const base: ActivityOptions = {
     ...DEFAULT_ACTION_OPTIONS,
     ...options,

@@ -12,8 +12,8 @@ export const delayKind: StepKind<DelayActivity> = {
     const ms = node.seconds * 1000;
     const resumed = run.resumesDeadline(node);
     const deadline = run.deadline(node, ms);
-    return sleep(resumed ? Math.max(deadline - Date.now(), 1) : ms, {
-      summary: summaryOf.delay(node.seconds, run.fullId(node.id)),
-    });
+    const timeout = resumed ? Math.max(deadline - Date.now(), 1) : ms;
+    if (run.actionOptions?.summaries === false) return sleep(timeout);
+    return sleep(timeout, { summary: summaryOf.delay(node.seconds, run.fullId(node.id)) });
   },
 };
