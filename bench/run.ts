@@ -3,7 +3,6 @@
 // (or smoke.json) and prints a Markdown table. `npm run bench -- --smoke` runs tiny sizes (CI keeps it
 // working; its numbers mean nothing). Nothing is asserted: machines are shared and noisy.
 // Over 400 lines: one file per results file, its sections and its table side by side.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setInterval, clearInterval } from 'node:timers';
@@ -34,9 +33,9 @@ import {
 } from './lib/harness';
 import { fromRoot, log, median, percentile, pool, runMain, sleep, stats, type Stats } from './lib/stats';
 import { shapes } from './lib/shapes';
-import type { Usage } from './lib/worker-process';
 import { workerStartup } from './worker-startup';
-import { alternativeRows, alternatives, workerScript } from './lib/alternatives';
+import { alternativeRows, alternatives } from './lib/alternatives';
+import { usage, workerProcess } from './lib/worker-child';
 
 type Variant = 'interpreter' | 'hand';
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
@@ -192,14 +191,6 @@ async function throughputAndShapes(server: DevServer, client: Client): Promise<S
   return rows;
 }
 
-/** The worker child's CPU time so far and its heap after full GCs (see lib/worker-process.ts). */
-function usage(child: ChildProcess): Promise<Usage> {
-  return new Promise((resolve) => {
-    child.once('message', (message) => resolve(message as Usage));
-    child.send('usage');
-  });
-}
-
 /**
  * Memory per parked process: heap of a worker (in its own process, after full GCs) holding N processes
  * parked in `<await>`, against the same worker before they started; the hand-written workflow parked on a
@@ -264,31 +255,6 @@ async function parkAll(handles: readonly ProcessHandle[]): Promise<void> {
       await sleep(100);
     }
   });
-}
-
-/** Starts a worker in a child process (see lib/worker-process.ts) and waits until it polls. */
-async function workerProcess(
-  server: DevServer,
-  taskQueue: string,
-  args: string[] = [],
-): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--expose-gc',
-      path.join(__dirname, 'lib/worker-process.js'),
-      server.address,
-      server.namespace,
-      taskQueue,
-      ...args,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-    child.on('exit', (code) => reject(new Error(`worker process exited (${code})`)));
-  });
-  return child;
 }
 
 /**
@@ -568,7 +534,6 @@ function alternativesSection(server: DevServer, client: Client) {
     processes: smoke ? 5 : 200,
     longActivities: smoke ? 20 : 500,
     workerArgs: ['--test-bundle'],
-    workerScript,
   });
 }
 

@@ -6,9 +6,7 @@
 // encoded bytes per process, and replay wall and CPU per process, for the shape's histories and for
 // 500-action sequences. The interpreter runs with its default features (launcher memo and search
 // attributes, activity summaries, state queries, hooks).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -16,7 +14,7 @@ import { hookSinks, type DevServer } from '../../src';
 import type { DslProgram, DslStatement } from '../../test/workflows/alternatives';
 import { processStart, PROCESS_WORKFLOW_TYPE, testWorkflowBundle } from './harness';
 import { log, pool, stats, type Stats } from './stats';
-import type { Usage } from './worker-process';
+import { usage, workerProcess } from './worker-child';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -124,10 +122,10 @@ function serverCpuMs(server: DevServer): number {
 export async function alternatives(
   server: DevServer,
   client: Client,
-  options: { reps: number; processes: number; longActivities: number; workerArgs: string[]; workerScript: string },
+  options: { reps: number; processes: number; longActivities: number; workerArgs: string[] },
 ): Promise<Alternatives> {
   const taskQueue = 'bench-alternatives';
-  const worker = await startWorker(server, taskQueue, options);
+  const worker = await workerProcess(server, taskQueue, options.workerArgs);
   const rows: AltRow[] = [];
   const histories: Record<string, History[]> = {};
   let run = 0;
@@ -269,31 +267,6 @@ async function replayGroups(
   return out;
 }
 
-/** The worker child's CPU time so far and its heap after full GCs (see worker-process.ts). */
-function usage(child: ChildProcess): Promise<Usage> {
-  return new Promise((resolve) => {
-    child.once('message', (message) => resolve(message as Usage));
-    child.send('usage');
-  });
-}
-
-async function startWorker(
-  server: DevServer,
-  taskQueue: string,
-  options: { workerArgs: string[]; workerScript: string },
-): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--expose-gc', options.workerScript, server.address, server.namespace, taskQueue, ...options.workerArgs],
-    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-    child.on('exit', (code) => reject(new Error(`worker process exited (${code})`)));
-  });
-  return child;
-}
-
 const fmt = (s: Stats, digits = 1): string =>
   `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
@@ -332,6 +305,3 @@ export function alternativeRows(a: Alternatives): string[] {
   row(`${l.activities}-action sequence: replay CPU ms`, l.replayCpuMs, '≤ 1.05');
   return lines;
 }
-
-/** The worker script of the bench (compiled next to this file). */
-export const workerScript = path.join(__dirname, 'worker-process.js');
