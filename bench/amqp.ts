@@ -5,7 +5,7 @@
 // confirm channel takes them; its time runs from the first publish to the bridge's N-th started process
 // (each message crosses the bridge's two steps: the intake transaction and the start). Side B calls
 // `Launcher.launch` N times, 50 in flight; its time runs until the N-th start resolved. Repetitions are
-// interleaved A, B, A, B; the machine settles (every process completed) before each. The bridge runs in
+// interleaved A, B, A, B; the machine settles (every process completed, this process near idle) before each. The bridge runs in
 // this process (its counters say when a start happened), beside the worker and the direct side.
 // Nothing is asserted: the machine is shared and noisy. `--smoke` runs tiny sizes; `--reps N` and
 // `--launches N` set the repetitions (3) and the size (1,000). Writes bench/results/amqp.json.
@@ -13,10 +13,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect } from 'amqplib';
-import type { Client } from '@temporalio/client';
 import { AmqpBridge, Launcher } from '../src';
 import { startRabbitMq } from '../test/amqp/rabbitmq';
-import { startServer, createWorker, writeResults, PROCESS_WORKFLOW_TYPE } from './lib/harness';
+import { startServer, createWorker, settle, writeResults } from './lib/harness';
 import { log, machine, median, pool, runMain, sleep } from './lib/stats';
 
 const smoke = process.argv.includes('--smoke');
@@ -39,14 +38,6 @@ const TASK_QUEUE = 'bench-amqp';
 interface Measurement {
   readonly ms: number;
   readonly perSecond: number;
-}
-
-/** Waits until no process is running (up to 3 minutes); returns how long that took. */
-async function settle(client: Client): Promise<number> {
-  const t0 = Date.now();
-  const running = `WorkflowType = '${PROCESS_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
-  while ((await client.workflow.count(running)).count > 0 && Date.now() - t0 < 180_000) await sleep(250);
-  return Date.now() - t0;
 }
 
 async function main(): Promise<void> {

@@ -20,8 +20,8 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Events, Launcher, participantActivities, startApi } from '../src';
 import { eventActivities, eventRouterId } from '../src/internal';
-import { startServer, createWorker, writeResults, PROCESS_WORKFLOW_TYPE } from './lib/harness';
-import { freePort, log, machine, median, percentile, pool, runMain, sleep } from './lib/stats';
+import { startServer, createWorker, settle, writeResults } from './lib/harness';
+import { freePort, log, machine, median, percentile, pool, runMain } from './lib/stats';
 
 const smoke = process.argv.includes('--smoke');
 /** The number after `--name` (or in `--name=N`), else `fallback`. */
@@ -154,25 +154,6 @@ async function measure<T>(
     cores: (used.user + used.system) / 1000 / ms,
     latencies,
   };
-}
-
-/**
- * Waits until every process launched so far has completed and this process (client, API server and
- * worker: all their threads) uses under a fifth of a core, so that one side does not pay for the work
- * the other side left behind. Returns the ms it waited.
- */
-async function settle(client: Client): Promise<number> {
-  const t0 = Date.now();
-  const running = `WorkflowType = '${PROCESS_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
-  while ((await client.workflow.count(running)).count > 0 && Date.now() - t0 < 180_000) await sleep(250);
-  const cpuFrom = Date.now();
-  for (;;) {
-    const before = process.cpuUsage();
-    await sleep(500);
-    const used = process.cpuUsage(before);
-    if ((used.user + used.system) / 1000 < 0.2 * 500 || Date.now() - cpuFrom > 30_000) break;
-  }
-  return Date.now() - t0;
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;

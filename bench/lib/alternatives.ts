@@ -125,19 +125,16 @@ export async function alternatives(
   options: { reps: number; processes: number; longActivities: number; workerArgs: string[] },
 ): Promise<Alternatives> {
   const taskQueue = 'bench-alternatives';
+  const shapes = [sequence(10), all(3, 5)];
   const worker = await workerProcess(server, taskQueue, options.workerArgs);
-  const rows: AltRow[] = [];
-  const histories: Record<string, History[]> = {};
+  /** Per shape and side: the batches' figures, and the histories sampled from the last batch. */
+  const runs = shapes.map(() =>
+    perSideOf(() => ({ rates: [] as number[], wcpu: [] as number[], scpu: [] as number[], events: [] as number[], bytes: [] as number[], histories: [] as History[] })),
+  );
+  const longHistories = perSideOf<History>(() => ({}));
   let run = 0;
-  const perSide = <T>(make: () => T): Record<Side, T> => perSideOf(() => make());
-  let long: { histories: Record<Side, History> } | undefined;
   try {
-    for (const shape of [sequence(10), all(3, 5)]) {
-      const rates = perSide<number[]>(() => []);
-      const wcpu = perSide<number[]>(() => []);
-      const scpu = perSide<number[]>(() => []);
-      const events = perSide<number[]>(() => []);
-      const bytes = perSide<number[]>(() => []);
+    for (const [s, shape] of shapes.entries()) {
       for (let rep = -1; rep < options.reps; rep++) {
         // The order rotates, so that no side always follows the same one.
         const order = SIDES.map((_, i) => SIDES[(i + Math.max(rep, 0)) % SIDES.length]);
@@ -157,65 +154,56 @@ export async function alternatives(
           const seconds = (performance.now() - t0) / 1000;
           const after = await usage(worker);
           if (rep < 0) continue;
-          rates[side].push(n / seconds);
-          wcpu[side].push((after.cpuMs - before.afterGcMs) / n);
-          scpu[side].push((serverCpuMs(server) - serverBefore) / n);
-          const sample = await Promise.all(ids.slice(0, 20).map((id) => client.workflow.getHandle(id).fetchHistory()));
-          histories[`${shape.key}-${side}`] = sample;
-          for (const h of sample) {
-            events[side].push(h.events?.length ?? 0);
-            bytes[side].push(bytesOf(h));
+          const r = runs[s][side];
+          r.rates.push(n / seconds);
+          r.wcpu.push((after.cpuMs - before.afterGcMs) / n);
+          r.scpu.push((serverCpuMs(server) - serverBefore) / n);
+          r.histories = await Promise.all(ids.slice(0, 20).map((id) => client.workflow.getHandle(id).fetchHistory()));
+          for (const h of r.histories) {
+            r.events.push(h.events?.length ?? 0);
+            r.bytes.push(bytesOf(h));
           }
-          log(`alternatives ${shape.name} ${side}: ${(n / seconds).toFixed(1)} processes/s, ${(wcpu[side].at(-1) ?? 0).toFixed(1)} ms worker CPU each`);
+          log(`alternatives ${shape.name} ${side}: ${(n / seconds).toFixed(1)} processes/s, ${(r.wcpu.at(-1) ?? 0).toFixed(1)} ms worker CPU each`);
         }
       }
-      const med = (x: Record<Side, number[]>) => perSideOf((side) => stats(x[side]).median);
-      rows.push({
-        shape: shape.name,
-        processes: options.processes,
-        perSecond: perSideOf((side) => stats(rates[side])),
-        workerCpuMs: perSideOf((side) => stats(wcpu[side])),
-        serverCpuMs: perSideOf((side) => stats(scpu[side])),
-        events: med(events),
-        bytes: med(bytes),
-        replayWallMs: perSide(() => stats([NaN])),
-        replayCpuMs: perSide(() => stats([NaN])),
-      });
     }
     // One long history per side: a sequence of `longActivities` actions.
     const longShape = sequence(options.longActivities);
-    const longHistories = perSide<History>(() => ({}));
     for (const side of SIDES) {
       const [type, start] = startOf(side, longShape, taskQueue, `long-${side}-${run++}`);
       const handle = await client.workflow.start(type, start);
       await handle.result();
       longHistories[side] = await handle.fetchHistory();
     }
-    long = { histories: longHistories };
   } finally {
     worker.kill('SIGKILL');
   }
   // Replay, in this process (idle otherwise): one replay worker, groups of histories interleaved by side.
   const groups: { key: string; side: Side; histories: History[] }[] = [];
-  for (const row of [sequence(10), all(3, 5)])
-    for (const side of SIDES) groups.push({ key: row.key, side, histories: histories[`${row.key}-${side}`] });
-  for (const side of SIDES) groups.push({ key: 'long', side, histories: [long.histories[side]] });
-  const rounds = Math.max(3, options.reps);
-  const measured = await replayGroups(groups, rounds);
-  for (const [i, shape] of [sequence(10), all(3, 5)].entries()) {
-    for (const side of SIDES) {
-      rows[i].replayWallMs[side] = stats(measured[`${shape.key}-${side}`].wall);
-      rows[i].replayCpuMs[side] = stats(measured[`${shape.key}-${side}`].cpu);
-    }
-  }
+  for (const [s, shape] of shapes.entries())
+    for (const side of SIDES) groups.push({ key: shape.key, side, histories: runs[s][side].histories });
+  for (const side of SIDES) groups.push({ key: 'long', side, histories: [longHistories[side]] });
+  const replayed = await replayGroups(groups, Math.max(3, options.reps));
+  const replay = (key: string) => ({
+    replayWallMs: perSideOf((side) => stats(replayed[`${key}-${side}`].wall)),
+    replayCpuMs: perSideOf((side) => stats(replayed[`${key}-${side}`].cpu)),
+  });
   return {
-    rows,
+    rows: shapes.map((shape, s) => ({
+      shape: shape.name,
+      processes: options.processes,
+      perSecond: perSideOf((side) => stats(runs[s][side].rates)),
+      workerCpuMs: perSideOf((side) => stats(runs[s][side].wcpu)),
+      serverCpuMs: perSideOf((side) => stats(runs[s][side].scpu)),
+      events: perSideOf((side) => stats(runs[s][side].events).median),
+      bytes: perSideOf((side) => stats(runs[s][side].bytes).median),
+      ...replay(shape.key),
+    })),
     long: {
       activities: options.longActivities,
-      events: perSideOf((s) => long?.histories[s].events?.length ?? 0),
-      bytes: perSideOf((s) => (long ? bytesOf(long.histories[s]) : 0)),
-      replayWallMs: perSideOf((s) => stats(measured[`long-${s}`].wall)),
-      replayCpuMs: perSideOf((s) => stats(measured[`long-${s}`].cpu)),
+      events: perSideOf((side) => longHistories[side].events?.length ?? 0),
+      bytes: perSideOf((side) => bytesOf(longHistories[side])),
+      ...replay('long'),
     },
   };
 }

@@ -19,10 +19,12 @@ import {
   withBuiltinsBound,
   withWorkerHooks,
 } from '../../src/internal';
-import { fromRoot, log } from './stats';
+import type { Client } from '@temporalio/client';
+import { fromRoot, log, sleep } from './stats';
 import type { Shape } from './shapes';
 
-export { PROCESS_WORKFLOW_TYPE } from '../../src';
+import { PROCESS_WORKFLOW_TYPE } from '../../src';
+export { PROCESS_WORKFLOW_TYPE };
 export { log, machine, median, pool, runMain, stats } from './stats';
 
 /** Starts a dev server for one benchmark run (quiet logs). */
@@ -125,4 +127,23 @@ export function writeResults(name: string, smoke: boolean, results: Record<strin
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${name}${smoke ? '-smoke' : ''}.json`), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${rows.join('\n')}\n`);
+}
+
+/**
+ * Waits until every process launched so far has completed and this process (client, bridge or API server,
+ * and worker: all their threads) uses under a fifth of a core, so that one side does not pay for the work
+ * the other side left behind. Returns the ms it waited.
+ */
+export async function settle(client: Client): Promise<number> {
+  const t0 = Date.now();
+  const running = `WorkflowType = '${PROCESS_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`;
+  while ((await client.workflow.count(running)).count > 0 && Date.now() - t0 < 180_000) await sleep(250);
+  const cpuFrom = Date.now();
+  for (;;) {
+    const before = process.cpuUsage();
+    await sleep(500);
+    const used = process.cpuUsage(before);
+    if ((used.user + used.system) / 1000 < 0.2 * 500 || Date.now() - cpuFrom > 30_000) break;
+  }
+  return Date.now() - t0;
 }

@@ -36,13 +36,13 @@ import { resolveAmqpSettings, redactedUrl, type AmqpSettings, type AmqpSettingsS
 import { readEvent } from './wire';
 import {
   ackQuietly,
+  copyOptions,
+  deadLetterOptions,
   AmqpUnavailableError,
   connectRecovering,
   ID_HEADER,
   isInvalidArgument,
   messageOf,
-  REASON_HEADER,
-  SOURCE_HEADER,
   untilTaken,
 } from './connection';
 import { commit, selectTransactions } from './transaction';
@@ -217,11 +217,7 @@ export class AmqpBridge {
       return {
         queue: this.settings.deadLetterQueue,
         content: msg.content,
-        options: copyOptions(msg, {
-          [REASON_HEADER]: problem,
-          [SOURCE_HEADER]: queue,
-          'x-bureaucrat-dead-at': new Date().toISOString(),
-        }),
+        options: deadLetterOptions(msg, problem, queue),
       };
     }
     return {
@@ -282,11 +278,7 @@ export class AmqpBridge {
       session.work.sendToQueue(
         this.settings.deadLetterQueue,
         msg.content,
-        copyOptions(msg, {
-          [REASON_HEADER]: reason,
-          [SOURCE_HEADER]: queue,
-          'x-bureaucrat-dead-at': new Date().toISOString(),
-        }),
+        deadLetterOptions(msg, reason, queue),
       );
       ackQuietly(session.work, msg);
     } catch {
@@ -363,22 +355,6 @@ function launchProblem(content: Buffer): string | undefined {
 function eventProblem(content: Buffer): string | undefined {
   const read = readEvent(content);
   return 'problem' in read ? read.problem : undefined;
-}
-
-/** The publish options of a copy of `msg`: its properties, persistent, with `headers` added. */
-function copyOptions(msg: ConsumeMessage, headers: Record<string, string>): Options.Publish {
-  const p = msg.properties;
-  return {
-    persistent: true,
-    ...(p.contentType && { contentType: p.contentType as string }),
-    ...(p.contentEncoding && { contentEncoding: p.contentEncoding as string }),
-    ...(p.messageId && { messageId: p.messageId as string }),
-    ...(p.correlationId && { correlationId: p.correlationId as string }),
-    ...(p.appId && { appId: p.appId as string }),
-    ...(p.type && { type: p.type as string }),
-    ...(p.timestamp && { timestamp: p.timestamp as number }),
-    headers: { ...(p.headers ?? {}), ...headers },
-  };
 }
 
 /** A message the work step finds unusable (the intake checks should have caught it). */

@@ -6,6 +6,7 @@ import {
   connect,
   type Channel,
   type ChannelModel,
+  type Options,
   type ConsumeMessage,
   type RecoveringChannelModel,
 } from 'amqplib';
@@ -34,6 +35,34 @@ export class AmqpUnavailableError extends BureaucratError {
   /** The class name, which logs and stack traces show. */
   override readonly name = 'AmqpUnavailableError';
   readonly code = 'AMQP_UNAVAILABLE';
+}
+
+/** The publish options of a copy of `msg`: its properties, persistent, with `headers` added. */
+export function copyOptions(msg: ConsumeMessage, headers: Record<string, string>): Options.Publish {
+  const p = msg.properties;
+  return {
+    persistent: true,
+    ...(p.contentType && { contentType: p.contentType as string }),
+    ...(p.contentEncoding && { contentEncoding: p.contentEncoding as string }),
+    ...(p.messageId && { messageId: p.messageId as string }),
+    ...(p.correlationId && { correlationId: p.correlationId as string }),
+    ...(p.appId && { appId: p.appId as string }),
+    ...(p.type && { type: p.type as string }),
+    ...(p.timestamp && { timestamp: p.timestamp as number }),
+    headers: { ...(p.headers ?? {}), ...headers },
+  };
+}
+
+/**
+ * The publish options of the dead letter of `msg` (which came from `queue`): its properties, with the
+ * reason, the queue and the time in its headers.
+ */
+export function deadLetterOptions(msg: ConsumeMessage, reason: string, queue: string): Options.Publish {
+  return copyOptions(msg, {
+    [REASON_HEADER]: reason,
+    [SOURCE_HEADER]: queue,
+    'x-bureaucrat-dead-at': new Date().toISOString(),
+  });
 }
 
 /** An error's message, for log lines and dead-letter reasons. */

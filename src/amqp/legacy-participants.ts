@@ -19,12 +19,11 @@ import type { Workitem } from '../protocol';
 import { routeFor, type Routes } from '../routes';
 import {
   ackQuietly,
+  deadLetterOptions,
   AmqpUnavailableError,
   connectRecovering,
   isInvalidArgument,
   messageOf,
-  REASON_HEADER,
-  SOURCE_HEADER,
   untilTaken,
 } from './connection';
 import {
@@ -253,14 +252,11 @@ export class LegacyParticipants {
           ? `not a reply: ${read.problem}`
           : `not a reply to this engine (target ${read.reply.target})`;
       this.log(`amqp: dead-lettered a message from ${this.settings.messageQueue}: ${reason}`);
-      channel.sendToQueue(this.settings.deadLetterQueue, msg.content, {
-        persistent: true,
-        headers: {
-          ...(msg.properties.headers ?? {}),
-          [REASON_HEADER]: reason,
-          [SOURCE_HEADER]: this.settings.messageQueue,
-        },
-      });
+      channel.sendToQueue(
+        this.settings.deadLetterQueue,
+        msg.content,
+        deadLetterOptions(msg, reason, this.settings.messageQueue),
+      );
       ackQuietly(channel, msg);
       return;
     }

@@ -46,7 +46,10 @@ export interface AmqpService {
 
 /** Starts the bridge and, with patterns, the legacy participants and their worker. */
 export async function startAmqpService(options: AmqpServiceOptions): Promise<AmqpService> {
-  resolveAmqpSettings(options); // a config that cannot be used is reported before anything connects
+  // Read once, before anything connects (a config that cannot be used is reported first); the bridge and
+  // the participants take the result as it is.
+  const { url: _url, config: _config, ...rest } = options;
+  const amqp = { ...rest, overrides: resolveAmqpSettings(options) };
   const client = await connectClient(options);
   const serving = Boolean(options.taskqueue?.length || options.celery?.length);
   const participantQueue = options.participantQueue ?? LEGACY_TASK_QUEUE;
@@ -55,7 +58,7 @@ export async function startAmqpService(options: AmqpServiceOptions): Promise<Amq
   let running: Promise<void> | undefined;
   let connection: NativeConnection | undefined;
   if (serving) {
-    legacy = await LegacyParticipants.connect({ ...options, client });
+    legacy = await LegacyParticipants.connect({ ...amqp, client });
     const { connectionOptions, namespace } = resolveConnectConfig(options);
     connection = await NativeConnection.connect(connectionOptions).catch(async (err: unknown) => {
       throw await connectionError(connectionOptions.address, err);
@@ -74,7 +77,7 @@ export async function startAmqpService(options: AmqpServiceOptions): Promise<Amq
     running = worker.run();
   }
   const bridge = await AmqpBridge.start({
-    ...options,
+    ...amqp,
     client,
     ...(options.taskQueue && { taskQueue: options.taskQueue }),
     ...(legacy && { routes: legacy.routes(participantQueue) }),

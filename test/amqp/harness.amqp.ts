@@ -3,6 +3,7 @@
  * fakeevent, a taskqueue participant worker, a Celery 5 worker) talking to it as the Python engine's
  * deployments did. Node stands in for the engine here (amqplib); the bridge's own tests build on this.
  */
+import { participantRequest } from '../../src/amqp/wire';
 import amqp, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -188,35 +189,19 @@ test('a Celery 5 worker runs a task protocol 1 message and replies from its task
   const celery = await startCeleryWorker(rabbit.url);
   processes.push(celery);
   const target = `/0_2:${randomUUID()}`;
-  const id = randomUUID();
-  const body = { name: 'response', target, origin: target, payload: { status: 'done', amount: 3 } };
-  const task = {
-    task: 'legacy_tasks.charge',
-    id,
-    args: [body],
-    kwargs: {},
-    retries: 0,
-    eta: null,
-    expires: null,
-    utc: true,
-    callbacks: null,
-    errbacks: null,
-    timelimit: [null, null],
-    taskset: null,
-    chord: null,
-  };
-  channel.publish('legacy_tasks', 'legacy_tasks', Buffer.from(JSON.stringify(task)), {
-    contentType: 'application/json',
-    contentEncoding: 'utf-8',
-    deliveryMode: 2,
-  });
+  // The engine's own request (src/amqp/wire.ts), so that this proves Celery runs what the bridge publishes.
+  const request = participantRequest('celery', 'legacy_tasks.charge', target, { amount: 3 });
+  const { id } = JSON.parse(request.content.toString()) as { id: string };
+  channel.publish(request.exchange, request.routingKey, request.content, request.properties);
   const reply = await nextMessage('bureaucrat_msgs');
   expect(reply.properties).toMatchObject({
     deliveryMode: 2,
     contentType: 'application/x-bureaucrat-workitem',
   });
   expect(JSON.parse(reply.content.toString())).toEqual({
-    ...body,
+    name: 'response',
+    target,
+    origin: target,
     payload: { status: 'done', amount: 3, charged: true, charged_by: 'celery' },
   });
   await celery.waitFor(`legacy_tasks.charge[${id}] succeeded`, 10_000);
