@@ -26,6 +26,7 @@ export {
   type ParticipantContext,
   PARTICIPANT_ERROR_TYPE,
   type Participant,
+  type ParticipantActivity,
   type Participants,
 } from './worker/participants';
 export { LOG_LEVEL_ENV } from './worker/logging';
@@ -196,6 +197,9 @@ export {
   type ProcessInput,
   type ActionOptions,
   type Workitem,
+  type ActionInput,
+  type ActionActivityInfo,
+  workitemOf,
   type ParticipantReply,
   type EventMessage,
   type ActivitySnapshot,

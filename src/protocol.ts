@@ -37,7 +37,11 @@ export const TIMEOUT_CODE = 'Timeout';
  */
 export const HISTORY_LIMIT_CODE = 'HistoryLimitError';
 
-/** What a participant receives: the merged context and where the task comes from. */
+/**
+ * What a participant receives: the merged context and where the task comes from. The activity's input
+ * carries only {@link ActionInput}; the participant adapters (TypeScript, Python, the AMQP bridge's) make
+ * the workitem from it and the activity's info ({@link workitemOf}).
+ */
 export interface Workitem {
   /** The merged process context the `<action>` sees. */
   readonly fields: ContextValues;
@@ -47,6 +51,46 @@ export interface Workitem {
   readonly processId: string;
   /** The action's id in the original's scheme: `<processId>_0_2`. */
   readonly activityId: string;
+}
+
+/**
+ * An `<action>`'s activity input, as it travels in the history: the context and the action's step. The
+ * rest of the {@link Workitem} is already in the activity's info (the participant is the activity type,
+ * the process id the workflow id), so repeating it in every action's input would only add bytes to every
+ * history (about 100 per action with a 30-character process id). An activity written against another
+ * Temporal SDK reads it the same way: `activityId` is the workflow id followed by `step`.
+ */
+export interface ActionInput {
+  /** The merged process context the `<action>` sees. */
+  readonly fields: ContextValues;
+  /** The action's place in its process: `_0_2` (its activity id without the process id). */
+  readonly step: string;
+}
+
+/** The parts of an activity's info a {@link Workitem} is made from (the SDKs' `Info` has them). */
+export interface ActionActivityInfo {
+  /** The activity type: the participant's name. */
+  readonly activityType: string;
+  /** The process the action belongs to (none for an activity no workflow started). */
+  readonly workflowExecution?: { readonly workflowId: string };
+}
+
+/**
+ * The workitem of an action's activity input: an {@link ActionInput} completed from the activity's info,
+ * or a whole workitem as earlier releases put in the input (a retry of an activity they scheduled still
+ * carries one), passed through. Anything else (an activity that is no action) is returned as it is.
+ */
+export function workitemOf(input: unknown, info: ActionActivityInfo): Workitem {
+  const processId = info.workflowExecution?.workflowId;
+  if (typeof input !== 'object' || input === null || processId === undefined) return input as Workitem;
+  const { step, fields } = input as Partial<ActionInput>;
+  if (typeof step !== 'string' || 'activityId' in input) return input as Workitem;
+  return {
+    fields: fields ?? {},
+    participant: info.activityType,
+    processId,
+    activityId: `${processId}${step}`,
+  };
 }
 
 /**

@@ -16,7 +16,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry';
-import type { Workitem } from './protocol';
+import { workitemOf, type Workitem } from './protocol';
 
 /** How to export traces (see the module's comment). */
 export interface TracingOptions {
@@ -166,7 +166,7 @@ export function tracingWorkerOptions(
         inbound: {
           execute: (input, next) => {
             if (names.has(ctx.info.activityType)) {
-              api.trace.getActiveSpan()?.setAttributes(actionAttributes(input.args[0] as Workitem));
+              api.trace.getActiveSpan()?.setAttributes(actionAttributes(workitemOf(input.args[0], ctx.info)));
             }
             return next(input);
           },

@@ -23,6 +23,7 @@ import type {
 } from '../src/definition';
 import type { ProcessSettings } from '../src/process-start';
 import type { ActionOptions } from '../src/protocol';
+import { WORKER_SUMMARIES_GLOBAL } from '../src/bundle-flags';
 import type { Continuation } from '../src/wire/continuation';
 import {
   MigrationRefused,
@@ -110,6 +111,7 @@ export class Interpreter implements Runtime {
   readonly mailbox = new Mailbox();
   readonly processId: string;
   readonly actionOptions?: ActionOptions;
+  readonly summaries: boolean;
   readonly broadcastEvents?: boolean;
   readonly inherited?: ProcessSettings;
   private readonly calls: Record<string, number>;
@@ -132,6 +134,9 @@ export class Interpreter implements Runtime {
     const resume = options.resume;
     this.processId = options.processId;
     this.actionOptions = options.actionOptions;
+    this.summaries =
+      options.actionOptions?.summaries !== false &&
+      (globalThis as Record<string, unknown>)[WORKER_SUMMARIES_GLOBAL] !== false;
     this.broadcastEvents = options.broadcastEvents;
     this.inherited = options.inherited;
     this.nodes = new NodeStates(resume?.nodes);

@@ -10,7 +10,7 @@
  * interceptors themselves create no command (spans leave through a sink, which the worker drops on replay).
  */
 import type { WorkflowInterceptors } from '@temporalio/workflow';
-import { WORKFLOW_TRACING_GLOBAL } from '../src/tracing-flag';
+import { WORKFLOW_TRACING_GLOBAL } from '../src/bundle-flags';
 
 type OtelWorkflowInterceptors =
   typeof import('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');

@@ -24,7 +24,7 @@ export const SIDES = ['interpreter', 'lean', 'dsl', 'plain'] as const;
 export type Side = (typeof SIDES)[number];
 
 /** A shape every side can run. */
-interface AltShape {
+export interface AltShape {
   key: string;
   name: string;
   xml: string;
@@ -66,6 +66,11 @@ const all = (branches: number, perBranch: number): AltShape => ({
   plain: { type: 'plainAll', args: [branches, perBranch] },
 });
 
+/** The shapes the sides run: a 10-action sequence, and 3 branches of 5 actions. */
+export function altShapes(): AltShape[] {
+  return [sequence(10), all(3, 5)];
+}
+
 /** The measured rows of one shape. */
 export interface AltRow {
   shape: string;
@@ -85,7 +90,8 @@ export interface Alternatives {
   long: { activities: number; events: Record<Side, number>; bytes: Record<Side, number>; replayWallMs: Record<Side, Stats>; replayCpuMs: Record<Side, Stats> };
 }
 
-function startOf(side: Side, shape: Pick<AltShape, 'xml' | 'dsl' | 'plain'>, taskQueue: string, workflowId: string) {
+/** The workflow type and start options of one process of `shape` on `side`. */
+export function startOf(side: Side, shape: Pick<AltShape, 'xml' | 'dsl' | 'plain'>, taskQueue: string, workflowId: string) {
   if (side === 'interpreter') return [PROCESS_WORKFLOW_TYPE, processStart(taskQueue, workflowId, shape.xml)] as const;
   if (side === 'lean') {
     const settings = { actionOptions: { summaries: false } };
@@ -125,7 +131,7 @@ export async function alternatives(
   options: { reps: number; processes: number; longActivities: number; workerArgs: string[] },
 ): Promise<Alternatives> {
   const taskQueue = 'bench-alternatives';
-  const shapes = [sequence(10), all(3, 5)];
+  const shapes = altShapes();
   const worker = await workerProcess(server, taskQueue, options.workerArgs);
   /** Per shape and side: the batches' figures, and the histories sampled from the last batch. */
   const runs = shapes.map(() =>
@@ -140,7 +146,9 @@ export async function alternatives(
         const order = SIDES.map((_, i) => SIDES[(i + Math.max(rep, 0)) % SIDES.length]);
         for (const side of order) {
           const n = rep < 0 ? Math.max(5, Math.round(options.processes / 5)) : options.processes;
-          const ids = Array.from({ length: n }, (_, i) => `${shape.key}-${side}-${run}-${i}`);
+          // The same ids on every side (the batch's number and the process's): an interpreter's history
+          // names its process in places (the start event), and no side should pay for a longer name.
+          const ids = Array.from({ length: n }, (_, i) => `${shape.key}-${String(run).padStart(3, '0')}-${i}`);
           run++;
           const before = await usage(worker);
           const serverBefore = serverCpuMs(server);
@@ -170,7 +178,7 @@ export async function alternatives(
     // One long history per side: a sequence of `longActivities` actions.
     const longShape = sequence(options.longActivities);
     for (const side of SIDES) {
-      const [type, start] = startOf(side, longShape, taskQueue, `long-${side}-${run++}`);
+      const [type, start] = startOf(side, longShape, taskQueue, `long-${String(run++).padStart(3, '0')}`);
       const handle = await client.workflow.start(type, start);
       await handle.result();
       longHistories[side] = await handle.fetchHistory();

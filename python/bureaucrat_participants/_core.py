@@ -48,21 +48,36 @@ def _reply(name: str, reply: Any) -> Any:
     return {} if reply is None else reply
 
 
+def _workitem(action_input: Any) -> Any:
+    """The workitem of an action's input ``{"fields", "step"}``, completed from the activity's info (the
+    participant is the activity type, the process id the workflow id); a whole workitem, as earlier
+    releases sent it, is passed through."""
+    if not isinstance(action_input, dict) or "activityId" in action_input or not isinstance(action_input.get("step"), str):
+        return action_input
+    info = activity.info()
+    return {
+        "fields": action_input.get("fields") or {},
+        "participant": info.activity_type,
+        "processId": info.workflow_id,
+        "activityId": f"{info.workflow_id}{action_input['step']}",
+    }
+
+
 def _wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     if inspect.iscoroutinefunction(fn):
 
-        async def run_async(workitem: Dict[str, Any]) -> Any:
+        async def run_async(action_input: Dict[str, Any]) -> Any:
             try:
-                reply = await fn(workitem)
+                reply = await fn(_workitem(action_input))
             except ParticipantFault as fault:
                 raise _fault_error(fault) from None
             return _reply(name, reply)
 
         return activity.defn(name=name)(run_async)
 
-    def run_sync(workitem: Dict[str, Any]) -> Any:
+    def run_sync(action_input: Dict[str, Any]) -> Any:
         try:
-            reply = fn(workitem)
+            reply = fn(_workitem(action_input))
         except ParticipantFault as fault:
             raise _fault_error(fault) from None
         return _reply(name, reply)

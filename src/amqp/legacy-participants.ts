@@ -15,7 +15,7 @@ import { Context, CompleteAsyncError } from '@temporalio/activity';
 import { ActivityCancelledError, ActivityNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, RecoveringChannelModel } from 'amqplib';
-import type { Workitem } from '../protocol';
+import { workitemOf, type ActionInput, type Workitem } from '../protocol';
 import { routeFor, type Routes } from '../routes';
 import {
   ackQuietly,
@@ -132,9 +132,9 @@ export class LegacyParticipants {
    * The activities to register on a worker: one per exact name and, when a glob is among the patterns, the
    * worker's default activity (which refuses an activity type no pattern matches).
    */
-  activities(): Record<string, (workitem: Workitem) => Promise<never>> {
-    const request = (workitem: Workitem) => this.request(workitem);
-    const activities: Record<string, (workitem: Workitem) => Promise<never>> = {};
+  activities(): Record<string, (input: ActionInput | Workitem) => Promise<never>> {
+    const request = (input: ActionInput | Workitem) => this.request(input);
+    const activities: Record<string, (input: ActionInput | Workitem) => Promise<never>> = {};
     for (const pattern of Object.keys(this.kinds)) {
       if (pattern.includes('*')) activities.default = request;
       else activities[pattern] = request;
@@ -150,8 +150,9 @@ export class LegacyParticipants {
   }
 
   /** The activity: publish the request, then leave the attempt open for the reply. */
-  private async request(workitem: Workitem): Promise<never> {
+  private async request(input: ActionInput | Workitem): Promise<never> {
     const { info } = Context.current();
+    const workitem = workitemOf(input, info);
     const participant = info.activityType;
     const kind = this.kindOf(participant);
     if (!kind) {

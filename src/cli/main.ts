@@ -170,7 +170,8 @@ export function buildCli(): Command {
       .option(...shutdownGraceOption)
       .option(...metricsOption)
       .option(...otlpOption)
-      .option(...logFormatOption),
+      .option(...logFormatOption)
+      .option('--no-summaries', "leave out actions' and delays' Web UI summaries (less history)"),
   ).action(
     (
       flags: ConnectionFlags & {
@@ -178,6 +179,7 @@ export function buildCli(): Command {
         shutdownGrace?: number;
         metrics?: string;
         logFormat?: string;
+        summaries: boolean;
       },
     ) => run(async () => (await import('./serve')).workerCommand(flags), telemetryOf(flags)),
   );

@@ -50,7 +50,12 @@ export function routesNote(participants: Participants, env: NodeJS.ProcessEnv = 
 
 /** `bureaucrat worker [--participants MODULE]` against the configured server. */
 export async function workerCommand(
-  flags: ConnectionFlags & { participants?: string; shutdownGrace?: number; metrics?: string },
+  flags: ConnectionFlags & {
+    participants?: string;
+    shutdownGrace?: number;
+    metrics?: string;
+    summaries?: boolean;
+  },
 ): Promise<number> {
   const participants = participantsFrom(flags.participants);
   const routing = routesNote(participants);
@@ -67,6 +72,7 @@ export async function workerCommand(
     taskQueue,
     ...shutdownOptions(flags.shutdownGrace),
     ...(flags.metrics !== undefined && { metrics: flags.metrics }),
+    ...(flags.summaries === false && { summaries: false }),
   });
   err(
     `worker on ${connectionOptions.address} namespace ${flags.namespace ?? namespace} task queue ${taskQueue}; ` +

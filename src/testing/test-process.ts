@@ -27,6 +27,8 @@ import {
   type FaultDetails,
   type ParticipantReply,
   type Workitem,
+  workitemOf,
+  type ActionInput,
 } from '../protocol';
 import { SCHEDULED_EVENT_ACTIVITY, type ScheduledEvent } from '../wire/test-kit';
 import type { ContextValues } from '../scope';
@@ -258,8 +260,10 @@ async function startWorker(env: TestWorkflowEnvironment, codec?: EncryptionCodec
 }
 
 /** Every action of every test goes here: the script of the test whose process (or sub-process) it is. */
-async function dispatchToScript(workitem: Workitem): Promise<unknown> {
-  const { activityType } = Context.current().info;
+async function dispatchToScript(input: ActionInput | Workitem): Promise<unknown> {
+  const { info } = Context.current();
+  const { activityType } = info;
+  const workitem = workitemOf(input, info);
   const owner = [...scripts.keys()].find((id) => workitem.processId.startsWith(id));
   const participant = owner === undefined ? undefined : scripts.get(owner)?.[activityType];
   if (!participant) {

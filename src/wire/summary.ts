@@ -8,10 +8,15 @@
  */
 import { formatDefinitionRef, type DefinitionRef } from '../deployed';
 
-/** The activity type (and summary) of a `<delay>` or an `<action>` shown in the Web UI. */
+/**
+ * The summaries the Web UI shows. An action's and a delay's name the step within the process (`_0_2`):
+ * the UI shows them on the process's own page, and they are written into every action's history event,
+ * where the process id would add its length each time. A call's summary is its sub-process's, shown on
+ * that process's page: it names the calling step with its process id (`order-7_1`).
+ */
 export const summaryOf = {
-  action: (participant: string, activityId: string): string => `${participant} · ${activityId}`,
-  delay: (seconds: number, activityId: string): string => `delay ${seconds}s · ${activityId}`,
+  action: (participant: string, step: string): string => `${participant} · ${step}`,
+  delay: (seconds: number, step: string): string => `delay ${seconds}s · ${step}`,
   /**
    * A `<call>`: `target` is the property name of `process="$name"` (`call $name · id`), or the deployed
    * definition of `definition="name"` (`call name@2 · id`, or `call name · id` for an unresolved latest).

@@ -32,7 +32,9 @@ import {
   prebuiltWorkflowBundle,
   withWorkerHooks,
   withWorkflowTracing,
+  withoutSummaries,
   workflowsPath,
+  bundleCode,
 } from './workflow-bundle';
 import { resolveTracing, tracingFor, tracingWorkerOptions } from '../tracing';
 
@@ -82,6 +84,13 @@ export type CreateWorkerOptions = Omit<ConnectionOptions, 'client' | 'connection
      * replies complete the actions. Closed when the worker stops.
      */
     readonly legacyParticipants?: Omit<LegacyParticipantsOptions, 'client'>;
+    /**
+     * `false`: the processes this worker runs give their actions and delays no Web UI summary (about 45
+     * bytes less history per action), as `actionOptions.summaries: false` does for one launch. Default
+     * `true`. It needs a workflow bundle (the prebuilt one, or `workflowBundle`), not workflows bundled at
+     * start.
+     */
+    readonly summaries?: boolean;
   };
 
 /**
@@ -108,6 +117,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     tracing,
     encryptionKeyFile,
     legacyParticipants,
+    summaries = true,
     ...workerOptions
   } = options;
   const reserved = Object.keys(participants).filter((name) => name.startsWith('bureaucrat.'));
@@ -144,11 +154,11 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     workerOptions.shutdownForceTime ?? msToNumber(shutdownGraceTime) + SHUTDOWN_FORCE_MARGIN_MS,
   );
   const traced = resolveTracing(tracing);
-  const code = await workflowCode(workerOptions, hooks, traced !== undefined);
+  const code = await workflowCode(workerOptions, hooks ?? {}, { traced: traced !== undefined, summaries });
   const traceParts = traced && tracingWorkerOptions(tracingFor(traced), Object.keys(participants));
   const worker = await Worker.create({
-    ...code,
     ...workerOptions,
+    ...code,
     interceptors: {
       ...workerOptions.interceptors,
       // Log lines about a participant name its action (see log-format.ts), then the tracing's, then yours.
@@ -210,22 +220,35 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
  * `withWorkerHooks`), unless the options ask for a bundle of their own (own workflows, workflow
  * interceptors or bundler options), or the package was not built (its sources are bundled then; webpack
  * reports at the INFO log level). A bundle of one's own, or a hook sink of one's own in `sinks`, gets
- * every hook.
+ * every hook. A worker without summaries has them switched off in its bundle, prebuilt or given.
  */
 async function workflowCode(
   options: Partial<WorkerOptions>,
-  hooks: ProcessHooks = {},
-  traced = false,
+  hooks: ProcessHooks,
+  flags: { readonly traced: boolean; readonly summaries: boolean },
 ): Promise<Partial<WorkerOptions>> {
-  if (options.workflowBundle || options.workflowsPath) return {};
-  const ownBundle = Boolean(options.interceptors?.workflowModules?.length || options.bundlerOptions);
+  const given = options.workflowBundle;
+  if (given) return flags.summaries ? {} : { workflowBundle: withoutSummaries(await bundleCode(given)) };
+  const ownBundle = Boolean(
+    options.workflowsPath || options.interceptors?.workflowModules?.length || options.bundlerOptions,
+  );
   const prebuilt = ownBundle ? undefined : prebuiltWorkflowBundle();
+  if (!prebuilt && !flags.summaries) {
+    throw new TypeError(
+      'createWorker: summaries: false needs a workflow bundle (the prebuilt one, or workflowBundle); ' +
+        'with workflows bundled at start, launch with actionOptions.summaries: false instead',
+    );
+  }
+  if (options.workflowsPath) return {};
   if (!prebuilt) return { workflowsPath: workflowsPath() };
-  if (options.sinks?.[HOOKS_SINK] && !traced) return { workflowBundle: prebuilt };
-  const declared = options.sinks?.[HOOKS_SINK]
-    ? HOOK_NAMES
-    : HOOK_NAMES.filter((name) => hooks[name] !== undefined);
-  const bundle = await withWorkerHooks(prebuilt, declared);
+  const ownSink = Boolean(options.sinks?.[HOOKS_SINK]);
+  if (ownSink && !flags.traced && flags.summaries) return { workflowBundle: prebuilt };
+  let bundle = await withWorkerHooks(
+    prebuilt,
+    ownSink ? HOOK_NAMES : HOOK_NAMES.filter((name) => hooks[name] !== undefined),
+  );
   // A traced worker's bundle installs the OpenTelemetry workflow interceptors (workflows/tracing.ts).
-  return { workflowBundle: traced ? withWorkflowTracing(bundle) : bundle };
+  if (flags.traced) bundle = withWorkflowTracing(bundle);
+  if (!flags.summaries) bundle = withoutSummaries(bundle);
+  return { workflowBundle: bundle };
 }

@@ -4,6 +4,7 @@
  * fields of their own, so that a search for one process finds every line about it.
  */
 import type { ActivityInterceptorsFactory, LogEntry } from '@temporalio/worker';
+import { workitemOf, type Workitem } from '../protocol';
 
 /** The formats of `--log-format`. */
 export const LOG_FORMATS = ['text', 'json'] as const;
@@ -73,12 +74,12 @@ function errorFields(error: unknown): unknown {
  * it logs through `Context.current().log`) name the action as the state tree and the console do.
  * Temporal's activity id (`1`, `2`, …) stays in `activityId`.
  */
-export const actionLogAttributes: ActivityInterceptorsFactory = () => {
+export const actionLogAttributes: ActivityInterceptorsFactory = (ctx) => {
   let actionId: string | undefined;
   return {
     inbound: {
       execute(input, next) {
-        const workitem = input.args[0] as { activityId?: unknown } | undefined;
+        const workitem = workitemOf(input.args[0], ctx.info) as Partial<Workitem> | undefined;
         if (typeof workitem?.activityId === 'string') actionId = workitem.activityId;
         return next(input);
       },

@@ -6,7 +6,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import type { ParticipantReply, Workitem } from '../protocol';
+import { workitemOf, type ActionInput, type ParticipantReply, type Workitem } from '../protocol';
 import { BureaucratError } from '../errors';
 import { actionFinished } from './metrics';
 
@@ -58,20 +58,24 @@ export class ParticipantFault extends BureaucratError {
   }
 }
 
+/** An activity made from a participant: it takes an action's input (or a whole workitem). */
+export type ParticipantActivity = (input: ActionInput | Workitem) => Promise<unknown>;
+
 /**
- * Wraps participants as activities: `{ status: 'error' }` → a retryable failure (so Temporal retries the
- * action); {@link ParticipantFault} → a non-retryable failure typed by its code; other errors are retried.
+ * Wraps participants as activities: the action's input and the activity's info become the participant's
+ * workitem; `{ status: 'error' }` → a retryable failure (so Temporal retries the action);
+ * {@link ParticipantFault} → a non-retryable failure typed by its code; other errors are retried.
  */
-export function participantActivities(
-  participants: Participants,
-): Record<string, (workitem: Workitem) => Promise<unknown>> {
-  const activities: Record<string, (workitem: Workitem) => Promise<unknown>> = {};
+export function participantActivities(participants: Participants): Record<string, ParticipantActivity> {
+  const activities: Record<string, ParticipantActivity> = {};
   for (const [name, participant] of Object.entries(participants)) {
-    activities[name] = async (workitem) => {
+    activities[name] = async (input) => {
       const begun = performance.now();
       let reply: unknown;
       try {
-        reply = await participant(workitem, participantContext());
+        const activity = currentActivity();
+        const workitem = activity ? workitemOf(input, activity.info) : (input as Workitem);
+        reply = await participant(workitem, participantContext(activity));
       } catch (err) {
         actionFinished(
           name,
@@ -104,14 +108,18 @@ export function participantActivities(
   return activities;
 }
 
-/** The running activity's heartbeat and cancellation signal (inert when called outside an activity). */
-function participantContext(): ParticipantContext {
-  let ctx: Context;
+/** The running activity's context, or undefined when a participant is called outside an activity. */
+function currentActivity(): Context | undefined {
   try {
-    ctx = Context.current();
+    return Context.current();
   } catch {
-    return { heartbeat: () => undefined, signal: new AbortController().signal };
+    return undefined;
   }
+}
+
+/** The activity's heartbeat and cancellation signal (inert outside an activity). */
+function participantContext(ctx: Context | undefined): ParticipantContext {
+  if (!ctx) return { heartbeat: () => undefined, signal: new AbortController().signal };
   return { heartbeat: (details) => ctx.heartbeat(details), signal: ctx.cancellationSignal };
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { WORKER_HOOKS_GLOBAL, type HookName } from '../hooks';
 import { packageRoot } from '../server/package-root';
-import { WORKFLOW_TRACING_GLOBAL } from '../tracing-flag';
+import { WORKER_SUMMARIES_GLOBAL, WORKFLOW_TRACING_GLOBAL } from '../bundle-flags';
 
 /** Where the build puts the prebuilt bundle, relative to the package root. */
 export const WORKFLOW_BUNDLE_FILE = 'lib/workflow-bundle.js';
@@ -39,8 +39,7 @@ function prebuilt(file: string): { codePath: string } | undefined {
 
 /**
  * `bundle` (its code, or the file holding it) telling its workflows that the worker has exactly `hooks`
- * (see `WORKER_HOOKS_GLOBAL`): they then build no occurrence of the others. The statement goes after the
- * bundle's code and before its inline source map, so that no mapped position moves.
+ * (see `WORKER_HOOKS_GLOBAL`): they then build no occurrence of the others.
  */
 export async function withWorkerHooks(
   bundle:
@@ -57,11 +56,14 @@ export async function withWorkerHooks(
   /** The bundle's code with the declaration of `hooks`. */
   code: string;
 }> {
-  const code = 'code' in bundle ? bundle.code : await readFile(bundle.codePath, 'utf8');
-  const declaration = `\n;globalThis.${WORKER_HOOKS_GLOBAL} = Object.freeze(${JSON.stringify(hooks)});\n`;
-  const sourceMap = code.lastIndexOf('\n//# sourceMappingURL=');
-  const at = sourceMap >= 0 ? sourceMap : code.length;
-  return { code: code.slice(0, at) + declaration + code.slice(at) };
+  return withGlobal(await bundleCode(bundle), WORKER_HOOKS_GLOBAL, `Object.freeze(${JSON.stringify(hooks)})`);
+}
+
+/** A bundle's code: given, or read from its file. */
+export async function bundleCode(
+  bundle: { readonly code: string } | { readonly codePath: string },
+): Promise<{ code: string }> {
+  return { code: 'code' in bundle ? bundle.code : await readFile(bundle.codePath, 'utf8') };
 }
 
 /**
@@ -69,8 +71,25 @@ export async function withWorkerHooks(
  * source map, as {@link withWorkerHooks}'s does.
  */
 export function withWorkflowTracing(bundle: { readonly code: string }): { code: string } {
+  return withGlobal(bundle, WORKFLOW_TRACING_GLOBAL, 'true');
+}
+
+/**
+ * `bundle`'s code with the Web UI summaries of actions and delays off, for every process it runs (see
+ * `WORKER_SUMMARIES_GLOBAL`). Summaries are no part of a workflow's commands as replay compares them, so a
+ * worker may switch them either way while processes run.
+ */
+export function withoutSummaries(bundle: { readonly code: string }): { code: string } {
+  return withGlobal(bundle, WORKER_SUMMARIES_GLOBAL, 'false');
+}
+
+/**
+ * `bundle`'s code setting global `name` to the value of `expression` once it has loaded. The statement
+ * goes after the bundle's code and before its inline source map, so that no mapped position moves.
+ */
+function withGlobal(bundle: { readonly code: string }, name: string, expression: string): { code: string } {
   const { code } = bundle;
-  const declaration = `\n;globalThis.${WORKFLOW_TRACING_GLOBAL} = true;\n`;
+  const declaration = `\n;globalThis.${name} = ${expression};\n`;
   const sourceMap = code.lastIndexOf('\n//# sourceMappingURL=');
   const at = sourceMap >= 0 ? sourceMap : code.length;
   return { code: code.slice(0, at) + declaration + code.slice(at) };

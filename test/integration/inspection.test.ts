@@ -2,7 +2,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { CONTEXT_QUERY, EVENT_SIGNAL } from '../../src/protocol';
 import { PROCESS_NAME } from '../../src/search-attributes';
-import { eventually, useTestServer } from '../support/temporal';
+import { createWorker } from '../../src/worker/create-worker';
+import { eventually, testWorkflowBundle, uniqueTaskQueue, useTestServer } from '../support/temporal';
 import { findNode, processState, startProcess, withProcessWorker } from '../support/processes';
 
 const summary = (metadata: temporal.api.sdk.v1.IUserMetadata | null | undefined): unknown =>
@@ -64,11 +65,20 @@ describe('inspection: the state and context queries, memo, search attribute and 
       const activitySummaries = events
         .filter((e) => e.activityTaskScheduledEventAttributes)
         .map((e) => summary(e.userMetadata));
-      expect(activitySummaries).toEqual([`step · ${id}_0_0`, `step · ${id}_0_0`]);
+      // The step within the process: the page is the process's, and every action's event carries it.
+      expect(activitySummaries).toEqual(['step · _0_0', 'step · _0_0']);
       const timerSummaries = events
         .filter((e) => e.timerStartedEventAttributes)
         .map((e) => summary(e.userMetadata));
-      expect(timerSummaries).toEqual([`delay 1s · ${id}_1`]);
+      expect(timerSummaries).toEqual(['delay 1s · _1']);
+      // The activity's input is the context and the step; the rest of the workitem is the activity's info.
+      const inputs = events
+        .flatMap((e) => e.activityTaskScheduledEventAttributes?.input?.payloads ?? [])
+        .map((payload) => defaultPayloadConverter.fromPayload(payload));
+      expect(inputs).toEqual([
+        { fields: { n: 0, local: 'x' }, step: '_0_0' },
+        { fields: { n: 1, local: 'x' }, step: '_0_0' },
+      ]);
       // Exact to the second: a 1 s durable timer (the original fired on a 60 s tick).
       const timer = events.find((e) => e.timerStartedEventAttributes)?.timerStartedEventAttributes;
       expect(Number(timer?.startToFireTimeout?.seconds)).toBe(1);
@@ -104,6 +114,43 @@ describe('inspection: the state and context queries, memo, search attribute and 
       expect(scheduled?.activityType?.name).toBe('noop');
       expect(Number(scheduled?.startToCloseTimeout?.seconds)).toBe(300);
     });
+  });
+
+  it('a worker created with summaries: false gives no process it runs a summary', async () => {
+    const env = testServer();
+    const taskQueue = uniqueTaskQueue('no-summaries');
+    const worker = await createWorker({
+      participants: { noop: () => ({ done: true }) },
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      workflowBundle: testWorkflowBundle(),
+      summaries: false,
+    });
+    const xml = '<process><action participant="noop"/><delay duration="0.01"/></process>';
+    const events = await worker.runUntil(async () => {
+      const handle = await startProcess(env, taskQueue, xml);
+      expect(await handle.result()).toEqual({ done: true });
+      return (await handle.fetchHistory()).events ?? [];
+    });
+    const steps = events.filter(
+      (e) => e.activityTaskScheduledEventAttributes || e.timerStartedEventAttributes,
+    );
+    expect(steps.map((e) => summary(e.userMetadata))).toEqual([undefined, undefined]);
+  });
+
+  it('summaries: false with workflows bundled at start is refused, naming what to do instead', async () => {
+    const env = testServer();
+    await expect(
+      createWorker({
+        participants: {},
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        taskQueue: uniqueTaskQueue('no-summaries'),
+        workflowsPath: require.resolve('../../workflows'),
+        summaries: false,
+      }),
+    ).rejects.toThrow(/summaries: false needs a workflow bundle.*actionOptions\.summaries: false/);
   });
 
   it('marks the aborted path and the cancelled sibling when a fault ends the process', async () => {

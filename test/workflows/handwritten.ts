@@ -14,26 +14,21 @@ import {
   type ActivityOptions,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Workitem } from '../../src/protocol';
+import type { ActionInput } from '../../src/protocol';
 import { summaryOf } from '../../src/wire/summary';
 import { DEFAULT_ACTION_OPTIONS } from '../../workflows/interpreter';
 
-const { noop } = proxyActivities<{ noop(workitem: Workitem): Promise<Record<string, unknown>> }>(
+const { noop } = proxyActivities<{ noop(input: ActionInput): Promise<Record<string, unknown>> }>(
   DEFAULT_ACTION_OPTIONS,
 );
 
 /**
  * What `noop.executeWithOptions` is given for the action `id` (relative to the process) seeing `fields`:
- * the activity's summary and its workitem. Called from each workflow itself, so that the SDK's stack
+ * the activity's summary and its input. Called from each workflow itself, so that the SDK's stack
  * traces are as deep as a direct call's.
  */
-function action(fields: Record<string, unknown>, id: string): [ActivityOptions, [Workitem]] {
-  const processId = workflowInfo().workflowId;
-  const activityId = `${processId}${id}`;
-  return [
-    { summary: summaryOf.action('noop', activityId) },
-    [{ fields, participant: 'noop', processId, activityId }],
-  ];
+function action(fields: Record<string, unknown>, id: string): [ActivityOptions, [ActionInput]] {
+  return [{ summary: summaryOf.action('noop', id) }, [{ fields, step: id }]];
 }
 
 /** `n` actions in a row. */

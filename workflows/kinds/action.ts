@@ -1,5 +1,5 @@
 /**
- * `action`: a Temporal activity whose type is the participant name, given the workitem. The reply's
+ * `action`: a Temporal activity whose type is the participant name, given the context and its step. The reply's
  * fields are applied with `set`; `critical` → fault `ActionError`; a non-retryable failure of type T →
  * fault T; retries exhausted or timed out → `ActionError`; a reply that would make the context too large
  * → `ContextSizeError` (not applied). An action cancelled with its process (or its `<all>` branch) ends
@@ -16,7 +16,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { ActionActivity } from '../../src/definition';
-import type { ActionOptions, Workitem } from '../../src/protocol';
+import type { ActionInput, ActionOptions } from '../../src/protocol';
 import { summaryOf } from '../../src/wire/summary';
 import { routeFor } from '../../src/routes';
 import { checkContextSize, replyFields } from '../context-rules';
@@ -42,13 +42,9 @@ export const actionKind: StepKind<ActionActivity> = {
   shape: 'step',
   start(node, frame, run) {
     const { participant } = node;
-    const activityId = run.fullId(node.id);
-    const workitem: Workitem = {
-      fields: frame.scope.merged(), // a fresh object: participants cannot reach the scopes
-      participant,
-      processId: run.processId,
-      activityId,
-    };
+    // a fresh object: participants cannot reach the scopes. The participant's adapter completes the
+    // workitem from the activity's info (`workitemOf`).
+    const input: ActionInput = { fields: frame.scope.merged(), step: node.id };
     // `scheduleActivity` is what an activity proxy's `executeWithOptions` calls, with the call's options
     // merged over the proxy's (as `actionActivityOptions` merges them over the defaults). Called directly,
     // the stack the SDK captures for each promise of the command is one frame shorter, as short as a
@@ -57,10 +53,8 @@ export const actionKind: StepKind<ActionActivity> = {
     const options = optionsOf(node, run.actionOptions);
     return scheduleActivity(
       participant,
-      [workitem],
-      run.actionOptions?.summaries === false
-        ? options
-        : { ...options, summary: summaryOf.action(participant, activityId) },
+      [input],
+      run.summaries ? { ...options, summary: summaryOf.action(participant, node.id) } : options,
     );
   },
   done(node, frame, value, run) {

@@ -13,7 +13,7 @@ export const delayKind: StepKind<DelayActivity> = {
     const resumed = run.resumesDeadline(node);
     const deadline = run.deadline(node, ms);
     const timeout = resumed ? Math.max(deadline - Date.now(), 1) : ms;
-    if (run.actionOptions?.summaries === false) return sleep(timeout);
-    return sleep(timeout, { summary: summaryOf.delay(node.seconds, run.fullId(node.id)) });
+    if (!run.summaries) return sleep(timeout);
+    return sleep(timeout, { summary: summaryOf.delay(node.seconds, node.id) });
   },
 };

@@ -71,6 +71,11 @@ export interface Runtime {
   readonly processId: string;
   /** `<action>` options over the defaults (see `actionActivityOptions`). */
   readonly actionOptions?: ActionOptions;
+  /**
+   * Whether actions and delays carry their Web UI summary: unless the launch (`actionOptions.summaries`)
+   * or the worker (`createWorker({ summaries: false })`) said no.
+   */
+  readonly summaries: boolean;
   /** Subscribe awaits at their event's router. */
   readonly broadcastEvents?: boolean;
   /** What `<call>`ed sub-processes inherit. */
