@@ -1,15 +1,18 @@
 // Where each side's CPU goes, first run and replay: for each shape and side of the alternatives section
 // (bench/lib/alternatives.ts), a child process under `node --cpu-prof` starts a dev server and an in-process
 // worker, runs a warm-up, then N processes (the measured "run" window), fetches their histories and replays
-// them through one replay worker (the "replay" window). The parent reads the child's CPU profiles (one per
-// thread), keeps the samples inside each window, maps the workflow bundle's frames to their sources through
-// the bundle's inline source map, and sums self time by category, in ms per process. What the profiles do
-// not sample (the SDK's Rust core threads, V8's helper threads) is the process's CPU time in the window less
-// the sampled time. The bench's own client runs in the same process; its frames are a category of their own.
+// them through one replay worker (the "replay" window). Two views of each window, in ms per process:
+// - by thread, as the kernel counted it (/proc, Linux): the main thread (the SDK's worker loop, activities,
+//   payload conversion, and the bench's client), Node's other threads (the workflow thread, where the
+//   workflow code and the SDK's sandbox run, and V8's and libuv's helpers), the SDK's Rust core threads;
+// - by code, from V8's samples of busy JS threads (wall time, not CPU): self time by category, the workflow
+//   bundle's frames mapped to their sources through the bundle's inline source map. V8 leaves part of the
+//   sandbox's time unresolved under `vm.runInContext` (entering the context, microtask checkpoints, frames
+//   it does not walk): that is a category of its own.
 // Run (after npm run build): node lib/bench/profile-sides.js [--processes=N] [--shapes=sequence10,all3x5]
-//   [--sides=interpreter,lean,dsl,plain]   → a table per shape on stdout, bench/results/profile.json
+//   [--sides=interpreter,lean,dsl,plain]   → tables on stdout, bench/results/profile.json
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -18,13 +21,69 @@ import { SourceMapConsumer } from 'source-map-js';
 import { hookSinks, participantActivities } from '../src';
 import { altShapes, SIDES, startOf, type Side } from './lib/alternatives';
 import { startServer, testWorkflowBundle, writeResults } from './lib/harness';
-import { log, pool, runMain } from './lib/stats';
+import { log, pool, runMain, sleep } from './lib/stats';
 
-/** A measured window of the child: its bounds on the profiles' clock (µs) and the process's CPU in it. */
+/**
+ * A measured window of the child: its bounds on the profiles' clock (µs, the monotonic clock
+ * `process.hrtime` reads too) and its CPU by kind of thread as the kernel counted it.
+ */
 interface Window {
   from: number;
   to: number;
-  cpuMs: number;
+  threads: Record<ThreadKind, number>;
+}
+
+/** The kinds of the worker's threads. */
+const THREAD_KINDS = [
+  'main thread (SDK worker loop, activities, payloads, the bench client)',
+  "Node's other threads (the workflow thread, V8's and libuv's helpers)",
+  'SDK core threads (Rust)',
+] as const;
+type ThreadKind = (typeof THREAD_KINDS)[number];
+
+/** CPU ms so far of this process's threads, by kind (from /proc; zeros where it is missing). */
+function threadCpu(): Record<ThreadKind, number> {
+  const out = Object.fromEntries(THREAD_KINDS.map((k) => [k, 0])) as Record<ThreadKind, number>;
+  const pid = process.pid;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in ticks of 10 ms
+    out[threadKind(Number(tid) === pid, name)] += ms;
+  }
+  return out;
+}
+
+function threadKind(main: boolean, name: string): ThreadKind {
+  if (main) return THREAD_KINDS[0];
+  // Node names every thread of its own after the executable; the SDK's core names its threads.
+  return name === 'node' ? THREAD_KINDS[1] : THREAD_KINDS[2];
+}
+
+const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/** A window's start: the clock and the threads' CPU. */
+function windowStart(): { from: number; threads: Record<ThreadKind, number> } {
+  return { from: nowUs(), threads: threadCpu() };
+}
+
+/** The window from `start` to now. */
+function windowEnd(start: ReturnType<typeof windowStart>): Window {
+  const threads = threadCpu();
+  for (const k of THREAD_KINDS) threads[k] -= start.threads[k];
+  return { from: start.from, to: nowUs(), threads };
 }
 
 /** What the child leaves beside its profiles. */
@@ -33,12 +92,6 @@ interface ChildReport {
   run: Window;
   replay: Window;
 }
-
-const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
-const cpuMs = (): number => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 
 /** The child: one side of one shape, under --cpu-prof; writes report.json and bundle.js into `dir`. */
 async function child(dir: string, side: Side, key: string, processes: number): Promise<void> {
@@ -72,9 +125,9 @@ async function child(dir: string, side: Side, key: string, processes: number): P
     let ids: string[] = [];
     await worker.runUntil(async () => {
       await runBatch('warm', Math.max(10, processes / 5));
-      const [from, cpu] = [nowUs(), cpuMs()];
+      const start = windowStart();
       ids = await runBatch('run', processes);
-      run = { from, to: nowUs(), cpuMs: cpuMs() - cpu };
+      run = windowEnd(start);
     });
     const histories = await Promise.all(
       ids.map(async (id) => ({
@@ -84,10 +137,11 @@ async function child(dir: string, side: Side, key: string, processes: number): P
     );
     // One replay worker for all: a warm-up of a tenth of the histories, then all of them, measured.
     const warm = histories.slice(0, Math.max(5, histories.length / 10));
+    let replayStart: ReturnType<typeof windowStart> | undefined;
     let replay: Window | undefined;
     async function* paced() {
       yield* warm;
-      replay = { from: nowUs(), to: 0, cpuMs: cpuMs() };
+      replayStart = windowStart();
       yield* histories;
     }
     let seen = 0;
@@ -96,10 +150,10 @@ async function child(dir: string, side: Side, key: string, processes: number): P
       paced(),
     )) {
       if (result.error) throw result.error;
-      if (++seen === warm.length + histories.length && replay) {
-        replay = { ...replay, to: nowUs(), cpuMs: cpuMs() - replay.cpuMs };
-      }
+      if (++seen === warm.length + histories.length && replayStart) replay = windowEnd(replayStart);
     }
+    // The replay worker's thread writes its profile when it ends, which it does shortly after the loop.
+    await sleep(2000);
     if (!run || !replay) throw new Error('a window was not measured');
     const report: ChildReport = { processes, run, replay };
     writeFileSync(path.join(dir, 'report.json'), JSON.stringify(report));
@@ -108,17 +162,17 @@ async function child(dir: string, side: Side, key: string, processes: number): P
   }
 }
 
-/** The categories of self time, in the order the tables show them. */
+/** The categories of V8's samples, in the order the tables show them. */
 const CATEGORIES = [
   'interpreter (workflows/, src/)',
   'DSL-style and plain workflows',
   'SDK in the workflow sandbox',
+  'sandbox time V8 left under vm.runInContext',
   'SDK worker, Node side',
   'protobuf and payload conversion',
   'V8: GC',
   'V8: compile, Node internals, other',
-  'not sampled: SDK core threads, V8 helpers',
-  "the bench's client (not the worker)",
+  "the bench's client",
 ] as const;
 type Category = (typeof CATEGORIES)[number];
 
@@ -145,65 +199,89 @@ function bundleCategory(source: string): Category {
   return 'SDK in the workflow sandbox'; // webpack's runtime
 }
 
-/** The category of a frame outside the bundle (by its script's URL and name). */
+/** The category of a frame outside the bundle (by its script's URL and name); undefined when idle. */
 function hostCategory(url: string, name: string): Category | undefined {
   if (name === '(idle)') return undefined;
   if (name === '(garbage collector)') return 'V8: GC';
-  if (/@temporalio\/client|@grpc\/grpc-js|\/bench\//.test(url)) return "the bench's client (not the worker)";
+  if (/@temporalio\/client|@grpc\/grpc-js|\/bench\//.test(url)) return "the bench's client";
+  if ((url === '' && name === 'runInContext') || /evalmachine|vm-shared|reusable-vm|^node:vm$/.test(url)) {
+    return 'sandbox time V8 left under vm.runInContext';
+  }
+  if (url === '' && name === 'postMessage') return 'SDK worker, Node side';
   if (/protobufjs|@temporalio\/proto|@temporalio\/common/.test(url)) return 'protobuf and payload conversion';
-  if (/@temporalio\/(worker|core-bridge|activity|workflow)|\/src\/worker\//.test(url))
+  if (/@temporalio\/(worker|core-bridge|activity|workflow)|\/src\/worker\//.test(url)) {
     return 'SDK worker, Node side';
+  }
   return 'V8: compile, Node internals, other';
 }
 
-/** Self time (ms) by category of the samples of `profiles` inside each window. */
-function categorize(dir: string, report: ChildReport): Record<'run' | 'replay', Record<Category, number>> {
+type Phase = 'run' | 'replay';
+const PHASES: readonly Phase[] = ['run', 'replay'];
+
+/** Sampled time (ms) by category of the child's profiles (every thread) inside each window. */
+function categorize(dir: string, report: ChildReport): Record<Phase, Record<Category, number>> {
   const code = readFileSync(path.join(dir, 'bundle.js'), 'utf8');
-  const mapAt = code.lastIndexOf('sourceMappingURL=data:application/json;base64,');
+  const mapAt = code.lastIndexOf('sourceMappingURL=data:application/json');
   const map = new SourceMapConsumer(
     JSON.parse(Buffer.from(code.slice(code.indexOf(',', mapAt) + 1).trim(), 'base64').toString('utf8')),
   );
   const empty = (): Record<Category, number> =>
     Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   const out = { run: empty(), replay: empty() };
-  const sampled = { run: 0, replay: 0 };
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
     const categoryOf = new Map<number, Category | undefined>();
     for (const node of profile.nodes) {
       const { url, functionName, lineNumber, columnNumber } = node.callFrame;
-      let category: Category | undefined;
-      if (/workflow-bundle-[0-9a-f]+\.js$/.test(url) || url.endsWith('bundle.js')) {
-        const source = map.originalPositionFor({ line: lineNumber + 1, column: columnNumber }).source;
-        category = bundleCategory(source ?? '');
-      } else {
-        category = hostCategory(url, functionName);
-      }
-      categoryOf.set(node.id, category);
+      const inBundle = /workflow-bundle-[0-9a-f]+\.js$/.test(url);
+      const source = inBundle
+        ? (map.originalPositionFor({ line: lineNumber + 1, column: columnNumber }).source ?? '')
+        : undefined;
+      categoryOf.set(
+        node.id,
+        source === undefined ? hostCategory(url, functionName) : bundleCategory(source),
+      );
     }
     let t = profile.startTime;
     for (let i = 0; i < profile.samples.length; i++) {
       t += profile.timeDeltas[i];
       const category = categoryOf.get(profile.samples[i]);
       if (!category) continue;
-      // A sample stands for the time since the previous one.
+      // A sample stands for the time until the next one.
       const ms = (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i]) / 1000;
-      for (const phase of ['run', 'replay'] as const) {
-        const w = report[phase];
-        if (t < w.from || t > w.to) continue;
-        out[phase][category] += ms;
-        if (category !== "the bench's client (not the worker)") sampled[phase] += ms;
+      for (const phase of PHASES) {
+        if (t >= report[phase].from && t <= report[phase].to) out[phase][category] += ms;
       }
     }
   }
-  for (const phase of ['run', 'replay'] as const) {
-    const client = out[phase]["the bench's client (not the worker)"];
-    out[phase]['not sampled: SDK core threads, V8 helpers'] = Math.max(
-      0,
-      report[phase].cpuMs - sampled[phase] - client,
-    );
-  }
   return out;
+}
+
+/** One side's figures: ms per process by thread and by sampled category, per phase. */
+interface SideProfile {
+  threads: Record<Phase, Record<ThreadKind, number>>;
+  sampled: Record<Phase, Record<Category, number>>;
+}
+
+/** A Markdown table: `labels` down, `sides` across, `value` in each cell, and the column totals. */
+function table<L extends string>(
+  title: string,
+  labels: readonly L[],
+  sides: readonly Side[],
+  value: (side: Side, label: L) => number,
+): string[] {
+  const rows = [
+    '',
+    title,
+    '',
+    `| | ${sides.join(' | ')} |`,
+    `| --- | ${sides.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const label of labels)
+    rows.push(`| ${label} | ${sides.map((s) => value(s, label).toFixed(2)).join(' | ')} |`);
+  const total = (s: Side) => labels.reduce((sum, l) => sum + value(s, l), 0);
+  rows.push(`| **all** | ${sides.map((s) => `**${total(s).toFixed(2)}**`).join(' | ')} |`);
+  return rows;
 }
 
 async function parent(args: Map<string, string>): Promise<void> {
@@ -211,12 +289,13 @@ async function parent(args: Map<string, string>): Promise<void> {
   const keys = (args.get('shapes') ?? 'sequence10,all3x5').split(',');
   const sides = (args.get('sides') ?? SIDES.join(',')).split(',') as Side[];
   const root = mkdtempSync(path.join(tmpdir(), 'bureaucrat-profile-'));
-  const results: Record<string, Record<string, Record<'run' | 'replay', Record<Category, number>>>> = {};
+  const results: Record<string, Partial<Record<Side, SideProfile>>> = {};
   const rows: string[] = [];
   for (const key of keys) {
-    results[key] = {};
+    const bySide: Partial<Record<Side, SideProfile>> = (results[key] = {});
     for (const side of sides) {
       const dir = path.join(root, `${key}-${side}`);
+      mkdirSync(dir);
       log(`profiling ${key} ${side} (${processes} processes) → ${dir}`);
       await new Promise<void>((resolve, reject) => {
         const p = spawn(
@@ -227,23 +306,36 @@ async function parent(args: Map<string, string>): Promise<void> {
         p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`profile child exited ${code}`))));
       });
       const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as ChildReport;
-      const ms = categorize(dir, report);
-      for (const phase of ['run', 'replay'] as const)
-        for (const c of CATEGORIES) ms[phase][c] /= report.processes;
-      results[key][side] = ms;
+      const sampled = categorize(dir, report);
+      const per = <K extends string>(r: Record<K, number>) =>
+        Object.fromEntries(Object.entries<number>(r).map(([k, v]) => [k, v / report.processes])) as Record<
+          K,
+          number
+        >;
+      bySide[side] = {
+        threads: { run: per(report.run.threads), replay: per(report.replay.threads) },
+        sampled: { run: per(sampled.run), replay: per(sampled.replay) },
+      };
     }
-    for (const phase of ['run', 'replay'] as const) {
-      rows.push('', `${key}, ${phase === 'run' ? 'first run' : 'replay'}: CPU ms per process`, '');
-      rows.push(`| category | ${sides.join(' | ')} |`, `| --- | ${sides.map(() => '---:').join(' | ')} |`);
-      for (const c of CATEGORIES) {
-        rows.push(`| ${c} | ${sides.map((s) => results[key][s][phase][c].toFixed(2)).join(' | ')} |`);
-      }
-      const total = (s: Side) =>
-        CATEGORIES.filter((c) => c !== "the bench's client (not the worker)").reduce(
-          (sum, c) => sum + results[key][s][phase][c],
-          0,
-        );
-      rows.push(`| **worker total** | ${sides.map((s) => `**${total(s).toFixed(2)}**`).join(' | ')} |`);
+    const of = (side: Side): SideProfile => bySide[side] as SideProfile;
+    for (const phase of PHASES) {
+      const what = `${key}, ${phase === 'run' ? 'first run' : 'replay'}`;
+      rows.push(
+        ...table(
+          `${what}: CPU ms per process by thread (kernel)`,
+          THREAD_KINDS,
+          sides,
+          (s, k) => of(s).threads[phase][k],
+        ),
+      );
+      rows.push(
+        ...table(
+          `${what}: sampled ms per process by code (V8)`,
+          CATEGORIES,
+          sides,
+          (s, c) => of(s).sampled[phase][c],
+        ),
+      );
     }
   }
   writeResults('profile', false, { processes, results }, rows);

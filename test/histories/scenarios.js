@@ -303,4 +303,22 @@ module.exports = [
     },
     expectFailure: 'cancelled',
   },
+  {
+    // Actions whose activity input is `{ fields, step }` and whose summaries name the step (the adapters
+    // complete the workitem from the activity's info): in a sequence, a loop, `<all>` branches, and a delay.
+    name: 'action-input',
+    xml: `<process name="action-input">
+      <context><property name="n" type="int">0</property></context>
+      <action participant="where"/>
+      <while><condition>context["n"] &lt; 2</condition><action participant="count"/></while>
+      <all>
+        <sequence><action participant="where"/></sequence>
+        <sequence><delay duration="0.01"/><action participant="where"/></sequence>
+      </all>
+    </process>`,
+    participants: {
+      where: (w) => ({ [`at${w.activityId.slice(w.processId.length)}`]: w.participant }),
+      count: (w) => ({ n: w.fields.n + 1 }),
+    },
+  },
 ];
