@@ -9,8 +9,8 @@
 //   bundle's frames mapped to their sources through the bundle's inline source map. V8 leaves part of the
 //   sandbox's time unresolved under `vm.runInContext` (entering the context, microtask checkpoints, frames
 //   it does not walk): that is a category of its own.
-// Run (after npm run build): node lib/bench/profile-sides.js [--processes=N] [--shapes=sequence10,all3x5]
-//   [--sides=interpreter,lean,dsl,plain]   → tables on stdout, bench/results/profile.json
+// Run: npm run bench:profile [-- --processes=N] [--shapes=sequence10,all3x5] [--sides=interpreter,lean,dsl,plain]
+//   → tables on stdout, bench/results/profile.json; --smoke: 10 processes, one shape, two sides.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { hookSinks, participantActivities } from '../src';
 import { altShapes, SIDES, startOf, type Side } from './lib/alternatives';
 import { startServer, testWorkflowBundle, writeResults } from './lib/harness';
 import { log, pool, runMain, sleep } from './lib/stats';
+import { threadTimes } from './lib/threads';
 
 /**
  * A measured window of the child: its bounds on the profiles' clock (µs, the monotonic clock
@@ -44,25 +45,7 @@ type ThreadKind = (typeof THREAD_KINDS)[number];
 /** CPU ms so far of this process's threads, by kind (from /proc; zeros where it is missing). */
 function threadCpu(): Record<ThreadKind, number> {
   const out = Object.fromEntries(THREAD_KINDS.map((k) => [k, 0])) as Record<ThreadKind, number>;
-  const pid = process.pid;
-  let tids: string[] = [];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const tid of tids) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ms = (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in ticks of 10 ms
-    out[threadKind(Number(tid) === pid, name)] += ms;
-  }
+  for (const { tid, name, ms } of threadTimes(process.pid)) out[threadKind(tid === process.pid, name)] += ms;
   return out;
 }
 
@@ -285,9 +268,11 @@ function table<L extends string>(
 }
 
 async function parent(args: Map<string, string>): Promise<void> {
-  const processes = Number(args.get('processes') ?? 200);
-  const keys = (args.get('shapes') ?? 'sequence10,all3x5').split(',');
-  const sides = (args.get('sides') ?? SIDES.join(',')).split(',') as Side[];
+  // --smoke (CI): a few processes of one shape on two sides, to keep the tool working.
+  const smoke = args.has('smoke');
+  const processes = Number(args.get('processes') ?? (smoke ? 10 : 200));
+  const keys = (args.get('shapes') ?? (smoke ? 'sequence10' : 'sequence10,all3x5')).split(',');
+  const sides = (args.get('sides') ?? (smoke ? 'interpreter,dsl' : SIDES.join(','))).split(',') as Side[];
   const root = mkdtempSync(path.join(tmpdir(), 'bureaucrat-profile-'));
   const results: Record<string, Partial<Record<Side, SideProfile>>> = {};
   const rows: string[] = [];
@@ -320,25 +305,15 @@ async function parent(args: Map<string, string>): Promise<void> {
     const of = (side: Side): SideProfile => bySide[side] as SideProfile;
     for (const phase of PHASES) {
       const what = `${key}, ${phase === 'run' ? 'first run' : 'replay'}`;
+      const byThread = (s: Side, k: ThreadKind) => of(s).threads[phase][k];
+      const byCode = (s: Side, c: Category) => of(s).sampled[phase][c];
       rows.push(
-        ...table(
-          `${what}: CPU ms per process by thread (kernel)`,
-          THREAD_KINDS,
-          sides,
-          (s, k) => of(s).threads[phase][k],
-        ),
-      );
-      rows.push(
-        ...table(
-          `${what}: sampled ms per process by code (V8)`,
-          CATEGORIES,
-          sides,
-          (s, c) => of(s).sampled[phase][c],
-        ),
+        ...table(`${what}: CPU ms per process by thread (kernel)`, THREAD_KINDS, sides, byThread),
+        ...table(`${what}: sampled ms per process by code (V8)`, CATEGORIES, sides, byCode),
       );
     }
   }
-  writeResults('profile', false, { processes, results }, rows);
+  writeResults('profile', smoke, { processes, results }, rows);
 }
 
 runMain(async () => {

@@ -5,31 +5,18 @@
 // `--after=k1,k2` first runs a pair of batches of each of those shapes on the same worker, as `npm run bench`
 // does with the shapes before the one measured.
 // Run (after npm run build): node lib/bench/thread-cpu.js [shape key] [processes per batch] [pairs] [--after=keys]
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startServer, processStart, handStart, PROCESS_WORKFLOW_TYPE } from './lib/harness';
 import { median, runMain } from './lib/stats';
+import { threadTimes } from './lib/threads';
 import { shapes, type Shape } from './lib/shapes';
 
 type Variant = 'interpreter' | 'hand';
 
 /** CPU ms of each thread of process `pid`, by thread name and its id's offset from the process id. */
 function threadCpu(pid: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, in clock ticks of 10 ms
-    out[`${name} +${Number(tid) - pid}`] = (Number(fields[11]) + Number(fields[12])) * 10;
-  }
-  return out;
+  return Object.fromEntries(threadTimes(pid).map((t) => [`${t.name} +${t.tid - pid}`, t.ms]));
 }
 
 function shapeOf(key: string): Shape {

@@ -72,7 +72,10 @@ export interface ActionActivityInfo {
   /** The activity type: the participant's name. */
   readonly activityType: string;
   /** The process the action belongs to (none for an activity no workflow started). */
-  readonly workflowExecution?: { readonly workflowId: string };
+  readonly workflowExecution?: {
+    /** The process id. */
+    readonly workflowId: string;
+  };
 }
 
 /**
