@@ -5,14 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { runCommand, type CommandResult } from '../support/run-command';
 import { legacyPythonDir, legacyPythonVenv } from './python-env';
-
-/** A finished Python tool run. */
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** A long-running Python process. */
 export interface LegacyProcess {
@@ -47,26 +41,11 @@ const pythonEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
 });
 
 /** Runs a script of test/amqp/python to completion. */
-export function runPythonTool(script: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(python(), [path.join(legacyPythonDir, script), ...args], {
-      cwd: legacyPythonDir,
-      env: pythonEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: stderr + error.message });
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+export function runPythonTool(script: string, args: string[], timeoutMs = 60_000): Promise<CommandResult> {
+  return runCommand(python(), [path.join(legacyPythonDir, script), ...args], {
+    cwd: legacyPythonDir,
+    env: pythonEnv(),
+    timeoutMs,
   });
 }
 
@@ -82,7 +61,7 @@ export interface LaunchOptions {
 }
 
 /** `python launcher.py`: publishes the process definition(s) to the `bureaucrat` queue. */
-export function runLauncher(broker: BrokerAddress, options: LaunchOptions): Promise<RunResult> {
+export function runLauncher(broker: BrokerAddress, options: LaunchOptions): Promise<CommandResult> {
   const args = [...brokerArgs(broker), '--process', options.process];
   if (options.fields) args.push('--fields', JSON.stringify(options.fields));
   if (options.count !== undefined) args.push('--count', String(options.count));
@@ -100,7 +79,7 @@ export interface FakeEventOptions {
 }
 
 /** `python fakeevent.py -e NAME -d JSON`: publishes the event(s) to the `bureaucrat_events` queue. */
-export function runFakeEvent(broker: BrokerAddress, options: FakeEventOptions): Promise<RunResult> {
+export function runFakeEvent(broker: BrokerAddress, options: FakeEventOptions): Promise<CommandResult> {
   const args = [...brokerArgs(broker), '--event', options.event];
   if (options.data) args.push('--data', JSON.stringify(options.data));
   if (options.count !== undefined) args.push('--count', String(options.count));

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { runCommand } from '../support/run-command';
 
 export interface RabbitMq {
   /** `amqp://guest:guest@127.0.0.1:PORT/` */
@@ -49,37 +50,6 @@ async function freePort(): Promise<number> {
       server.close(() =>
         typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
       );
-    });
-  });
-}
-
-/** Resolves with exit code and output; never rejects. */
-function run(
-  cmd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: stderr + error.message });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      // 'exit' may come before the pipes are drained; give them a moment. A daemon the tool started (epmd)
-      // may hold the pipes open: destroy them, or they would keep the test process alive.
-      setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-        resolve({ code, stdout, stderr });
-      }, 20);
     });
   });
 }
@@ -142,7 +112,7 @@ export async function startRabbitMq(root: string): Promise<RabbitMq> {
   const output = () => tail(outputFile, 60);
 
   const ctlRaw = (args: string[], timeoutMs = 60_000) =>
-    run(ctlBin, ['-n', nodeName, ...args], env, timeoutMs);
+    runCommand(ctlBin, ['-n', nodeName, ...args], { env, timeoutMs });
 
   const ctl = async (args: string[]): Promise<string> => {
     const result = await ctlRaw(args);

@@ -11,16 +11,14 @@ import sys
 
 import pika
 
+from broker import add_broker_args, connect
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Send a fake event to Bureaucrat")
     parser.add_argument("-e", "--event", required=True, help="the event's name")
     parser.add_argument("-d", "--data", default="{}", help="the event's data, a JSON object")
-    parser.add_argument("--host", default="localhost")
-    parser.add_argument("--port", type=int, default=5672)
-    parser.add_argument("--vhost", default="/")
-    parser.add_argument("--user", default="guest")
-    parser.add_argument("--passwd", default="guest")
+    add_broker_args(parser)
     parser.add_argument("--count", type=int, default=1)
     parser.add_argument("--index-field")
     args = parser.parse_args(argv)
@@ -28,14 +26,7 @@ def main(argv=None):
     if not isinstance(data, dict):
         parser.error("--data must be a JSON object")
 
-    connection = pika.BlockingConnection(
-        pika.ConnectionParameters(
-            host=args.host,
-            port=args.port,
-            virtual_host=args.vhost,
-            credentials=pika.PlainCredentials(args.user, args.passwd),
-        )
-    )
+    connection = connect(args)
     channel = connection.channel()
     for i in range(args.count):
         event = dict(data)

@@ -17,6 +17,8 @@ import xml.etree.ElementTree as ET
 
 import pika
 
+from broker import add_broker_args, connection_parameters
+
 
 def context2dict(element):
     """Convert a <context> element to a dict."""
@@ -56,12 +58,7 @@ class Launcher(object):
         self.exchange = config.get("launcher_exchange", "")
 
     def _parameters(self):
-        return pika.ConnectionParameters(
-            host=self.host,
-            port=self.port,
-            virtual_host=self.vhost,
-            credentials=pika.PlainCredentials(self.user, self.passwd),
-        )
+        return connection_parameters(self.host, self.port, self.vhost, self.user, self.passwd)
 
     def launch(self, process_path, fields=None):
         """Launch the process in process_path, its context updated with fields."""
@@ -104,11 +101,7 @@ class Launcher(object):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Launch a Bureaucrat process over AMQP")
-    parser.add_argument("--host", default="localhost")
-    parser.add_argument("--port", type=int, default=5672)
-    parser.add_argument("--vhost", default="/")
-    parser.add_argument("--user", default="guest")
-    parser.add_argument("--passwd", default="guest")
+    add_broker_args(parser)
     parser.add_argument("--routing-key", default="bureaucrat")
     parser.add_argument("--exchange", default="")
     parser.add_argument("--process", required=True, help="the process definition (XML file)")

@@ -23,6 +23,8 @@ import sys
 
 import pika
 
+from broker import add_broker_args, connect
+
 CONTENT_TYPE = "application/x-bureaucrat-message"
 REPLY_KEY = "bureaucrat_msgs"
 
@@ -91,21 +93,10 @@ class Worker(object):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="A taskqueue-style Bureaucrat participant worker")
     parser.add_argument("--participant", action="append", required=True, help="a participant name (repeatable)")
-    parser.add_argument("--host", default="localhost")
-    parser.add_argument("--port", type=int, default=5672)
-    parser.add_argument("--vhost", default="/")
-    parser.add_argument("--user", default="guest")
-    parser.add_argument("--passwd", default="guest")
+    add_broker_args(parser)
     args = parser.parse_args(argv)
 
-    connection = pika.BlockingConnection(
-        pika.ConnectionParameters(
-            host=args.host,
-            port=args.port,
-            virtual_host=args.vhost,
-            credentials=pika.PlainCredentials(args.user, args.passwd),
-        )
-    )
+    connection = connect(args)
     channel = connection.channel()
     channel.basic_qos(prefetch_count=1)
     worker = Worker(connection, channel)
