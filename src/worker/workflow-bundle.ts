@@ -90,9 +90,14 @@ export function withoutSummaries(bundle: { readonly code: string }): { code: str
 function withGlobal(bundle: { readonly code: string }, name: string, expression: string): { code: string } {
   const { code } = bundle;
   const declaration = `\n;globalThis.${name} = ${expression};\n`;
-  const sourceMap = code.lastIndexOf('\n//# sourceMappingURL=');
-  const at = sourceMap >= 0 ? sourceMap : code.length;
+  const at = codeEnd(code);
   return { code: code.slice(0, at) + declaration + code.slice(at) };
+}
+
+/** Where a bundle's code ends: before its inline source map, or at its end when it has none. */
+function codeEnd(code: string): number {
+  const sourceMap = code.lastIndexOf('\n//# sourceMappingURL=');
+  return sourceMap >= 0 ? sourceMap : code.length;
 }
 
 /** The bundle's workflow interceptor module (`workflows/tracing`), which traces when told to. */
@@ -152,8 +157,7 @@ export function withBuiltinsBound(code: string): string {
     );
   }
   const names = BOUND_BUILTINS.join(', ');
-  const sourceMap = code.lastIndexOf('\n//# sourceMappingURL=');
-  const end = sourceMap >= 0 ? sourceMap : code.length;
+  const end = codeEnd(code);
   return (
     `${BUNDLE_PROLOGUE}(function (${names}) {` +
     code.slice(BUNDLE_PROLOGUE.length, end) +
