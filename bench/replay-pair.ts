@@ -5,7 +5,9 @@
 // activations as a live worker does, without the round trips and the server sharing the cores, so its
 // ratios move far less from run to run than a live batch's. `--iterations=N` replaces the expression loop's
 // 20 iterations (N=80 makes its per-iteration cost stand out of the fixed per-process cost).
-// Run (after npm run build): node lib/bench/replay-pair.js [shape key] [replays per side] [--iterations=N]
+// `--vs=dsl` (or `plain`, `lean`) replays against that side of bench/lib/alternatives.ts instead of the
+// twin (shapes sequence10 and all3x5 only).
+// Run (after npm run build): node lib/bench/replay-pair.js [shape key] [replays per side] [--iterations=N] [--vs=side]
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { hookSinks } from '../src';
@@ -19,6 +21,7 @@ import {
 } from './lib/harness';
 import { median, runMain } from './lib/stats';
 import { shapes, type Shape } from './lib/shapes';
+import { altShapes, SIDES, startOf, type Side } from './lib/alternatives';
 
 type Variant = 'interpreter' | 'hand';
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
@@ -37,7 +40,10 @@ function shapeOf(key: string, iterations: number): Shape {
 }
 
 /** One history of each side, recorded on a dev server. */
-async function record(shape: Shape): Promise<{
+async function record(
+  shape: Shape,
+  vs: Side | undefined,
+): Promise<{
   bundle: { code: string };
   histories: Record<Variant, { workflowId: string; history: History }>;
 }> {
@@ -51,10 +57,22 @@ async function record(shape: Shape): Promise<{
     });
     await worker.runUntil(async () => {
       const client = server.env.client;
+      const alt = vs && altShapes().find((s) => s.key === shape.key);
+      if (vs && !alt)
+        throw new Error(
+          `--vs runs ${altShapes()
+            .map((s) => s.key)
+            .join(', ')} only`,
+        );
       for (const variant of ['interpreter', 'hand'] as const) {
-        const workflowId = `replay-pair-${variant}`;
-        const handle =
-          variant === 'interpreter'
+        // The same id length on both sides: an id is repeated in the history.
+        const workflowId = `replay-pair-${variant.slice(0, 4)}`;
+        const [altType, altStart] = alt
+          ? startOf(variant === 'interpreter' ? 'interpreter' : (vs as Side), alt, 'replay-pair', workflowId)
+          : [];
+        const handle = altType
+          ? await client.workflow.start(altType, altStart)
+          : variant === 'interpreter'
             ? await client.workflow.start(
                 PROCESS_WORKFLOW_TYPE,
                 processStart('replay-pair', workflowId, shape.xml),
@@ -77,7 +95,9 @@ async function main(): Promise<void> {
   const iterations = Number(args.find((a) => a.startsWith('--iterations='))?.split('=')[1] ?? 0);
   const [key = 'expr20', replays = '100'] = args.filter((a) => !a.startsWith('--'));
   const shape = shapeOf(key, iterations);
-  const { bundle, histories } = await record(shape);
+  const vs = args.find((a) => a.startsWith('--vs='))?.slice('--vs='.length) as Side | undefined;
+  if (vs !== undefined && !SIDES.includes(vs)) throw new Error(`--vs: one of ${SIDES.join(', ')}`);
+  const { bundle, histories } = await record(shape, vs);
   // A/B then B/A; the first 10 pairs warm the replay worker up and are not counted.
   const warmUp = 10;
   const order: Variant[] = [];
@@ -110,7 +130,7 @@ async function main(): Promise<void> {
   const row = (label: string, values: Record<Variant, number[]>): string => {
     const a = median(values.interpreter);
     const b = median(values.hand);
-    return `${label}: interpreter ${a.toFixed(2)}, hand-written ${b.toFixed(2)}, ratio ${(a / b).toFixed(3)}`;
+    return `${label}: interpreter ${a.toFixed(2)}, ${vs ?? 'hand-written'} ${b.toFixed(2)}, ratio ${(a / b).toFixed(3)}`;
   };
   const events = (variant: Variant): number => histories[variant].history.events?.length ?? 0;
   console.log(

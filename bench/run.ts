@@ -34,7 +34,8 @@ import {
 import { fromRoot, log, median, percentile, pool, runMain, sleep, stats, type Stats } from './lib/stats';
 import { shapes } from './lib/shapes';
 import { workerStartup } from './worker-startup';
-import { alternativeRows, alternatives } from './lib/alternatives';
+import { alternativeRows, alternatives, serverPid } from './lib/alternatives';
+import { quiet } from './lib/threads';
 import { usage, workerProcess } from './lib/worker-child';
 
 type Variant = 'interpreter' | 'hand';
@@ -111,6 +112,7 @@ interface ShapeRow {
 async function throughputAndShapes(server: DevServer, client: Client): Promise<ShapeRow[]> {
   const taskQueue = 'bench-shapes';
   const worker = await workerProcess(server, taskQueue, ['--test-bundle']);
+  const pids = [serverPid(server), worker.pid ?? NaN];
   const rows: ShapeRow[] = [];
   let run = 0;
   try {
@@ -137,6 +139,7 @@ async function throughputAndShapes(server: DevServer, client: Client): Promise<S
             await batch(Math.max(5, Math.round(processes / 5)), start);
             continue;
           }
+          await quiet(pids);
           const before = await usage(worker);
           const { seconds, ids } = await batch(processes, start);
           const after = await usage(worker);
@@ -530,7 +533,9 @@ function markdown(results: Results): string {
 /** The interpreter against a DSL-sample-style interpreter and plain workflows (bench/lib/alternatives.ts). */
 function alternativesSection(server: DevServer, client: Client) {
   return alternatives(server, client, {
-    reps: config.reps,
+    // Its rows decide whether the interpreter is ahead, by a few percent at most: more repetitions than
+    // the other sections, so that one slow phase of a shared machine does not move a median.
+    reps: smoke ? config.reps : Math.max(5, config.reps),
     processes: smoke ? 5 : 200,
     longActivities: smoke ? 20 : 500,
     workerArgs: ['--test-bundle'],

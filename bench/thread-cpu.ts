@@ -4,13 +4,16 @@
 // garbage collector's) and the SDK's Rust core threads get a line each, in ms per process.
 // `--after=k1,k2` first runs a pair of batches of each of those shapes on the same worker, as `npm run bench`
 // does with the shapes before the one measured.
-// Run (after npm run build): node lib/bench/thread-cpu.js [shape key] [processes per batch] [pairs] [--after=keys]
+// `--vs=dsl` (or `plain`, `lean`) compares the interpreter with that side of bench/lib/alternatives.ts
+// instead (shapes sequence10 and all3x5 only), with the same process ids on both sides.
+// Run (after npm run build): node lib/bench/thread-cpu.js [shape key] [processes per batch] [pairs] [--after=keys] [--vs=side]
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startServer, processStart, handStart, PROCESS_WORKFLOW_TYPE } from './lib/harness';
 import { median, runMain } from './lib/stats';
-import { threadTimes } from './lib/threads';
+import { processCpuMs, quiet, threadTimes } from './lib/threads';
 import { shapes, type Shape } from './lib/shapes';
+import { altShapes, serverPid, startOf, SIDES, type Side } from './lib/alternatives';
 
 type Variant = 'interpreter' | 'hand';
 
@@ -35,6 +38,15 @@ async function main(): Promise<void> {
   ).map(shapeOf);
   const [key = 'expr20', n = '50', pairs = '4'] = args.filter((a) => !a.startsWith('--'));
   const shape = shapeOf(key);
+  const vs = args.find((a) => a.startsWith('--vs='))?.slice('--vs='.length) as Side | undefined;
+  if (vs !== undefined && !SIDES.includes(vs)) throw new Error(`--vs: one of ${SIDES.join(', ')}`);
+  const alt = vs && altShapes().find((s) => s.key === key);
+  if (vs && !alt)
+    throw new Error(
+      `--vs runs ${altShapes()
+        .map((s) => s.key)
+        .join(', ')} only`,
+    );
   const taskQueue = 'thread-cpu';
   const server = await startServer();
   const worker = spawn(
@@ -49,6 +61,8 @@ async function main(): Promise<void> {
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
   const perProcess: Record<Variant, Record<string, number>[]> = { interpreter: [], hand: [] };
+  /** Per pair: the interpreter's batch over the other side's, worker (all threads) and server CPU. */
+  const paired: { worker: number[]; server: number[] } = { worker: [], server: [] };
   try {
     await new Promise<void>((resolve, reject) => {
       worker.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
@@ -56,11 +70,27 @@ async function main(): Promise<void> {
     });
     const client = server.env.client;
     const pid = worker.pid ?? NaN;
+    const spid = serverPid(server);
     const batch = async (s: Shape, variant: Variant, prefix: string): Promise<void> => {
       const interpreted = processStart(taskQueue, 'template', s.xml);
       const handles = await Promise.all(
         Array.from({ length: Number(n) }, (_, i) => {
-          const workflowId = `${prefix}-${i}`;
+          // Both sides of a pair get ids of the same length (an id is repeated in the history).
+          const workflowId = `${prefix.replace(/^(interpreter|hand)/, (v) => v.slice(0, 4))}-${i}`;
+          if (alt && s === shape) {
+            const [type, start] = startOf(
+              variant === 'interpreter' ? ((process.env.TC_SIDE as Side) ?? 'interpreter') : (vs as Side),
+              alt,
+              taskQueue,
+              workflowId,
+            );
+            const x = { ...start } as Record<string, unknown>;
+            if (variant === 'interpreter' && process.env.TC_STRIP) {
+              delete x.memo;
+              delete x.staticSummary;
+            }
+            return client.workflow.start(type, x as typeof start);
+          }
           return variant === 'interpreter'
             ? client.workflow.start(PROCESS_WORKFLOW_TYPE, { ...interpreted, workflowId })
             : client.workflow.start(s.hand.type, handStart(taskQueue, workflowId, s));
@@ -74,14 +104,24 @@ async function main(): Promise<void> {
     }
     for (let pair = 0; pair <= Number(pairs); pair++) {
       const variants: Variant[] = pair % 2 ? ['interpreter', 'hand'] : ['hand', 'interpreter'];
+      const totals: Partial<Record<Variant, { worker: number; server: number }>> = {};
       for (const variant of variants) {
+        await quiet([spid, pid]);
         const before = threadCpu(pid);
+        const serverBefore = processCpuMs(spid);
         await batch(shape, variant, `${variant}-${key}-${pair}`);
         const after = threadCpu(pid);
         const used: Record<string, number> = {};
         for (const thread of Object.keys(after))
           used[thread] = (after[thread] - (before[thread] ?? 0)) / Number(n);
+        used.server = (processCpuMs(spid) - serverBefore) / Number(n);
+        const worker = Object.entries(used).reduce((sum, [t, ms]) => (t === 'server' ? sum : sum + ms), 0);
+        totals[variant] = { worker, server: used.server };
         if (pair > 0) perProcess[variant].push(used);
+      }
+      if (pair > 0 && totals.interpreter && totals.hand) {
+        paired.worker.push(totals.interpreter.worker / totals.hand.worker);
+        paired.server.push(totals.interpreter.server / totals.hand.server);
       }
     }
   } finally {
@@ -92,9 +132,9 @@ async function main(): Promise<void> {
   const sums = { interpreter: 0, hand: 0 };
   console.log(`${shape.name}, CPU ms per process, medians of ${pairs} batches of ${n}:`);
   console.log(
-    `${'thread'.padEnd(22)}${'interpreter'.padStart(12)}${'hand'.padStart(8)}${'extra'.padStart(8)}`,
+    `${'thread'.padEnd(22)}${'interpreter'.padStart(12)}${(vs ?? 'hand').padStart(8)}${'extra'.padStart(8)}`,
   );
-  for (const thread of threads) {
+  for (const thread of threads.filter((t) => t !== 'server')) {
     const i = median(perProcess.interpreter.map((u) => u[thread] ?? 0));
     const h = median(perProcess.hand.map((u) => u[thread] ?? 0));
     sums.interpreter += i;
@@ -109,6 +149,14 @@ async function main(): Promise<void> {
     `${'all'.padEnd(22)}${sums.interpreter.toFixed(1).padStart(12)}${sums.hand.toFixed(1).padStart(8)}` +
       `${(sums.interpreter - sums.hand).toFixed(1).padStart(8)}  ratio ${(sums.interpreter / sums.hand).toFixed(3)}`,
   );
+  const serverMs = (v: Variant) => median(perProcess[v].map((u) => u.server));
+  console.log(
+    `${'server'.padEnd(22)}${serverMs('interpreter').toFixed(1).padStart(12)}${serverMs('hand').toFixed(1).padStart(8)}` +
+      `${(serverMs('interpreter') - serverMs('hand')).toFixed(1).padStart(8)}  ratio ${(serverMs('interpreter') / serverMs('hand')).toFixed(3)}`,
+  );
+  const spread = (xs: number[]) =>
+    `${median(xs).toFixed(3)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+  console.log(`paired ratios: worker ${spread(paired.worker)}, server ${spread(paired.server)}`);
 }
 
 runMain(main);

@@ -15,6 +15,7 @@ import type { DslProgram, DslStatement } from '../../test/workflows/alternatives
 import { processStart, PROCESS_WORKFLOW_TYPE, testWorkflowBundle } from './harness';
 import { log, pool, stats, type Stats } from './stats';
 import { usage, workerProcess } from './worker-child';
+import { processCpuMs, quiet } from './threads';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -91,6 +92,8 @@ export interface AltRow {
 
 /** What the section measured: the shapes, and the 500-action replay. */
 export interface Alternatives {
+  /** Interleaved repetitions of each side's batch (the replay rounds: at least 3). */
+  reps?: number;
   rows: AltRow[];
   long: { activities: number; events: Record<Side, number>; bytes: Record<Side, number>; replayWallMs: Record<Side, Stats>; replayCpuMs: Record<Side, Stats> };
 }
@@ -108,8 +111,8 @@ export function startOf(side: Side, shape: Pick<AltShape, 'xml' | 'dsl' | 'plain
 
 const bytesOf = (history: History): number => temporal.api.history.v1.History.encode(history).finish().length;
 
-/** The dev server's CPU time so far, ms (its process found by its port), or NaN where /proc is missing. */
-function serverCpuMs(server: DevServer): number {
+/** The dev server's process id (found by its port), or NaN where /proc is missing. */
+export function serverPid(server: DevServer): number {
   const port = server.address.split(':').pop() ?? '';
   try {
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -119,9 +122,7 @@ function serverCpuMs(server: DevServer): number {
       } catch {
         continue;
       }
-      if (!cmdline.includes('start-dev') || !cmdline.split('\0').includes(port)) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at USER_HZ = 100
+      if (cmdline.includes('start-dev') && cmdline.split('\0').includes(port)) return Number(pid);
     }
   } catch {
     return NaN;
@@ -138,6 +139,7 @@ export async function alternatives(
   const taskQueue = 'bench-alternatives';
   const shapes = altShapes();
   const worker = await workerProcess(server, taskQueue, options.workerArgs);
+  const pids = { server: serverPid(server), worker: worker.pid ?? NaN };
   /** Per shape and side: the batches' figures, and the histories sampled from the last batch. */
   const runs = shapes.map(() =>
     perSideOf(() => ({ rates: [] as number[], wcpu: [] as number[], scpu: [] as number[], events: [] as number[], bytes: [] as number[], histories: [] as History[] })),
@@ -155,8 +157,9 @@ export async function alternatives(
           // names its process in places (the start event), and no side should pay for a longer name.
           const ids = Array.from({ length: n }, (_, i) => `${shape.key}-${String(run).padStart(3, '0')}-${i}`);
           run++;
+          await quiet([pids.server, pids.worker]);
           const before = await usage(worker);
-          const serverBefore = serverCpuMs(server);
+          const serverBefore = processCpuMs(pids.server);
           const t0 = performance.now();
           const handles: WorkflowHandle[] = [];
           await pool(ids, 50, async (id) => {
@@ -170,7 +173,7 @@ export async function alternatives(
           const r = runs[s][side];
           r.rates.push(n / seconds);
           r.wcpu.push((after.cpuMs - before.afterGcMs) / n);
-          r.scpu.push((serverCpuMs(server) - serverBefore) / n);
+          r.scpu.push((processCpuMs(pids.server) - serverBefore) / n);
           r.histories = await Promise.all(ids.slice(0, 20).map((id) => client.workflow.getHandle(id).fetchHistory()));
           for (const h of r.histories) {
             r.events.push(h.events?.length ?? 0);
@@ -202,6 +205,7 @@ export async function alternatives(
     replayCpuMs: perSideOf((side) => stats(replayed[`${key}-${side}`].cpu)),
   });
   return {
+    reps: options.reps,
     rows: shapes.map((shape, s) => ({
       shape: shape.name,
       processes: options.processes,
@@ -282,6 +286,7 @@ const fmt = (s: Stats, digits = 1): string =>
 export function alternativeRows(a: Alternatives): string[] {
   const lines = [
     '',
+    ...(a.reps !== undefined ? [`${a.reps} repetitions per side, each batch started once the server and the worker were idle.`, ''] : []),
     '| row (median, min–max) | interpreter | summaries off | DSL-sample style | plain hand-written | interpreter ÷ DSL (off ÷ DSL) | target |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];

@@ -50,12 +50,7 @@ export const actionKind: StepKind<ActionActivity> = {
     // the stack the SDK captures for each promise of the command is one frame shorter, as short as a
     // hand-written workflow's `proxy.fn()`: each frame costs a source-map lookup per promise. The SDK is
     // pinned to one version (package.json), and every action of the test suite goes through here.
-    const options = optionsOf(node, run.actionOptions);
-    return scheduleActivity(
-      participant,
-      [input],
-      run.summaries ? { ...options, summary: summaryOf.action(participant, node.id) } : options,
-    );
+    return scheduleActivity(participant, [input], optionsOf(node, run.actionOptions, run.summaries));
   },
   done(node, frame, value, run) {
     const fields = replyFields(node.participant, run.reply(node.participant, value));
@@ -82,19 +77,34 @@ function cancelledWithItsProcess(err: ActivityFailure): boolean {
 /** The options last computed for each action node, with the process options they were computed from. */
 const computed = new WeakMap<
   ActionActivity,
-  { readonly from: ActionOptions | undefined; readonly options: ActivityOptions }
+  {
+    readonly from: ActionOptions | undefined;
+    readonly options: ActivityOptions;
+    /** The same with the step's summary, made the first time a run with summaries needs it. */
+    summarized?: ActivityOptions;
+  }
 >();
 
 /**
- * {@link actionActivityOptions}, computed once per node and process options rather than on every run of
- * the node (a loop's action runs thousands of times, and replaying it redoes each).
+ * {@link actionActivityOptions} (with the step's summary when `summaries`), computed once per node and
+ * process options rather than on every run of the node (a loop's action runs thousands of times, and
+ * replaying it redoes each).
  */
-function optionsOf(node: ActionActivity, processOptions: ActionOptions | undefined): ActivityOptions {
-  const known = computed.get(node);
-  if (known && known.from === processOptions) return known.options;
-  const options = inMilliseconds(actionActivityOptions(node, processOptions));
-  computed.set(node, { from: processOptions, options });
-  return options;
+function optionsOf(
+  node: ActionActivity,
+  processOptions: ActionOptions | undefined,
+  summaries: boolean,
+): ActivityOptions {
+  let known = computed.get(node);
+  if (!known || known.from !== processOptions) {
+    known = { from: processOptions, options: inMilliseconds(actionActivityOptions(node, processOptions)) };
+    computed.set(node, known);
+  }
+  if (!summaries) return known.options;
+  return (known.summarized ??= {
+    ...known.options,
+    summary: summaryOf.action(node.participant, node.id),
+  });
 }
 
 /**
