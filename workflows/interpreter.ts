@@ -13,7 +13,7 @@
  *
  * Everything here runs in Temporal's workflow sandbox: no Node APIs, no clocks, no randomness.
  */
-import { CancellationScope, isCancellation, log } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, log, workflowInfo } from '@temporalio/workflow';
 import type {
   Activity,
   AllActivity,
@@ -111,7 +111,8 @@ export class Interpreter implements Runtime {
   readonly mailbox = new Mailbox();
   readonly processId: string;
   readonly actionOptions?: ActionOptions;
-  readonly summaries: boolean;
+  /** Whether this process's actions and delays carry summaries (the launch's and the worker's say). */
+  private readonly summarized: boolean;
   readonly broadcastEvents?: boolean;
   readonly inherited?: ProcessSettings;
   private readonly calls: Record<string, number>;
@@ -134,7 +135,7 @@ export class Interpreter implements Runtime {
     const resume = options.resume;
     this.processId = options.processId;
     this.actionOptions = options.actionOptions;
-    this.summaries =
+    this.summarized =
       options.actionOptions?.summaries !== false &&
       (globalThis as Record<string, unknown>)[WORKER_SUMMARIES_GLOBAL] !== false;
     this.broadcastEvents = options.broadcastEvents;
@@ -449,6 +450,15 @@ export class Interpreter implements Runtime {
   }
 
   // ── the runtime the kinds use ─────────────────────────────────────────────────────────────────────────
+
+  /**
+   * {@inheritDoc Runtime.summaries} A replayed command is matched with its event in the history and goes
+   * nowhere, and summaries are not part of what replay compares: converting one (a payload the worker then
+   * walks) would be work thrown away, at every action of every replay.
+   */
+  get summaries(): boolean {
+    return this.summarized && !workflowInfo().unsafe.isReplaying;
+  }
 
   /** {@inheritDoc Runtime.fullId} */
   fullId(id: string): string {

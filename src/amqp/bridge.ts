@@ -38,7 +38,7 @@ import {
   ackQuietly,
   copyOptions,
   deadLetterOptions,
-  AmqpUnavailableError,
+  amqpUnavailable,
   connectRecovering,
   ID_HEADER,
   isInvalidArgument,
@@ -132,9 +132,7 @@ export class AmqpBridge {
     const where = redactedUrl(settings.url);
     const connection = await connectRecovering(settings.url, (model) => bridge.open(model)).catch(
       (err: unknown) => {
-        throw new AmqpUnavailableError(`cannot connect to RabbitMQ at ${where}: ${messageOf(err)}`, {
-          cause: err,
-        });
+        throw amqpUnavailable(where, err);
       },
     );
     bridge.connection = connection;

@@ -37,6 +37,38 @@ export class AmqpUnavailableError extends BureaucratError {
   readonly code = 'AMQP_UNAVAILABLE';
 }
 
+/**
+ * The {@link AmqpUnavailableError} of a failed first connection to `where` (the URL, password hidden): what
+ * amqplib said, and what to do about it when the cause is a usual one (nothing listening, an unknown host,
+ * refused credentials, a missing virtual host).
+ */
+export function amqpUnavailable(where: string, err: unknown): AmqpUnavailableError {
+  const hint = unavailableHint(err);
+  return new AmqpUnavailableError(
+    `cannot connect to RabbitMQ at ${where}: ${messageOf(err)}${hint ? ` (${hint})` : ''}`,
+    { cause: err },
+  );
+}
+
+/**
+ * What to do about a failed connection, in words, when its cause is a usual one. The socket's error code is
+ * read from the message too: amqplib rewraps an error that is not an `Error` of its own realm.
+ */
+function unavailableHint(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  const said = `${typeof code === 'string' ? code : ''} ${messageOf(err)}`;
+  const give =
+    "give the broker with --url amqp://user:password@host:port/vhost or the config file's [amqp] url";
+  if (/\bECONNREFUSED\b/.test(said)) return `nothing listens there: is RabbitMQ running? Otherwise ${give}`;
+  if (/\b(ENOTFOUND|EAI_AGAIN)\b/.test(said)) return `the host is not known: ${give}`;
+  if (/\b(ETIMEDOUT|EHOSTUNREACH)\b/.test(said)) return 'no answer: check the host, its port and the network';
+  if (/ACCESS[-_]REFUSED/.test(said)) return 'the broker refused the user or password in the URL';
+  if (/NOT[-_]ALLOWED/.test(said) && /vhost/i.test(said)) {
+    return 'the virtual host in the URL does not exist, or the user may not use it (rabbitmqctl add_vhost, set_permissions)';
+  }
+  return undefined;
+}
+
 /** The publish options of a copy of `msg`: its properties, persistent, with `headers` added. */
 export function copyOptions(msg: ConsumeMessage, headers: Record<string, string>): Options.Publish {
   const p = msg.properties;

@@ -20,7 +20,7 @@ import { routeFor, type Routes } from '../routes';
 import {
   ackQuietly,
   deadLetterOptions,
-  AmqpUnavailableError,
+  amqpUnavailable,
   connectRecovering,
   isInvalidArgument,
   messageOf,
@@ -104,9 +104,7 @@ export class LegacyParticipants {
     participants.connection = await connectRecovering(participants.settings.url, (model) =>
       participants.open(model),
     ).catch((err: unknown) => {
-      throw new AmqpUnavailableError(`cannot connect to RabbitMQ at ${where}: ${messageOf(err)}`, {
-        cause: err,
-      });
+      throw amqpUnavailable(where, err);
     });
     participants.connection.on('disconnect', () => {
       participants.publisher = undefined;

@@ -72,8 +72,9 @@ export interface Runtime {
   /** `<action>` options over the defaults (see `actionActivityOptions`). */
   readonly actionOptions?: ActionOptions;
   /**
-   * Whether actions and delays carry their Web UI summary: unless the launch (`actionOptions.summaries`)
-   * or the worker (`createWorker({ summaries: false })`) said no.
+   * Whether the command an action or a delay sends now carries its Web UI summary: unless the launch
+   * (`actionOptions.summaries`) or the worker (`createWorker({ summaries: false })`) said no, and never
+   * while replaying (see `Interpreter.summaries`).
    */
   readonly summaries: boolean;
   /** Subscribe awaits at their event's router. */
