@@ -21,7 +21,7 @@ import {
 } from './lib/harness';
 import { median, runMain } from './lib/stats';
 import { shapes, type Shape } from './lib/shapes';
-import { altShapes, SIDES, startOf, type Side } from './lib/alternatives';
+import { startOf, vsOption, type AltShape, type Side } from './lib/alternatives';
 
 type Variant = 'interpreter' | 'hand';
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
@@ -42,7 +42,7 @@ function shapeOf(key: string, iterations: number): Shape {
 /** One history of each side, recorded on a dev server. */
 async function record(
   shape: Shape,
-  vs: Side | undefined,
+  alt: { side: Side; shape: AltShape } | undefined,
 ): Promise<{
   bundle: { code: string };
   histories: Record<Variant, { workflowId: string; history: History }>;
@@ -57,18 +57,16 @@ async function record(
     });
     await worker.runUntil(async () => {
       const client = server.env.client;
-      const alt = vs && altShapes().find((s) => s.key === shape.key);
-      if (vs && !alt)
-        throw new Error(
-          `--vs runs ${altShapes()
-            .map((s) => s.key)
-            .join(', ')} only`,
-        );
       for (const variant of ['interpreter', 'hand'] as const) {
         // The same id length on both sides: an id is repeated in the history.
         const workflowId = `replay-pair-${variant.slice(0, 4)}`;
         const [altType, altStart] = alt
-          ? startOf(variant === 'interpreter' ? 'interpreter' : (vs as Side), alt, 'replay-pair', workflowId)
+          ? startOf(
+              variant === 'interpreter' ? 'interpreter' : alt.side,
+              alt.shape,
+              'replay-pair',
+              workflowId,
+            )
           : [];
         const handle = altType
           ? await client.workflow.start(altType, altStart)
@@ -95,9 +93,8 @@ async function main(): Promise<void> {
   const iterations = Number(args.find((a) => a.startsWith('--iterations='))?.split('=')[1] ?? 0);
   const [key = 'expr20', replays = '100'] = args.filter((a) => !a.startsWith('--'));
   const shape = shapeOf(key, iterations);
-  const vs = args.find((a) => a.startsWith('--vs='))?.slice('--vs='.length) as Side | undefined;
-  if (vs !== undefined && !SIDES.includes(vs)) throw new Error(`--vs: one of ${SIDES.join(', ')}`);
-  const { bundle, histories } = await record(shape, vs);
+  const alt = vsOption(args, shape.key);
+  const { bundle, histories } = await record(shape, alt);
   // A/B then B/A; the first 10 pairs warm the replay worker up and are not counted.
   const warmUp = 10;
   const order: Variant[] = [];
@@ -130,7 +127,7 @@ async function main(): Promise<void> {
   const row = (label: string, values: Record<Variant, number[]>): string => {
     const a = median(values.interpreter);
     const b = median(values.hand);
-    return `${label}: interpreter ${a.toFixed(2)}, ${vs ?? 'hand-written'} ${b.toFixed(2)}, ratio ${(a / b).toFixed(3)}`;
+    return `${label}: interpreter ${a.toFixed(2)}, ${alt?.side ?? 'hand-written'} ${b.toFixed(2)}, ratio ${(a / b).toFixed(3)}`;
   };
   const events = (variant: Variant): number => histories[variant].history.events?.length ?? 0;
   console.log(

@@ -34,8 +34,8 @@ import {
 import { fromRoot, log, median, percentile, pool, runMain, sleep, stats, type Stats } from './lib/stats';
 import { shapes } from './lib/shapes';
 import { workerStartup } from './worker-startup';
-import { alternativeRows, alternatives, serverPid } from './lib/alternatives';
-import { quiet } from './lib/threads';
+import { alternativeRows, alternatives } from './lib/alternatives';
+import { devServerPid, quiet } from './lib/threads';
 import { usage, workerProcess } from './lib/worker-child';
 
 type Variant = 'interpreter' | 'hand';
@@ -112,7 +112,7 @@ interface ShapeRow {
 async function throughputAndShapes(server: DevServer, client: Client): Promise<ShapeRow[]> {
   const taskQueue = 'bench-shapes';
   const worker = await workerProcess(server, taskQueue, ['--test-bundle']);
-  const pids = [serverPid(server), worker.pid ?? NaN];
+  const pids = [devServerPid(server.address), worker.pid ?? NaN];
   const rows: ShapeRow[] = [];
   let run = 0;
   try {

@@ -11,9 +11,9 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startServer, processStart, handStart, PROCESS_WORKFLOW_TYPE } from './lib/harness';
 import { median, runMain } from './lib/stats';
-import { processCpuMs, quiet, threadTimes } from './lib/threads';
+import { devServerPid, processCpuMs, quiet, threadTimes } from './lib/threads';
 import { shapes, type Shape } from './lib/shapes';
-import { altShapes, serverPid, startOf, SIDES, type Side } from './lib/alternatives';
+import { startOf, vsOption } from './lib/alternatives';
 
 type Variant = 'interpreter' | 'hand';
 
@@ -38,15 +38,7 @@ async function main(): Promise<void> {
   ).map(shapeOf);
   const [key = 'expr20', n = '50', pairs = '4'] = args.filter((a) => !a.startsWith('--'));
   const shape = shapeOf(key);
-  const vs = args.find((a) => a.startsWith('--vs='))?.slice('--vs='.length) as Side | undefined;
-  if (vs !== undefined && !SIDES.includes(vs)) throw new Error(`--vs: one of ${SIDES.join(', ')}`);
-  const alt = vs && altShapes().find((s) => s.key === key);
-  if (vs && !alt)
-    throw new Error(
-      `--vs runs ${altShapes()
-        .map((s) => s.key)
-        .join(', ')} only`,
-    );
+  const alt = vsOption(args, key);
   const taskQueue = 'thread-cpu';
   const server = await startServer();
   const worker = spawn(
@@ -61,6 +53,8 @@ async function main(): Promise<void> {
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
   const perProcess: Record<Variant, Record<string, number>[]> = { interpreter: [], hand: [] };
+  /** The server's CPU per process, per batch. */
+  const serverPer: Record<Variant, number[]> = { interpreter: [], hand: [] };
   /** Per pair: the interpreter's batch over the other side's, worker (all threads) and server CPU. */
   const paired: { worker: number[]; server: number[] } = { worker: [], server: [] };
   try {
@@ -70,7 +64,7 @@ async function main(): Promise<void> {
     });
     const client = server.env.client;
     const pid = worker.pid ?? NaN;
-    const spid = serverPid(server);
+    const spid = devServerPid(server.address);
     const batch = async (s: Shape, variant: Variant, prefix: string): Promise<void> => {
       const interpreted = processStart(taskQueue, 'template', s.xml);
       const handles = await Promise.all(
@@ -79,17 +73,12 @@ async function main(): Promise<void> {
           const workflowId = `${prefix.replace(/^(interpreter|hand)/, (v) => v.slice(0, 4))}-${i}`;
           if (alt && s === shape) {
             const [type, start] = startOf(
-              variant === 'interpreter' ? ((process.env.TC_SIDE as Side) ?? 'interpreter') : (vs as Side),
-              alt,
+              variant === 'interpreter' ? 'interpreter' : alt.side,
+              alt.shape,
               taskQueue,
               workflowId,
             );
-            const x = { ...start } as Record<string, unknown>;
-            if (variant === 'interpreter' && process.env.TC_STRIP) {
-              delete x.memo;
-              delete x.staticSummary;
-            }
-            return client.workflow.start(type, x as typeof start);
+            return client.workflow.start(type, start);
           }
           return variant === 'interpreter'
             ? client.workflow.start(PROCESS_WORKFLOW_TYPE, { ...interpreted, workflowId })
@@ -114,10 +103,12 @@ async function main(): Promise<void> {
         const used: Record<string, number> = {};
         for (const thread of Object.keys(after))
           used[thread] = (after[thread] - (before[thread] ?? 0)) / Number(n);
-        used.server = (processCpuMs(spid) - serverBefore) / Number(n);
-        const worker = Object.entries(used).reduce((sum, [t, ms]) => (t === 'server' ? sum : sum + ms), 0);
-        totals[variant] = { worker, server: used.server };
-        if (pair > 0) perProcess[variant].push(used);
+        const server = (processCpuMs(spid) - serverBefore) / Number(n);
+        totals[variant] = { worker: Object.values(used).reduce((sum, ms) => sum + ms, 0), server };
+        if (pair > 0) {
+          perProcess[variant].push(used);
+          serverPer[variant].push(server);
+        }
       }
       if (pair > 0 && totals.interpreter && totals.hand) {
         paired.worker.push(totals.interpreter.worker / totals.hand.worker);
@@ -132,9 +123,9 @@ async function main(): Promise<void> {
   const sums = { interpreter: 0, hand: 0 };
   console.log(`${shape.name}, CPU ms per process, medians of ${pairs} batches of ${n}:`);
   console.log(
-    `${'thread'.padEnd(22)}${'interpreter'.padStart(12)}${(vs ?? 'hand').padStart(8)}${'extra'.padStart(8)}`,
+    `${'thread'.padEnd(22)}${'interpreter'.padStart(12)}${(alt?.side ?? 'hand').padStart(8)}${'extra'.padStart(8)}`,
   );
-  for (const thread of threads.filter((t) => t !== 'server')) {
+  for (const thread of threads) {
     const i = median(perProcess.interpreter.map((u) => u[thread] ?? 0));
     const h = median(perProcess.hand.map((u) => u[thread] ?? 0));
     sums.interpreter += i;
@@ -149,7 +140,7 @@ async function main(): Promise<void> {
     `${'all'.padEnd(22)}${sums.interpreter.toFixed(1).padStart(12)}${sums.hand.toFixed(1).padStart(8)}` +
       `${(sums.interpreter - sums.hand).toFixed(1).padStart(8)}  ratio ${(sums.interpreter / sums.hand).toFixed(3)}`,
   );
-  const serverMs = (v: Variant) => median(perProcess[v].map((u) => u.server));
+  const serverMs = (v: Variant) => median(serverPer[v]);
   console.log(
     `${'server'.padEnd(22)}${serverMs('interpreter').toFixed(1).padStart(12)}${serverMs('hand').toFixed(1).padStart(8)}` +
       `${(serverMs('interpreter') - serverMs('hand')).toFixed(1).padStart(8)}  ratio ${(serverMs('interpreter') / serverMs('hand')).toFixed(3)}`,

@@ -6,7 +6,6 @@
 // encoded bytes per process, and replay wall and CPU per process, for the shape's histories and for
 // 500-action sequences. The interpreter runs with its default features (launcher memo and search
 // attributes, activity summaries, state queries, hooks).
-import { readFileSync, readdirSync } from 'node:fs';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -15,7 +14,7 @@ import type { DslProgram, DslStatement } from '../../test/workflows/alternatives
 import { processStart, PROCESS_WORKFLOW_TYPE, testWorkflowBundle } from './harness';
 import { log, pool, stats, type Stats } from './stats';
 import { usage, workerProcess } from './worker-child';
-import { processCpuMs, quiet } from './threads';
+import { devServerPid, processCpuMs, quiet } from './threads';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -111,23 +110,18 @@ export function startOf(side: Side, shape: Pick<AltShape, 'xml' | 'dsl' | 'plain
 
 const bytesOf = (history: History): number => temporal.api.history.v1.History.encode(history).finish().length;
 
-/** The dev server's process id (found by its port), or NaN where /proc is missing. */
-export function serverPid(server: DevServer): number {
-  const port = server.address.split(':').pop() ?? '';
-  try {
-    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      let cmdline: string;
-      try {
-        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      } catch {
-        continue;
-      }
-      if (cmdline.includes('start-dev') && cmdline.split('\0').includes(port)) return Number(pid);
-    }
-  } catch {
-    return NaN;
-  }
-  return NaN;
+/**
+ * The `--vs=side` option of the probes (thread-cpu.js, replay-pair.js): the alternatives side to compare the
+ * interpreter with, and the alternatives shape `key` names; undefined without the option. Throws on a side
+ * or shape this section does not have.
+ */
+export function vsOption(args: readonly string[], key: string): { side: Side; shape: AltShape } | undefined {
+  const side = args.find((a) => a.startsWith('--vs='))?.slice('--vs='.length) as Side | undefined;
+  if (side === undefined) return undefined;
+  if (!SIDES.includes(side)) throw new Error(`--vs: one of ${SIDES.join(', ')}`);
+  const shape = altShapes().find((s) => s.key === key);
+  if (!shape) throw new Error(`--vs runs ${altShapes().map((s) => s.key).join(', ')} only`);
+  return { side, shape };
 }
 
 /** The sides on the shapes; `processes` per batch, `reps` interleaved repetitions. */
@@ -139,7 +133,7 @@ export async function alternatives(
   const taskQueue = 'bench-alternatives';
   const shapes = altShapes();
   const worker = await workerProcess(server, taskQueue, options.workerArgs);
-  const pids = { server: serverPid(server), worker: worker.pid ?? NaN };
+  const pids = { server: devServerPid(server.address), worker: worker.pid ?? NaN };
   /** Per shape and side: the batches' figures, and the histories sampled from the last batch. */
   const runs = shapes.map(() =>
     perSideOf(() => ({ rates: [] as number[], wcpu: [] as number[], scpu: [] as number[], events: [] as number[], bytes: [] as number[], histories: [] as History[] })),

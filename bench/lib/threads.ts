@@ -25,22 +25,43 @@ export function threadTimes(pid: number): ThreadTime[] {
       continue; // the thread ended
     }
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, in clock ticks of 10 ms
-    out.push({ tid: Number(tid), name, ms: (Number(fields[11]) + Number(fields[12])) * 10 });
+    out.push({ tid: Number(tid), name, ms: cpuMsOf(stat) });
   }
   return out;
+}
+
+/** The CPU time in a /proc `stat` line (of a process or a thread): utime + stime, in clock ticks of 10 ms. */
+function cpuMsOf(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** The CPU time of process `pid` so far (user + system, all threads), ms; NaN where /proc is missing. */
 export function processCpuMs(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return cpuMsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return NaN;
   }
+}
+
+/** The process id of the dev server listening at `address` (found by its port), or NaN where /proc is missing. */
+export function devServerPid(address: string): number {
+  const port = address.split(':').pop() ?? '';
+  try {
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      let cmdline: string;
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (cmdline.includes('start-dev') && cmdline.split('\0').includes(port)) return Number(pid);
+    }
+  } catch {
+    return NaN;
+  }
+  return NaN;
 }
 
 /**
